@@ -1,0 +1,44 @@
+"""IRIs used across mvkg. Only constants: no mutable module state."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+
+BASE = "https://w3id.org/mvkg/"
+MVKG = Namespace(BASE + "ontology#")
+THEME = Namespace(BASE + "theme/")
+TOPIC = Namespace(BASE + "topic/")
+ACTOR = Namespace(BASE + "actor/")
+VERB = Namespace(BASE + "verb/")
+ID = Namespace(BASE + "id/")
+GRAPH = Namespace(BASE + "graph/")
+SDG = Namespace("http://metadata.un.org/sdg/")
+
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+
+
+def resolution_graph(code_slug: str):
+    """Named graph holding one resolution's clauses and obligations."""
+    return GRAPH["resolution/" + code_slug]
+
+
+PREFIXES = {
+    "mvkg": str(MVKG),
+    "theme": str(THEME),
+    "topic": str(TOPIC),
+    "actor": str(ACTOR),
+    "verb": str(VERB),
+    "id": str(ID),
+    "sdg": str(SDG),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}

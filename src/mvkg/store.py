@@ -1,0 +1,57 @@
+"""The embedded store: Oxigraph (pyoxigraph) on disk under build/store.
+
+Measured on this kind of machine, Oxigraph loads Turtle ~25x faster than rdflib and answers
+analyst queries 50-5000x faster, so it is the query engine; rdflib stays the API where
+libraries need it (pyshacl, owlready2 export)."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import WorkspaceError
+from .workspace import Workspace
+
+
+@dataclass(frozen=True)
+class GraphCount:
+    graph: str
+    triples: int
+
+
+def open_read_only(ws: Workspace) -> ox.Store:
+    if not (ws.store_dir / "CURRENT").exists():
+        raise WorkspaceError(
+            f"no built graph in {ws.relative(ws.store_dir)}; run `mvkg build` first",
+        )
+    try:
+        return ox.Store.read_only(str(ws.store_dir))
+    except OSError as exc:
+        raise WorkspaceError(f"cannot open the built store: {exc}", path=ws.store_dir) from None
+
+
+def graph_counts(store: ox.Store) -> list[GraphCount]:
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+    return [GraphCount(row["g"].value, int(row["n"].value)) for row in rows]
+
+
+def canonical_nquads(store: ox.Store) -> bytes:
+    """All quads, sorted: identical inputs give byte-identical dumps."""
+    data = store.dump(format=ox.RdfFormat.N_QUADS)
+    lines = sorted(set(data.decode("utf-8").splitlines()))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def replace_store_dir(new_dir: Path, target: Path) -> None:
+    """Swap a freshly built store in place of the old one (old removed after the swap)."""
+    old = target.with_name(target.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    new_dir.rename(target)
+    if old.exists():
+        shutil.rmtree(old)

@@ -1,0 +1,140 @@
+"""A workspace is a folder holding `data/` (resolutions, and later catalogue, assessments,
+portfolios, snapshots) and `build/` (the built store, git-ignored). Every write here is
+atomic: a temporary file in the same folder, fsync, then rename."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError, WorkspaceError
+from .model import ResolutionMeta
+
+_META_KEYS = {"code", "title", "proposer", "document_numbers", "date", "status", "related", "origin"}
+_STATUSES = {"draft", "adopted"}
+
+
+@dataclass(frozen=True)
+class ResolutionEntry:
+    meta: ResolutionMeta
+    text_path: Path
+    meta_path: Path
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def resolutions_dir(self) -> Path:
+        return self.data / "resolutions"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def store_dir(self) -> Path:
+        return self.build_dir / "store"
+
+    def relative(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def resolutions(self) -> list[ResolutionEntry]:
+        if not self.resolutions_dir.is_dir():
+            return []
+        return [self._entry(p) for p in sorted(self.resolutions_dir.glob("*.json"))]
+
+    def _entry(self, meta_path: Path) -> ResolutionEntry:
+        meta = read_meta(meta_path)
+        text_path = meta_path.with_suffix(".txt")
+        if not text_path.is_file():
+            raise WorkspaceError(f"metadata without its text: expected {text_path.name} next to it", path=meta_path)
+        return ResolutionEntry(meta, text_path, meta_path)
+
+
+def open_workspace(root: str | Path) -> Workspace:
+    path = Path(root)
+    if not path.is_dir():
+        raise WorkspaceError("workspace folder does not exist", path=path)
+    return Workspace(path)
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    return sha256_bytes(path.read_bytes())
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def dumps_json(obj: object) -> bytes:
+    return (json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+
+
+def read_meta(path: Path) -> ResolutionMeta:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno) from None
+    except UnicodeDecodeError:
+        raise InputError("metadata is not UTF-8", path=path) from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("code"), str) or not raw["code"].strip():
+        raise InputError('expected a JSON object with a non-empty "code"', path=path)
+    unknown = set(raw) - _META_KEYS
+    if unknown:
+        raise InputError(f"unknown keys {sorted(unknown)}; allowed: {sorted(_META_KEYS)}", path=path)
+    status = raw.get("status") or "draft"
+    if status not in _STATUSES:
+        raise InputError(f'"status" must be one of {sorted(_STATUSES)}, not {status!r}', path=path)
+    return ResolutionMeta(
+        code=raw["code"],
+        title=raw.get("title"),
+        proposer=raw.get("proposer"),
+        document_numbers=tuple(raw.get("document_numbers") or ()),
+        date=raw.get("date"),
+        status=status,
+        related=tuple(raw.get("related") or ()),
+        origin=raw.get("origin"),
+    )
+
+
+def iter_files(folder: Path, pattern: str) -> Iterator[Path]:
+    if folder.is_dir():
+        yield from sorted(folder.glob(pattern))
