@@ -50,7 +50,7 @@ def _split(term: ox.Literal | None) -> list[str]:
 
 def list_obligations(store: ox.Store, resources: Resources, resolution: str | None = None) -> list[ObligationRow]:
     query = read_query_file(resources.queries / "obligations.rq")
-    subs = {"code": ox.Literal(resolution)} if resolution else None
+    subs = {"resolution": ox.Literal(resolution)} if resolution else None
     result = run_query(store, query, subs)
     rows = []
     for r in result.rows:

@@ -84,7 +84,7 @@ def run_query(store: ox.Store, query: str, substitutions: dict[str, ox.NamedNode
             return QueryResult("graph", (), (), None, triples, time.perf_counter() - started)
         columns = tuple(v.value for v in result.variables)
         rows = tuple(tuple(sol[c] for c in columns) for sol in result)
-    except (SyntaxError, OSError, ValueError) as exc:
+    except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
         raise QueryError(f"query failed: {exc}") from None
     return QueryResult("select", columns, rows, None, (), time.perf_counter() - started)
 

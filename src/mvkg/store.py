@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import Dataset
+from rdflib.compare import to_canonical_graph
 
 from .errors import WorkspaceError
 from .workspace import Workspace
@@ -39,10 +41,26 @@ def graph_counts(store: ox.Store) -> list[GraphCount]:
 
 
 def canonical_nquads(store: ox.Store) -> bytes:
-    """All quads, sorted: identical inputs give byte-identical dumps."""
-    data = store.dump(format=ox.RdfFormat.N_QUADS)
-    lines = sorted(set(data.decode("utf-8").splitlines()))
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    """All quads, sorted, blank nodes relabelled canonically (they occur only in the
+    ontology's OWL class expressions): identical inputs give byte-identical dumps."""
+    lines: set[str] = set()
+    blank_lines: list[str] = []
+    for quad in store:
+        line = f"{quad} ."
+        if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
+            blank_lines.append(line)
+        else:
+            lines.add(line)
+    with_blanks = Dataset()
+    if blank_lines:
+        with_blanks.parse(data="\n".join(blank_lines), format="nquads")
+    for graph in with_blanks.graphs():
+        if len(graph) == 0:
+            continue
+        canon = to_canonical_graph(graph)
+        for s, p, o in canon:
+            lines.add(f"{s.n3()} {p.n3()} {o.n3()} {graph.identifier.n3()} .")
+    return ("\n".join(sorted(lines)) + "\n").encode("utf-8")
 
 
 def replace_store_dir(new_dir: Path, target: Path) -> None:

@@ -1,0 +1,84 @@
+"""OWL 2 DL reasoning with HermiT (through owlready2): is the ontology together with the
+built data consistent, and which individuals fall into the defined classes?
+
+HermiT needs Java. owlready2 follows owl:imports when loading, so imports are stripped
+from the graph before owlready2 sees it: nothing is ever fetched."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
+
+from .errors import MvkgError
+
+
+class ReasonerUnavailable(MvkgError):
+    """Java (needed by HermiT) is not installed."""
+
+
+class InconsistentOntology(MvkgError):
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class ReasoningResult:
+    consistent: bool
+    inferred_types: tuple[tuple[str, str], ...]  # (individual IRI, class IRI) not asserted
+
+
+def java_available() -> bool:
+    return shutil.which("java") is not None
+
+
+def _for_hermit(g: Graph) -> Graph:
+    """Drop owl:imports, and pass xsd:date values as plain literals: xsd:date is not in the
+    OWL 2 datatype map, so HermiT refuses it (no DL axiom of mvkg depends on dates)."""
+    out = Graph()
+    for s, p, o in g:
+        if p == OWL.imports:
+            continue
+        if o == XSD.date:
+            o = RDFS.Literal
+        elif isinstance(o, Literal) and o.datatype == XSD.date:
+            o = Literal(str(o))
+        out.add((s, p, o))
+    return out
+
+
+def reason(g: Graph, *, timeout_note: str = "") -> ReasoningResult:
+    """Run HermiT over `g`. Raises InconsistentOntology with HermiT's explanation."""
+    if not java_available():
+        raise ReasonerUnavailable("Java is not installed: HermiT cannot run (apt-get install default-jre-headless)")
+    import owlready2
+
+    asserted = {(str(s), str(o)) for s, o in g.subject_objects(RDF.type) if isinstance(o, URIRef)}
+    with tempfile.TemporaryDirectory(prefix="mvkg-owl-") as tmp:
+        path = Path(tmp) / "graph.nt"
+        _for_hermit(g).serialize(path, format="nt", encoding="utf-8")
+        world = owlready2.World()
+        onto = world.get_ontology(path.as_uri()).load(format="ntriples")
+        try:
+            with onto:
+                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+        except owlready2.OwlReadyInconsistentOntologyError as exc:
+            raise InconsistentOntology(f"the ontology and data are inconsistent (HermiT): {_explain(exc)}") from None
+        inferred = set()
+        for subject in sorted({s for s, _ in asserted}):
+            ind = world[subject]
+            if not isinstance(ind, owlready2.Thing):
+                continue
+            for cls in ind.INDIRECT_is_a:
+                iri = getattr(cls, "iri", None)
+                if iri and (subject, iri) not in asserted and not iri.startswith(str(OWL)):
+                    inferred.add((subject, iri))
+        world.close()
+    return ReasoningResult(True, tuple(sorted(inferred)))
+
+
+def _explain(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text[:2000] if text else "HermiT reported an inconsistency"

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from mvkg.build import build_workspace, load_lexicon
+from mvkg.cli import main
+from mvkg.resources import find_resources
+from mvkg.workspace import Workspace
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def resources():
+    return find_resources()
+
+
+@pytest.fixture(scope="session")
+def lexicon(resources):
+    return load_lexicon(resources)
+
+
+def copy_workspace(dest: Path) -> Workspace:
+    shutil.copytree(REPO / "data", dest / "data")
+    return Workspace(dest)
+
+
+@pytest.fixture
+def workspace(tmp_path) -> Workspace:
+    """A private copy of the seed workspace (data/ only, not built)."""
+    return copy_workspace(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, resources, lexicon):
+    """The seed workspace, built once for the session (read-only use)."""
+    ws = copy_workspace(tmp_path_factory.mktemp("built"))
+    report = build_workspace(ws, resources, lexicon)
+    return ws, report
+
+
+def tree_hash(root: Path) -> str:
+    h = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
