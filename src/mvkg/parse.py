@@ -245,7 +245,9 @@ class _Parser:
             if not line.text.strip():
                 i += 1
                 continue
-            heading = self._heading(line) if _ends_paragraph(prev_text) else None
+            heading = self._heading(line)
+            if heading is not None and not (_ends_paragraph(prev_text) or _verb_alone(line.text, self.lex)):
+                heading = None  # a wrapped line that happens to start with a verb
             if heading is not None:
                 verb, verb_end = heading
                 i, section, current = self._open_section(i, verb, verb_end)
@@ -321,7 +323,12 @@ class _Parser:
 
 
 def _ends_paragraph(prev: str) -> bool:
-    return not prev or bool(_TERMINAL_RX.search(prev)) or not _OPEN_END_RX.search(prev)
+    return not prev.strip() or bool(_TERMINAL_RX.search(prev))
+
+
+def _verb_alone(line: str, lex: Lexicon) -> bool:
+    m = lex.heading_rx.match(line)
+    return bool(m) and not m.group("rest").strip()
 
 
 def _skip_space(text: str, start: int, end: int) -> int:
