@@ -74,3 +74,32 @@ def test_wheel_ships_resources_and_finds_them(tmp_path):
     out = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(tmp_path / 'site')!r}); {code}"],
                          capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("mvkg/_resources")
+
+
+def _select(ws, q):
+    store = open_read_only(ws)
+    return [{k: row[k].value for k in ("a", "b") if row[k] is not None} for row in store.query(q, use_default_graph_as_union=True, prefixes={"mvkg": "https://w3id.org/mvkg/ontology#"})]
+
+
+def test_resolution_metadata_in_graph(built):
+    ws, _ = built
+    rows = _select(ws, """SELECT ?a ?b WHERE { ?r mvkg:code "ATU-MV" ; ?p ?o .
+        VALUES ?p { mvkg:proposer mvkg:status mvkg:relatedDraft mvkg:documentNumber mvkg:date }
+        BIND(STR(?p) AS ?a) BIND(STR(?o) AS ?b) }""")
+    facts = {(r["a"].rsplit("#", 1)[1], r["b"]) for r in rows}
+    assert ("proposer", "https://w3id.org/mvkg/actor/atu") in facts
+    assert ("status", "https://w3id.org/mvkg/ontology#draft") in facts
+    assert ("relatedDraft", "https://w3id.org/mvkg/id/ecp-mv") in facts
+    assert ("documentNumber", "ATU/35A37/1") in facts and ("date", "2024-09-13") in facts
+
+
+def test_collaborators_conditions_deadlines_and_lead_in(built):
+    ws, _ = built
+    collab = _select(ws, """SELECT ?a ?b WHERE { ?o mvkg:itemPath "1" ; mvkg:inSection/mvkg:heading ?h ; mvkg:collaborator ?c .
+        FILTER(CONTAINS(?h, "in collaboration with")) BIND(STR(?o) AS ?a) BIND(STR(?c) AS ?b) }""")
+    assert {r["b"].rsplit("/", 1)[1] for r in collab} == {"director-bdt", "director-br"}
+    cond = _select(ws, 'SELECT ?a ?b WHERE { ?o mvkg:condition ?a . OPTIONAL { ?o mvkg:leadIn ?b } }')
+    assert cond == [{"a": "if standardization gaps are identified in telecommunication technologies",
+                     "b": "to be responsible for:"}]
+    deadline = _select(ws, "SELECT ?a ?b WHERE { ?o mvkg:deadline ?a ; mvkg:itemPath ?b }")
+    assert deadline == [{"a": "prior to the next World Telecommunications Standardization Assembly (WTSA)", "b": "c"}]

@@ -148,3 +148,15 @@ def test_console_script_exit_codes_and_help(tmp_path):
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     usage = subprocess.run([str(exe), "obligations", "--format", "xml"], capture_output=True, text=True)
     assert usage.returncode == 2
+
+
+def test_ingest_ttl_output_is_the_resolution_graph(workspace):
+    from rdflib import RDF, BNode, Graph
+
+    from mvkg.namespaces import MVKG
+
+    result = _ingest(workspace, str(SEED_ECP), "--code", "ECP-TTL", "--dry-run", "--format", "ttl")
+    assert result.exit_code == 0, result.output
+    g = Graph().parse(data=result.output, format="turtle")
+    assert len(set(g.subjects(RDF.type, MVKG.Obligation))) == 16
+    assert not any(isinstance(t, BNode) for triple in g for t in triple)

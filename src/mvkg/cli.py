@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .build import build_workspace, load_lexicon
-from .errors import EXIT_USAGE, MvkgError
+from .errors import MvkgError
 from .ingest import ingest_file, save_to_workspace
 from .namespaces import ONTOLOGY_GRAPH, resolution_graph
 from .obligations import ObligationRow, list_obligations, obligations_csv, obligations_table

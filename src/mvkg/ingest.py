@@ -39,7 +39,7 @@ def ingest_file(path: Path, lex: Lexicon, ws: Workspace, *, code: str | None = N
     """Read and parse a file for the workspace; nothing is written here."""
     source = read_source(path)
     parsed = parse_resolution(source.text, lex, str(path))
-    final_code = code or parsed.code
+    final_code = code or parsed.code or (f"RES-{parsed.number}" if parsed.number else None)
     if not final_code:
         raise InputError("the text names no resolution code (such as [ECP-MV]); pass --code", path=path)
     meta = ResolutionMeta(

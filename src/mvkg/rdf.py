@@ -30,6 +30,13 @@ def _add_span(g: Graph, s: URIRef, span: Span, source: URIRef) -> None:
     g.add((s, MVKG.sourceDocument, source))
 
 
+def _add_match(g: Graph, s: URIRef, span: Span) -> None:
+    """The words that triggered a tag or reference, and where they are in the source."""
+    g.add((s, MVKG.matchedText, Literal(span.text)))
+    g.add((s, MVKG.start, _int(span.start)))
+    g.add((s, MVKG.end, _int(span.end)))
+
+
 def resolution_graph(rec: ResolutionRecord, lex: Lexicon) -> Graph:
     g = new_graph()
     res = URIRef(rec.iri)
@@ -116,17 +123,13 @@ def _obligation(g: Graph, ob: ObligationRecord, res: URIRef, src: URIRef, rec: R
         g.add((o, MVKG.tagEvidence, ev))
         g.add((ev, RDF.type, MVKG.TagEvidence))
         g.add((ev, MVKG.concept, URIRef(tag.concept)))
-        g.add((ev, MVKG.matchedText, Literal(tag.span.text)))
-        g.add((ev, MVKG.start, _int(tag.span.start)))
-        g.add((ev, MVKG.end, _int(tag.span.end)))
+        _add_match(g, ev, tag.span)
     for ref in ob.sdg_refs:
         r = URIRef(f"{ob.iri}/sdg/{ref.goal if ref.goal else 'generic'}-{ref.span.start}")
         g.add((o, MVKG.sdgReference, r))
         g.add((r, RDF.type, MVKG.SdgReference))
         g.add((r, MVKG.generic, Literal(ref.goal is None)))
-        g.add((r, MVKG.matchedText, Literal(ref.span.text)))
-        g.add((r, MVKG.start, _int(ref.span.start)))
-        g.add((r, MVKG.end, _int(ref.span.end)))
+        _add_match(g, r, ref.span)
         if ref.goal is not None:
             g.add((r, MVKG.goal, SDG[str(ref.goal)]))
             g.add((o, MVKG.sdg, SDG[str(ref.goal)]))

@@ -49,7 +49,7 @@ def _for_hermit(g: Graph) -> Graph:
     return out
 
 
-def reason(g: Graph, *, timeout_note: str = "") -> ReasoningResult:
+def reason(g: Graph) -> ReasoningResult:
     """Run HermiT over `g`. Raises InconsistentOntology with HermiT's explanation."""
     if not java_available():
         raise ReasonerUnavailable("Java is not installed: HermiT cannot run (apt-get install default-jre-headless)")

@@ -8,7 +8,6 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,8 +132,3 @@ def read_meta(path: Path) -> ResolutionMeta:
         related=tuple(raw.get("related") or ()),
         origin=raw.get("origin"),
     )
-
-
-def iter_files(folder: Path, pattern: str) -> Iterator[Path]:
-    if folder.is_dir():
-        yield from sorted(folder.glob(pattern))
