@@ -1,0 +1,36 @@
+"""Every canned query in queries/ has a title and description, passes the query guard, and
+answers on the seed workspace."""
+
+from __future__ import annotations
+
+import pytest
+
+from mvkg.resources import find_resources
+from mvkg.sparql import read_query_file, run_query
+from mvkg.store import open_read_only
+
+QUERIES = sorted(find_resources().queries.glob("*.rq"))
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=[p.stem for p in QUERIES])
+def test_canned_query_runs(built, path):
+    text = read_query_file(path)
+    assert text.startswith("# title: ") and "\n# description: " in text
+    result = run_query(open_read_only(built[0]), text)
+    assert result.rows, path.name
+
+
+def test_privacy_query_follows_the_theme_hierarchy(built):
+    text = read_query_file(find_resources().queries / "obligations_by_theme.rq")
+    result = run_query(open_read_only(built[0]), text)
+    rows = [dict(zip(result.columns, (t.value for t in r))) for r in result.rows]
+    assert {r["item"] for r in rows} == {"g"}
+    assert {r["tag"] for r in rows} == {"data protection", "privacy-enhancing technologies", "user control over personal data"}
+
+
+def test_bearer_query_reports_the_successor_of_sg16(built):
+    text = read_query_file(find_resources().queries / "obligations_by_bearer.rq")
+    result = run_query(open_read_only(built[0]), text)
+    rows = {r[0].value: r for r in result.rows}
+    assert rows["Study Group 16"][1].value == "Study Group 21"
+    assert int(rows["Study Group 16"][2].value) == 5
