@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from .errors import InputError
 from .lexicon import Lexicon, Verb, find_mentions
@@ -343,13 +344,8 @@ def _rstrip_end(text: str, start: int, end: int) -> int:
     return end
 
 
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-           "september", "october", "november", "december"]
-
-
 def _iso_date(m: re.Match[str]) -> str:
-    month = _MONTHS.index(m.group("month").lower()) + 1
-    return f"{int(m.group('year')):04d}-{month:02d}-{int(m.group('day')):02d}"
+    return datetime.strptime(f"{m.group('day')} {m.group('month')} {m.group('year')}", "%d %B %Y").date().isoformat()
 
 
 def parse_resolution(text: str, lexicon: Lexicon, path: str = "<text>") -> ParsedText:
