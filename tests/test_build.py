@@ -16,7 +16,8 @@ from conftest import REPO, copy_workspace
 def test_named_graphs_and_counts(built):
     ws, report = built
     graphs = {g.graph: g.triples for g in report.graphs}
-    assert set(graphs) == {str(GRAPH["ontology"]), str(GRAPH["resolution/ecp-mv"]), str(GRAPH["resolution/atu-mv"])}
+    assert set(graphs) == {str(GRAPH[n]) for n in ("ontology", "resolution/ecp-mv", "resolution/atu-mv", "catalogue",
+                                                    "portfolios", "inferred")}
     assert all(n > 0 for n in graphs.values())
     assert report.resolutions == 2 and report.obligations == 27
 

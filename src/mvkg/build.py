@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import RDF, Dataset, Graph, URIRef
 
 from . import __version__
 from .errors import InputError
+from .assessments import assessment_files, assessments_graph, load_assessments
+from .catalogue import catalogue_files, catalogue_graph, load_catalogue
 from .ingest import record_from_entry
+from .portfolios import load_portfolios, portfolio_dir, portfolio_graph
+from .reasoning import materialise_types
 from .lexicon import Lexicon, lexicon_from_graph, load_ontology_graph
-from .namespaces import ONTOLOGY_GRAPH, resolution_graph
+from .namespaces import GRAPH, ONTOLOGY_GRAPH, resolution_graph
 from .resources import Resources
 from .store import GraphCount, canonical_nquads, graph_counts, replace_store_dir
 from .workspace import Workspace, atomic_write, sha256_file
@@ -27,6 +33,11 @@ class BuildReport:
     clauses: int
     obligations: int
     inputs: dict[str, str]  # workspace-relative path -> sha256
+    entries: int = 0
+    assessments: int = 0
+    portfolios: int = 0
+    reasoner: str = ""
+    warnings: tuple[str, ...] = ()
 
     @property
     def triples(self) -> int:
@@ -49,24 +60,58 @@ def _load_ontology(store: ox.Store, resources: Resources) -> dict[str, str]:
     return inputs
 
 
+def _add_graph(store: ox.Store, graph, name) -> None:
+    store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
+               to_graph=ox.NamedNode(str(name)))
+
+
+def _union_graph(store: ox.Store) -> Graph:
+    g = Graph()
+    data = store.dump(format=ox.RdfFormat.N_QUADS)
+    ds = Dataset()
+    ds.parse(data=data.decode("utf-8"), format="nquads")
+    for s, p, o, _ in ds.quads():
+        g.add((s, p, o))
+    return g
+
+
 def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = None) -> BuildReport:
     lex = lex or load_lexicon(resources)
     entries = ws.resolutions()
-    records = [record_from_entry(ws, e, lex) for e in entries]  # parse all before writing anything
+    # read and check every input before writing anything
+    records = [record_from_entry(ws, e, lex) for e in entries]
+    catalogue = load_catalogue(ws, lex)
+    obligations = {o.iri for r, _ in records for o in r.obligations}
+    assessments = load_assessments(ws, obligations, catalogue)
+    portfolios = load_portfolios(ws)
+    portfolios_g = portfolio_graph(portfolios, catalogue, lex)
     ws.build_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="store.", suffix=".tmp", dir=ws.build_dir))
-    store = ox.Store(str(tmp))
-    inputs = _load_ontology(store, resources)
-    for entry, (record, graph) in zip(entries, records):
-        data = graph.serialize(format="nt", encoding="utf-8")
-        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(resolution_graph(record.slug))))
-        inputs[ws.relative(entry.text_path)] = record.sha256
-        inputs[ws.relative(entry.meta_path)] = sha256_file(entry.meta_path)
-    store.optimize()
-    counts = tuple(graph_counts(store))
-    dump = canonical_nquads(store)
-    store.flush()
-    del store
+    try:
+        store = ox.Store(str(tmp))
+        inputs = _load_ontology(store, resources)
+        for entry, (record, graph) in zip(entries, records):
+            _add_graph(store, graph, resolution_graph(record.slug))
+            inputs[ws.relative(entry.text_path)] = record.sha256
+            inputs[ws.relative(entry.meta_path)] = sha256_file(entry.meta_path)
+        _add_graph(store, catalogue_graph(catalogue), GRAPH["catalogue"])
+        _add_graph(store, assessments_graph(assessments), GRAPH["coverage"])
+        _add_graph(store, portfolios_g, GRAPH["portfolios"])
+        for path in [*catalogue_files(ws), *assessment_files(ws), *sorted(portfolio_dir(ws).glob("*.json"))]:
+            inputs[ws.relative(path)] = sha256_file(path)
+        inferred = materialise_types(_union_graph(store))
+        inferred_g = Graph()
+        for s, c in inferred.types:
+            inferred_g.add((URIRef(s), RDF.type, URIRef(c)))
+        _add_graph(store, inferred_g, GRAPH["inferred"])
+        store.optimize()
+        counts = tuple(graph_counts(store))
+        dump = canonical_nquads(store)
+        store.flush()
+        del store
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     replace_store_dir(tmp, ws.store_dir)
     atomic_write(ws.build_dir / "mvkg.nq", dump)
     report = BuildReport(
@@ -76,8 +121,13 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
         clauses=sum(len(r.clauses) for r, _ in records),
         obligations=sum(len(r.obligations) for r, _ in records),
         inputs=inputs,
+        entries=len(catalogue),
+        assessments=len(assessments),
+        portfolios=len(portfolios),
+        reasoner=inferred.engine,
+        warnings=tuple(w for w in (inferred.warning,) if w),
     )
-    manifest = {"mvkg_version": __version__, "triples": report.triples,
+    manifest = {"mvkg_version": __version__, "triples": report.triples, "reasoner": report.reasoner,
                 "graphs": {g.graph: g.triples for g in counts}, "inputs": inputs}
     atomic_write(ws.build_dir / "manifest.json", json.dumps(manifest, indent=2).encode("utf-8"))
     return report

@@ -69,6 +69,7 @@ class Actor:
     study_group: bool
     regional: bool
     default_bearer: str | None
+    part_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,21 @@ class Lexicon:
 
     def verb_for(self, heading_word: str) -> Verb:
         return self.verb_by_label[_norm(heading_word)]
+
+    def notations(self, kind: str) -> dict[str, str]:
+        """notation -> IRI for 'theme', 'topic' or 'actor'."""
+        table = {"theme": self.themes, "topic": self.topics, "actor": self.actors}[kind]
+        return {c.notation: iri for iri, c in table.items()}
+
+    def within(self, actor: str, unit: str) -> bool:
+        """True when `actor` is `unit` or part of it (a study group is within ITU-T)."""
+        seen = set()
+        while actor and actor not in seen:
+            if actor == unit:
+                return True
+            seen.add(actor)
+            actor = self.actors[actor].part_of if actor in self.actors else None
+        return False
 
     def study_group(self, number: int) -> Actor | None:
         for actor in self.actors.values():
@@ -187,6 +203,7 @@ def _actors(g: Graph) -> tuple[dict[str, Actor], tuple[Matcher, ...]]:
         head = g.value(s, MVKG.head)
         number = g.value(s, MVKG.number)
         default = g.value(s, MVKG.defaultBearer)
+        part_of = g.value(s, MVKG.partOf)
         actors[str(s)] = Actor(
             iri=str(s),
             label=_one(g, s, SKOS.prefLabel) or str(s),
@@ -196,6 +213,7 @@ def _actors(g: Graph) -> tuple[dict[str, Actor], tuple[Matcher, ...]]:
             study_group=(s, RDF.type, MVKG.StudyGroup) in g,
             regional=(s, RDF.type, MVKG.RegionalOrganization) in g,
             default_bearer=str(default) if default else None,
+            part_of=str(part_of) if part_of else None,
         )
         matchers.append(_matcher(g, s))
     return actors, tuple(matchers)

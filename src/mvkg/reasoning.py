@@ -34,16 +34,20 @@ def java_available() -> bool:
     return shutil.which("java") is not None
 
 
+_NOT_OWL2_DATATYPES = {XSD.date, XSD.gYear, XSD.gYearMonth}
+
+
 def _for_hermit(g: Graph) -> Graph:
-    """Drop owl:imports, and pass xsd:date values as plain literals: xsd:date is not in the
-    OWL 2 datatype map, so HermiT refuses it (no DL axiom of mvkg depends on dates)."""
+    """Drop owl:imports, and pass date values as plain literals: xsd:date, gYear and
+    gYearMonth are not in the OWL 2 datatype map, so HermiT refuses them (no DL axiom of
+    mvkg depends on dates)."""
     out = Graph()
     for s, p, o in g:
         if p == OWL.imports:
             continue
-        if o == XSD.date:
+        if o in _NOT_OWL2_DATATYPES:
             o = RDFS.Literal
-        elif isinstance(o, Literal) and o.datatype == XSD.date:
+        elif isinstance(o, Literal) and o.datatype in _NOT_OWL2_DATATYPES:
             o = Literal(str(o))
         out.add((s, p, o))
     return out
@@ -82,3 +86,37 @@ def reason(g: Graph) -> ReasoningResult:
 def _explain(exc: Exception) -> str:
     text = " ".join(str(exc).split())
     return text[:2000] if text else "HermiT reported an inconsistency"
+
+
+@dataclass(frozen=True)
+class Materialised:
+    engine: str  # "hermit" | "owl-rl"
+    types: tuple[tuple[str, str], ...]
+    warning: str | None
+
+
+def owlrl_types(g: Graph) -> tuple[tuple[str, str], ...]:
+    """rdf:type triples entailed under OWL 2 RL (owlrl), beyond those asserted."""
+    import owlrl
+
+    closure = Graph()
+    for t in g:
+        closure.add(t)
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(closure)
+    asserted = set(g.triples((None, RDF.type, None)))
+    subjects = {s for s in g.subjects() if isinstance(s, URIRef)}
+    return tuple(sorted(
+        (str(s), str(o)) for s, _, o in closure.triples((None, RDF.type, None))
+        if (s, RDF.type, o) not in asserted and s in subjects and isinstance(o, URIRef) and not str(o).startswith(str(OWL))
+        and not str(o).startswith(str(RDFS)) and not str(o).startswith(str(RDF))
+    ))
+
+
+def materialise_types(g: Graph) -> Materialised:
+    """Inferred types for the inferred graph: HermiT when Java is there (and the graph is
+    consistent), else the OWL 2 RL closure with a warning. Never silently skipped."""
+    if java_available():
+        return Materialised("hermit", reason(g).inferred_types, None)
+    return Materialised("owl-rl", owlrl_types(g),
+                        "Java is not installed, so HermiT cannot run: inferred types come from the OWL 2 RL "
+                        "closure instead and consistency was not checked (apt-get install default-jre-headless)")
