@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run build test system-deps lock clean
+.PHONY: install run build test system-deps lock clean readme
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,7 @@ lock: install
 
 clean:
 	rm -rf build .pytest_cache
+
+# Regenerate the seed verdict table in the README (review the diff before committing).
+readme: build
+	$(BIN)/python tools/update_readme.py

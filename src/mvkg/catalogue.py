@@ -133,6 +133,13 @@ def load_catalogue(ws: Workspace, lex: Lexicon) -> list[Entry]:
     return entries
 
 
+def entry_summary(e: Entry, lex: Lexicon) -> dict[str, object]:
+    """The public JSON form of `mvkg catalogue list`."""
+    return {"id": e.id, "title": e.title, "publisher": lex.actors[e.publisher].label, "kind": e.kind,
+            "status": e.status, "date": e.date or None, "url": e.url or None,
+            "themes": [lex.themes[t].label for t in e.themes]}
+
+
 def _issued(date: str) -> Literal:
     dt = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(date)]
     return Literal(date, datatype=dt)

@@ -13,12 +13,17 @@ import pyoxigraph as ox
 
 from . import __version__
 from .build import build_workspace, load_lexicon
-from .errors import MvkgError
+from . import reports
+from .catalogue import entry_summary, import_csv, load_catalogue
+from .coverage import coverage as compute_coverage
+from .errors import EXIT_CHECKS_FAILED, MvkgError
 from .ingest import ingest_file, save_to_workspace
 from .namespaces import ONTOLOGY_GRAPH, resolution_graph
 from .obligations import ObligationRow, list_obligations, obligations_csv, obligations_table
 from .resources import Resources, find_resources
-from .sparql import format_result, read_query_file, run_query
+from .portfolios import Portfolio, check_name, load_portfolios, members, save_portfolio
+from .sparql import format_result, read_query_file, run_query, to_csv, to_table
+from .validate import validate as run_validation
 from .store import open_read_only
 from .workspace import Workspace, open_workspace
 
@@ -138,6 +143,144 @@ def query(obj: Context, file: Path | None, text: str | None, fmt: str) -> None:
     source = text if text is not None else read_query_file(file)
     result = run_query(open_read_only(obj.workspace), source)
     _emit(format_result(result, fmt))
+
+
+DEFAULT_PORTFOLIO = "itu-t-in-force"
+
+
+@main.command()
+@click.option("--portfolio", "-p", default=DEFAULT_PORTFOLIO, show_default=True, help="Portfolio to check against.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "ttl", "md"]), default="text", show_default=True)
+@click.pass_obj
+def validate(obj: Context, portfolio: str, fmt: str) -> None:
+    """Run the SHACL shapes over the built graph with one portfolio. Exit 0 when there is
+    no violation, 1 when there are violations, 2 on errors."""
+    run = run_validation(obj.workspace, obj.resources, portfolio)
+    if fmt == "json":
+        _emit(reports.validation_json(run))
+    elif fmt == "ttl":
+        _emit(run.report.serialize(format="turtle"))
+    elif fmt == "md":
+        _emit(reports.validation_md(run))
+    else:
+        _emit(reports.validation_text(run))
+    if not run.conforms:
+        sys.exit(EXIT_CHECKS_FAILED)
+
+
+@main.command(name="coverage")
+@click.option("--portfolio", "-p", default=DEFAULT_PORTFOLIO, show_default=True, help="Portfolio to check against.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table", show_default=True)
+@click.pass_obj
+def coverage_cmd(obj: Context, portfolio: str, fmt: str) -> None:
+    """Verdict of every obligation against a portfolio, and the coverage %."""
+    cov = compute_coverage(obj.workspace, obj.resources, run_validation(obj.workspace, obj.resources, portfolio))
+    render = {"json": reports.coverage_json, "csv": reports.coverage_csv, "md": reports.coverage_md}
+    _emit(render.get(fmt, reports.coverage_table)(cov))
+
+
+@main.group()
+def portfolio() -> None:
+    """Named sets of catalogue entries (data/portfolios/NAME.json)."""
+
+
+def _catalogue_and_portfolios(obj: Context):
+    lex = load_lexicon(obj.resources)
+    return lex, load_catalogue(obj.workspace, lex), load_portfolios(obj.workspace)
+
+
+@portfolio.command(name="list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_obj
+def portfolio_list(obj: Context, fmt: str) -> None:
+    """List portfolios with their size."""
+    lex, entries, portfolios = _catalogue_and_portfolios(obj)
+    rows = [{"name": n, "description": p.description, "size": len(members(n, portfolios, entries, lex))}
+            for n, p in portfolios.items()]
+    if fmt == "json":
+        _emit(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    else:
+        _emit(to_table(["name", "size", "description"], [[r["name"], str(r["size"]), r["description"]] for r in rows]))
+
+
+@portfolio.command(name="show")
+@click.argument("name")
+@click.pass_obj
+def portfolio_show(obj: Context, name: str) -> None:
+    """Show a portfolio's definition and members."""
+    lex, entries, portfolios = _catalogue_and_portfolios(obj)
+    chosen = members(name, portfolios, entries, lex)
+    p = portfolios[name]
+    click.echo(f"{p.name}: {p.label}\n  {p.description}\n  definition: {json.dumps(p.to_json(), ensure_ascii=False)}")
+    _emit(to_table(["id", "status", "kind", "title"], [[e.id, e.status, e.kind, e.title] for e in chosen]))
+
+
+@portfolio.command(name="create")
+@click.argument("name")
+@click.option("--from", "base", help="Start from this portfolio's members.")
+@click.option("--include", multiple=True, help="Catalogue id to add (repeatable).")
+@click.option("--exclude", multiple=True, help="Catalogue id to leave out (repeatable).")
+@click.option("--label", help="Display name.")
+@click.option("--description", default="", help="What the portfolio is for.")
+@click.pass_obj
+def portfolio_create(obj: Context, name, base, include, exclude, label, description) -> None:
+    """Create a portfolio in the workspace's data/portfolios/."""
+    lex, entries, portfolios = _catalogue_and_portfolios(obj)
+    p = Portfolio(name=check_name(name), label=label or name, description=description, base=base,
+                  include=tuple(include), exclude=tuple(exclude))
+    trial = {**portfolios, name: p}
+    size = len(members(name, trial, entries, lex))  # checks base and ids before writing
+    path = save_portfolio(obj.workspace, p)
+    click.echo(f"created {obj.workspace.relative(path)} with {size} entries; run `mvkg build` to use it")
+
+
+@main.group()
+def catalogue() -> None:
+    """The catalogue of standards and activities (data/catalogue/*.csv)."""
+
+
+@catalogue.command(name="list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.pass_obj
+def catalogue_list(obj: Context, fmt: str) -> None:
+    """List catalogue entries (JSON keys: id, title, publisher, kind, status, date, url, themes)."""
+    lex = load_lexicon(obj.resources)
+    entries = load_catalogue(obj.workspace, lex)
+    rows = [entry_summary(e, lex) for e in entries]
+    if fmt == "json":
+        _emit(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+    else:
+        table = [[r["id"], r["publisher"], r["kind"], r["status"], r["date"] or "", "; ".join(r["themes"]), r["title"]] for r in rows]
+        head = ["id", "publisher", "kind", "status", "date", "themes", "title"]
+        _emit(to_csv(head, table) if fmt == "csv" else to_table(head, table))
+
+
+@catalogue.command(name="show")
+@click.argument("entry_id", metavar="ID")
+@click.pass_obj
+def catalogue_show(obj: Context, entry_id: str) -> None:
+    """Show one catalogue entry."""
+    lex = load_lexicon(obj.resources)
+    found = [e for e in load_catalogue(obj.workspace, lex) if e.id == entry_id]
+    if not found:
+        raise MvkgError(f"no catalogue entry {entry_id!r}")
+    e = found[0]
+    summary = entry_summary(e, lex)
+    summary.update({"topics": [lex.topics[t].label for t in e.topics], "source_urls": list(e.source_urls),
+                    "notes": e.notes, "defined_in": f"{e.file}:{e.row}"})
+    _emit(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+
+
+@catalogue.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_obj
+def catalogue_import(obj: Context, file: Path) -> None:
+    """Validate every row of FILE.csv, then add or update the entries (nothing changes if any row is bad)."""
+    if not file.is_file():
+        raise MvkgError("no such file", path=file)
+    report = import_csv(obj.workspace, load_lexicon(obj.resources), file)
+    click.echo(f"imported into {report.target}: {len(report.added)} added, {len(report.updated)} updated; "
+               "run `mvkg build` to use them")
 
 
 if __name__ == "__main__":  # pragma: no cover

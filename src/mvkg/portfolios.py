@@ -42,7 +42,7 @@ class Portfolio:
 
     @property
     def iri(self) -> str:
-        return str(ID["portfolio/" + self.name])
+        return portfolio_node(self.name)
 
     def to_json(self) -> dict[str, object]:
         out: dict[str, object] = {"name": self.name, "label": self.label, "description": self.description}
@@ -55,6 +55,10 @@ class Portfolio:
         if self.exclude:
             out["exclude"] = list(self.exclude)
         return out
+
+
+def portfolio_node(name: str) -> str:
+    return str(ID["portfolio/" + name])
 
 
 def portfolio_dir(ws: Workspace) -> Path:
