@@ -110,8 +110,12 @@ def ingest(obj: Context, file: Path, code, title, date, status, related, fmt, dr
 def build(obj: Context) -> None:
     """Build the knowledge graph from data/ into the embedded store (build/store)."""
     report = build_workspace(obj.workspace, obj.resources)
+    for warning in report.warnings:
+        click.echo(f"mvkg: warning: {warning}", err=True)
     click.echo(f"built {report.store}: {report.triples} triples in {len(report.graphs)} named graphs")
     click.echo(f"  {report.resolutions} resolutions, {report.clauses} clauses, {report.obligations} obligations")
+    click.echo(f"  {report.entries} catalogue entries, {report.assessments} assessments, {report.portfolios} portfolios")
+    click.echo(f"  inferred types by {report.reasoner}")
     for g in report.graphs:
         click.echo(f"  {g.triples:>8}  {g.graph}")
 
