@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 
 from . import __version__
 from .errors import InputError
@@ -65,13 +65,14 @@ def _add_graph(store: ox.Store, graph, name) -> None:
                to_graph=ox.NamedNode(str(name)))
 
 
-def _union_graph(store: ox.Store) -> Graph:
+def _reasoning_input(store: ox.Store) -> Graph:
+    """The ontology and the resolutions: what the defined classes are about. The catalogue
+    and assessments are checked by the SHACL data-quality shapes instead, so HermiT's cost
+    does not grow with the catalogue."""
+    q = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+        FILTER (?g = <{ONTOLOGY_GRAPH}> || STRSTARTS(STR(?g), "{GRAPH['resolution/']}")) }}"""
     g = Graph()
-    data = store.dump(format=ox.RdfFormat.N_QUADS)
-    ds = Dataset()
-    ds.parse(data=data.decode("utf-8"), format="nquads")
-    for s, p, o, _ in ds.quads():
-        g.add((s, p, o))
+    g.parse(data="".join(f"{t} .\n" for t in store.query(q)), format="nt")
     return g
 
 
@@ -99,7 +100,7 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
         _add_graph(store, portfolios_g, GRAPH["portfolios"])
         for path in [*catalogue_files(ws), *assessment_files(ws), *sorted(portfolio_dir(ws).glob("*.json"))]:
             inputs[ws.relative(path)] = sha256_file(path)
-        inferred = materialise_types(_union_graph(store))
+        inferred = materialise_types(_reasoning_input(store))
         inferred_g = Graph()
         for s, c in inferred.types:
             inferred_g.add((URIRef(s), RDF.type, URIRef(c)))

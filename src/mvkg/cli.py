@@ -23,6 +23,7 @@ from .obligations import ObligationRow, list_obligations, obligations_csv, oblig
 from .resources import Resources, find_resources
 from .portfolios import Portfolio, check_name, load_portfolios, members, save_portfolio
 from .sparql import format_result, read_query_file, run_query, to_csv, to_table
+from .validate import ENGINES
 from .validate import validate as run_validation
 from .store import open_read_only
 from .workspace import Workspace, open_workspace
@@ -155,11 +156,13 @@ DEFAULT_PORTFOLIO = "itu-t-in-force"
 @main.command()
 @click.option("--portfolio", "-p", default=DEFAULT_PORTFOLIO, show_default=True, help="Portfolio to check against.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "ttl", "md"]), default="text", show_default=True)
+@click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
+              help="oxigraph: SPARQL checks set-at-a-time in Oxigraph; pyshacl: everything in pyshacl (reference).")
 @click.pass_obj
-def validate(obj: Context, portfolio: str, fmt: str) -> None:
+def validate(obj: Context, portfolio: str, fmt: str, engine: str) -> None:
     """Run the SHACL shapes over the built graph with one portfolio. Exit 0 when there is
     no violation, 1 when there are violations, 2 on errors."""
-    run = run_validation(obj.workspace, obj.resources, portfolio)
+    run = run_validation(obj.workspace, obj.resources, portfolio, engine)
     if fmt == "json":
         _emit(reports.validation_json(run))
     elif fmt == "ttl":
