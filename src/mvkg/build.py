@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph, URIRef
 
 from . import __version__
-from .errors import InputError
+from .errors import InputError, WorkspaceError
 from .assessments import assessment_files, assessments_graph, load_assessments
 from .catalogue import catalogue_files, catalogue_graph, load_catalogue
 from .ingest import record_from_entry
@@ -60,6 +60,38 @@ def _load_ontology(store: ox.Store, resources: Resources) -> dict[str, str]:
     return inputs
 
 
+def data_files(ws: Workspace) -> list[Path]:
+    """The workspace files besides the resolutions that a build reads."""
+    return [*catalogue_files(ws), *assessment_files(ws), *sorted(portfolio_dir(ws).glob("*.json"))]
+
+
+def current_inputs(ws: Workspace, resources: Resources) -> dict[str, str]:
+    """sha256 of every input a build reads, as it is on disk now (same keys as the manifest)."""
+    out = {f"ontology/{p.name}": sha256_file(p) for p in resources.ontology_files()}
+    for entry in ws.resolutions():
+        out[ws.relative(entry.text_path)] = sha256_file(entry.text_path)
+        out[ws.relative(entry.meta_path)] = sha256_file(entry.meta_path)
+    out.update({ws.relative(p): sha256_file(p) for p in data_files(ws)})
+    return out
+
+
+def built_inputs(ws: Workspace) -> dict[str, str]:
+    path = ws.build_dir / "manifest.json"
+    if not path.is_file():
+        raise WorkspaceError("no build manifest; run `mvkg build` first")
+    return json.loads(path.read_text(encoding="utf-8"))["inputs"]
+
+
+def check_build_current(ws: Workspace, resources: Resources) -> dict[str, str]:
+    """The build's inputs, or an error naming what changed since the build."""
+    built, now = built_inputs(ws), current_inputs(ws, resources)
+    changed = sorted(k for k in set(built) | set(now) if built.get(k) != now.get(k))
+    if changed:
+        raise WorkspaceError(f"the build is out of date ({', '.join(changed[:5])}"
+                             f"{' …' if len(changed) > 5 else ''} changed since); run `mvkg build` first")
+    return built
+
+
 def _add_graph(store: ox.Store, graph, name) -> None:
     store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
                to_graph=ox.NamedNode(str(name)))
@@ -98,7 +130,7 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
         _add_graph(store, catalogue_graph(catalogue), GRAPH["catalogue"])
         _add_graph(store, assessments_graph(assessments), GRAPH["coverage"])
         _add_graph(store, portfolios_g, GRAPH["portfolios"])
-        for path in [*catalogue_files(ws), *assessment_files(ws), *sorted(portfolio_dir(ws).glob("*.json"))]:
+        for path in data_files(ws):
             inputs[ws.relative(path)] = sha256_file(path)
         inferred = materialise_types(_reasoning_input(store))
         inferred_g = Graph()

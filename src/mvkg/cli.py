@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .build import build_workspace, load_lexicon
-from . import reports
+from . import reports, snapshot_reports
 from .catalogue import entry_summary, import_csv, load_catalogue
 from .coverage import coverage as compute_coverage
 from .errors import EXIT_CHECKS_FAILED, MvkgError
@@ -23,6 +23,8 @@ from .obligations import ObligationRow, list_obligations, obligations_csv, oblig
 from .resources import Resources, find_resources
 from .portfolios import Portfolio, check_name, load_portfolios, members, save_portfolio
 from .sparql import format_result, read_query_file, run_query, to_csv, to_table
+from .diff import diff as diff_snapshots
+from .snapshots import SnapshotStore, create_snapshot, default_folder
 from .validate import ENGINES
 from .validate import validate as run_validation
 from .store import open_read_only
@@ -288,6 +290,103 @@ def catalogue_import(obj: Context, file: Path) -> None:
     report = import_csv(obj.workspace, load_lexicon(obj.resources), file)
     click.echo(f"imported into {report.target}: {len(report.added)} added, {len(report.updated)} updated; "
                "run `mvkg build` to use them")
+
+
+@main.group()
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Snapshot folder (default: the workspace's data/snapshots).")
+@click.pass_context
+def snapshot(ctx: click.Context, folder: Path | None) -> None:
+    """Dated, immutable compliance snapshots: create, list, show, diff, verify, trend."""
+    obj: Context = ctx.obj
+    ctx.obj = SnapshotContext(obj.workspace, obj.resources, SnapshotStore(folder or default_folder(obj.workspace)))
+
+
+@dataclass(frozen=True)
+class SnapshotContext:
+    workspace: Workspace
+    resources: Resources
+    store: SnapshotStore
+
+
+@snapshot.command(name="create")
+@click.option("--portfolio", "-p", default=DEFAULT_PORTFOLIO, show_default=True)
+@click.option("--label", default="", help="A note such as 'before SG21 March meeting'.")
+@click.pass_obj
+def snapshot_create(obj: SnapshotContext, portfolio: str, label: str) -> None:
+    """Validate against PORTFOLIO and store the result; prints the new snapshot id."""
+    click.echo(create_snapshot(obj.workspace, obj.resources, obj.store, portfolio, label))
+
+
+@snapshot.command(name="list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_obj
+def snapshot_list(obj: SnapshotContext, fmt: str) -> None:
+    """List stored snapshots, oldest first."""
+    infos = obj.store.infos()
+    if fmt == "json":
+        _emit(json.dumps([i.to_json() for i in infos], indent=2, ensure_ascii=False) + "\n")
+    else:
+        _emit(snapshot_reports.trend_table(infos))
+
+
+@snapshot.command(name="show")
+@click.argument("ref", metavar="ID")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "csv", "json", "trig"]), default="md", show_default=True)
+@click.pass_obj
+def snapshot_show(obj: SnapshotContext, ref: str, fmt: str) -> None:
+    """Show a snapshot (ID, a unique part of one, or 'latest') as a report."""
+    snapshot_id = obj.store.resolve(ref)
+    if fmt == "trig":
+        _emit((obj.store.path(snapshot_id) / "snapshot.trig").read_text(encoding="utf-8"))
+        return
+    snap = obj.store.load(snapshot_id)
+    if fmt == "json":
+        _emit(json.dumps(snap, indent=2, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        _emit(snapshot_reports.snapshot_csv(snap))
+    elif fmt == "html":
+        _emit(snapshot_reports.snapshot_html(snap, obj.store.infos(snap["portfolio"]["name"])))
+    else:
+        _emit(snapshot_reports.snapshot_md(snap))
+
+
+@snapshot.command(name="diff")
+@click.argument("a", metavar="A")
+@click.argument("b", metavar="B")
+@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default="md", show_default=True)
+@click.pass_obj
+def snapshot_diff(obj: SnapshotContext, a: str, b: str, fmt: str) -> None:
+    """Obligations whose verdict changed from snapshot A to B, and why."""
+    d = diff_snapshots(obj.store.load(obj.store.resolve(a)), obj.store.load(obj.store.resolve(b)))
+    _emit(snapshot_reports.diff_json(d) if fmt == "json" else snapshot_reports.diff_md(d))
+
+
+@snapshot.command(name="verify")
+@click.argument("ref", required=False, metavar="[ID]")
+@click.pass_obj
+def snapshot_verify(obj: SnapshotContext, ref: str | None) -> None:
+    """Check stored snapshots against their manifests; exit 1 if any is damaged."""
+    results = obj.store.verify(ref)
+    for r in results:
+        click.echo(f"{r.id}: " + ("ok" if r.ok else "DAMAGED: " + "; ".join(r.problems)))
+    for leftover in obj.store.leftovers():
+        click.echo(f"{leftover.name}: interrupted write (not a snapshot; safe to delete)")
+    if not results:
+        click.echo("no snapshots")
+    if any(not r.ok for r in results):
+        sys.exit(EXIT_CHECKS_FAILED)
+
+
+@snapshot.command(name="trend")
+@click.option("--portfolio", "-p", help="Only snapshots of this portfolio.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "svg"]), default="table", show_default=True)
+@click.pass_obj
+def snapshot_trend(obj: SnapshotContext, portfolio: str | None, fmt: str) -> None:
+    """Coverage over time."""
+    infos = obj.store.infos(portfolio)
+    render = {"csv": snapshot_reports.trend_csv, "svg": snapshot_reports.trend_svg}
+    _emit(render.get(fmt, snapshot_reports.trend_table)(infos))
 
 
 if __name__ == "__main__":  # pragma: no cover

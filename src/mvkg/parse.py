@@ -133,7 +133,7 @@ class _Nesting:
             for style, value in cands:
                 if style != last.style:
                     continue
-                if value == last.value + 1 or (style == "num" and last.value < value <= last.value + 3):
+                if value == last.value + 1 or (not style.startswith("roman") and last.value < value <= last.value + 3):
                     return depth, style, value
         open_styles = {lvl.style for lvl in self.levels}
         for style, value in sorted(cands, key=lambda c: c[0].startswith("alpha")):

@@ -1,0 +1,361 @@
+"""Compliance snapshots: immutable, content-addressed records of one compliance run.
+
+A snapshot is a folder data/snapshots/ID/ holding
+  snapshot.json   the summary: verdicts, covering entries, missing themes, figures, inputs, versions
+  snapshot.trig   the same as RDF: PROV-O/DCAT metadata, the SHACL report, the verdict records
+  manifest.json   sha256 of both files
+It is written into a hidden temporary folder, fsynced, then renamed into place in one step,
+so readers see a whole snapshot or none; a crash leaves at most a hidden .tmp-* folder.
+IDs look like 20261122T054512Z-3fa9c2d81b07: the creation time and the start of the sha256
+of the content. Labels are data, never part of a path."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, XSD, Dataset, Literal, Namespace, URIRef
+
+from . import __version__
+from .build import check_build_current
+from .coverage import FORMULA, Coverage, coverage
+from .errors import InputError, MvkgError, WorkspaceError
+from .extract import slugify
+from .namespaces import ID, MVKG, PREFIXES
+from .obligations import list_obligations
+from .portfolios import portfolio_node
+from .resources import Resources
+from .sparql import read_query_file, run_query
+from .store import open_read_only
+from .validate import SH, Validation, validate
+from .workspace import Workspace, sha256_bytes, sha256_file
+
+SNAPSHOT_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{12}$")
+FILES = ("snapshot.json", "snapshot.trig")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+LIBRARIES = ("rdflib", "pyoxigraph", "pyshacl", "owlready2", "python-docx", "click")
+
+
+class SnapshotNotFound(MvkgError):
+    pass
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    id: str
+    created: str
+    label: str
+    portfolio: str
+    coverage_percent: float | None
+    binding_percent: float | None
+    counts: dict[str, int]
+
+    def to_json(self) -> dict[str, object]:
+        return {"id": self.id, "created": self.created, "label": self.label, "portfolio": self.portfolio,
+                "coverage_percent": self.coverage_percent, "binding_coverage_percent": self.binding_percent,
+                "counts": self.counts}
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    id: str
+    ok: bool
+    problems: tuple[str, ...]
+
+
+def check_id(snapshot_id: str) -> str:
+    if not SNAPSHOT_ID.match(snapshot_id):
+        raise InputError(f"{snapshot_id!r} is not a snapshot id (like 20261122T054512Z-3fa9c2d81b07)")
+    return snapshot_id
+
+
+def default_folder(ws: Workspace) -> Path:
+    return ws.data / "snapshots"
+
+
+# ------------------------------------------------------------------ content
+
+def _versions(resources: Resources) -> dict[str, str]:
+    out = {"mvkg": __version__, "python": platform.python_version()}
+    for lib in LIBRARIES:
+        try:
+            out[lib] = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            out[lib] = "not installed"
+    for name, path in (("ontology", resources.ontology / "mvkg.ttl"), ("shapes", resources.shapes / "compliance.ttl")):
+        m = re.search(r'owl:versionInfo\s+"([^"]+)"', path.read_text(encoding="utf-8"))
+        out[name] = m.group(1) if m else "unknown"
+    return out
+
+
+def _rows(store: ox.Store, resources: Resources, name: str) -> list[dict[str, str]]:
+    result = run_query(store, read_query_file(resources.queries / name))
+    return [{c: (t.value if t is not None else "") for c, t in zip(result.columns, row)} for row in result.rows]
+
+
+def _key(obligation_iri: str) -> str:
+    return obligation_iri.removeprefix(str(ID)).removesuffix("/obligation")
+
+
+def build_content(ws: Workspace, resources: Resources, portfolio: str, label: str, created: datetime,
+                  run: Validation | None = None) -> tuple[dict, Validation]:
+    inputs = dict(check_build_current(ws, resources))
+    for path in sorted(resources.shapes.glob("*.ttl")):
+        inputs[f"shapes/{path.name}"] = sha256_file(path)
+    run = run or validate(ws, resources, portfolio)
+    cov = coverage(ws, resources, run)
+    store = open_read_only(ws)
+    listing = {r.id: r for r in list_obligations(store, resources)}
+    assessed: dict[str, dict[str, dict[str, str]]] = {}
+    for a in _rows(store, resources, "assessments.rq"):
+        assessed.setdefault(a["obligation"], {})[a["entry"] or "(not applicable)"] = {
+            "relation": a["relation"], "rationale": a["rationale"]}
+    entries: dict[str, dict] = {}
+    for row in _rows(store, resources, "catalogue_status.rq"):
+        e = entries.setdefault(row["entry"], {"status": row["status"], "themes": []})
+        if row["theme"]:
+            e["themes"].append(row["theme"])
+    members = sorted(r["entry"] for r in _rows_members(store, portfolio))
+    obligations = {}
+    for row in cov.rows:
+        ob = listing[row.id]
+        obligations[_key(row.id)] = {
+            "id": row.id, "resolution": row.resolution, "section": row.section, "item": row.item,
+            "strength": row.strength, "text": ob.text, "text_sha256": sha256_bytes(ob.text.encode("utf-8")),
+            "themes": list(ob.themes), "verdict": row.verdict, "severity": row.severity or None,
+            "covering": [{"entry": c.entry, "relation": c.relation, "status": c.status} for c in row.covering],
+            "missing_themes": list(row.missing_themes), "messages": sorted(row.messages),
+            "assessments": assessed.get(row.id, {}),
+        }
+    content = {
+        "created": created.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "label": label,
+        "portfolio": {"name": portfolio, "label": run.portfolio_label, "members": members},
+        "versions": _versions(resources),
+        "inputs": dict(sorted(inputs.items())),
+        "summary": _summary(cov, run),
+        "obligations": obligations,
+        "entries": dict(sorted(entries.items())),
+    }
+    return content, run
+
+
+def _rows_members(store: ox.Store, portfolio: str) -> list[dict[str, str]]:
+    q = f"""SELECT ?entry WHERE {{ GRAPH ?g {{ <{portfolio_node(portfolio)}> <{MVKG.member}> ?e }}
+            GRAPH ?h {{ ?e <{MVKG.identifier}> ?entry }} }}"""
+    return [{"entry": r["entry"].value} for r in store.query(q)]
+
+
+def _summary(cov: Coverage, run: Validation) -> dict:
+    return {"coverage_percent": cov.summary.coverage_percent, "formula": FORMULA, "counts": cov.summary.counts,
+            "binding": {"coverage_percent": cov.binding.coverage_percent, "counts": cov.binding.counts},
+            "conforms": run.conforms, "severity_counts": run.counts()}
+
+
+def content_id(content: dict) -> str:
+    body = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    stamp = datetime.strptime(content["created"], "%Y-%m-%dT%H:%M:%S.%fZ").strftime("%Y%m%dT%H%M%SZ")
+    return f"{stamp}-{hashlib.sha256(body).hexdigest()[:12]}"
+
+
+# ------------------------------------------------------------------ RDF
+
+def snapshot_trig(snapshot_id: str, content: dict, run: Validation) -> bytes:
+    ds = Dataset()
+    for prefix, ns in {**PREFIXES, "prov": str(PROV), "dcat": str(DCAT), "sh": str(SH)}.items():
+        ds.bind(prefix, ns)
+    snap = URIRef(str(ID[f"snapshot/{snapshot_id}"]))
+    meta = ds.graph(URIRef(f"{snap}/metadata"))
+    activity = URIRef(f"{snap}/run")
+    meta.add((snap, RDF.type, MVKG.ComplianceSnapshot))
+    meta.add((snap, RDF.type, DCAT.Dataset))
+    meta.add((snap, RDF.type, PROV.Entity))
+    meta.add((snap, DCTERMS.identifier, Literal(snapshot_id)))
+    meta.add((snap, RDFS.label, Literal(content["label"] or snapshot_id)))
+    meta.add((snap, PROV.generatedAtTime, Literal(content["created"], datatype=XSD.dateTime)))
+    meta.add((snap, PROV.wasGeneratedBy, activity))
+    meta.add((snap, MVKG.snapshotPortfolio, URIRef(portfolio_node(content["portfolio"]["name"]))))
+    summary = content["summary"]
+    if summary["coverage_percent"] is not None:
+        meta.add((snap, MVKG.coveragePercent, Literal(str(summary["coverage_percent"]), datatype=XSD.decimal)))
+    meta.add((snap, MVKG.formula, Literal(summary["formula"])))
+    for verdict, n in summary["counts"].items():
+        meta.add((snap, MVKG.verdictCount, Literal(f"{verdict}={n}")))
+    meta.add((activity, RDF.type, PROV.Activity))
+    meta.add((activity, PROV.endedAtTime, Literal(content["created"], datatype=XSD.dateTime)))
+    for tool, version in content["versions"].items():
+        meta.add((activity, MVKG.note, Literal(f"{tool} {version}")))
+    for path, digest in content["inputs"].items():
+        used = URIRef(f"{snap}/input/{hashlib.sha256(path.encode()).hexdigest()[:16]}")
+        meta.add((activity, PROV.used, used))
+        meta.add((used, RDF.type, PROV.Entity))
+        meta.add((used, MVKG.fileName, Literal(path)))
+        meta.add((used, MVKG.sha256, Literal(digest)))
+    verdicts = ds.graph(URIRef(f"{snap}/verdicts"))
+    for key, ob in content["obligations"].items():
+        rec = URIRef(f"{snap}/verdict/{key}")
+        verdicts.add((snap, MVKG.verdictRecord, rec))
+        verdicts.add((rec, RDF.type, MVKG.VerdictRecord))
+        verdicts.add((rec, MVKG.obligation, URIRef(ob["id"])))
+        verdicts.add((rec, MVKG.hasVerdict, MVKG["verdict-" + ob["verdict"]]))
+        for c in ob["covering"]:
+            verdicts.add((rec, MVKG.coveringEntry, URIRef(str(ID["entry/" + slugify(c["entry"])]))))
+    report = ds.graph(URIRef(f"{snap}/report"))
+    root = URIRef(f"{snap}/report/root")
+    report.add((root, RDF.type, SH.ValidationReport))
+    report.add((root, SH.conforms, Literal(run.conforms)))
+    for r in run.results:
+        key = hashlib.sha256("|".join((r.focus, r.shape, r.message)).encode()).hexdigest()[:16]
+        node = URIRef(f"{snap}/report/result/{key}")
+        report.add((root, SH.result, node))
+        report.add((node, RDF.type, SH.ValidationResult))
+        report.add((node, SH.focusNode, URIRef(r.focus)))
+        report.add((node, SH.resultSeverity, SH[r.severity.capitalize()]))
+        if r.shape.startswith("http"):
+            report.add((node, SH.sourceShape, URIRef(r.shape)))
+        report.add((node, SH.resultMessage, Literal(r.message)))
+    return ds.serialize(format="trig", encoding="utf-8")
+
+
+# ------------------------------------------------------------------ storage
+
+@dataclass(frozen=True)
+class SnapshotStore:
+    folder: Path
+
+    def path(self, snapshot_id: str) -> Path:
+        return self.folder / check_id(snapshot_id)
+
+    def ids(self) -> list[str]:
+        if not self.folder.is_dir():
+            return []
+        return sorted(p.name for p in self.folder.iterdir() if p.is_dir() and SNAPSHOT_ID.match(p.name))
+
+    def load(self, snapshot_id: str) -> dict:
+        path = self.path(snapshot_id) / "snapshot.json"
+        if not path.is_file():
+            raise SnapshotNotFound(f"no snapshot {snapshot_id} in {self.folder}")
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def resolve(self, ref: str) -> str:
+        """A full id, a unique prefix of one, or 'latest'."""
+        ids = self.ids()
+        if ref == "latest":
+            if not ids:
+                raise SnapshotNotFound(f"no snapshots in {self.folder}")
+            return ids[-1]
+        if SNAPSHOT_ID.match(ref) and ref in ids:
+            return ref
+        if not re.fullmatch(r"[0-9A-Za-z-]{4,40}", ref):
+            raise InputError(f"{ref!r} is not a snapshot id")
+        found = [i for i in ids if i.startswith(ref) or i.endswith(ref)]
+        if len(found) != 1:
+            raise SnapshotNotFound(f"{'no' if not found else 'more than one'} snapshot matches {ref!r}")
+        return found[0]
+
+    def write(self, content: dict, trig: bytes) -> str:
+        snapshot_id = content_id(content)
+        final = self.path(snapshot_id)
+        body = {"id": snapshot_id, **content}
+        files = {"snapshot.json": (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+                 "snapshot.trig": trig}
+        manifest = {"id": snapshot_id, "files": {n: sha256_bytes(d) for n, d in files.items()}}
+        files["manifest.json"] = (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.folder))
+        os.chmod(tmp, 0o755)
+        try:
+            for name, data in files.items():
+                with open(tmp / name, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            _fsync_dir(tmp)
+            try:
+                os.rename(tmp, final)
+            except OSError:
+                if final.is_dir() and self.verify_one(snapshot_id).ok:
+                    shutil.rmtree(tmp)  # the same content was written by someone else: done
+                    return snapshot_id
+                raise
+            _fsync_dir(self.folder)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return snapshot_id
+
+    def verify_one(self, snapshot_id: str) -> VerifyResult:
+        folder = self.path(snapshot_id)
+        problems = []
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            return VerifyResult(snapshot_id, False, (f"manifest.json unreadable: {exc}",))
+        if manifest.get("id") != snapshot_id:
+            problems.append("manifest names another id")
+        for name in FILES:
+            path = folder / name
+            if not path.is_file():
+                problems.append(f"{name} is missing")
+            elif sha256_file(path) != manifest.get("files", {}).get(name):
+                problems.append(f"{name} does not match its sha256 in the manifest")
+        if not problems:
+            body = json.loads((folder / "snapshot.json").read_text(encoding="utf-8"))
+            content = {k: v for k, v in body.items() if k != "id"}
+            if content_id(content) != snapshot_id or body.get("id") != snapshot_id:
+                problems.append("content does not hash to the snapshot id")
+        return VerifyResult(snapshot_id, not problems, tuple(problems))
+
+    def verify(self, snapshot_id: str | None = None) -> list[VerifyResult]:
+        ids = [self.resolve(snapshot_id)] if snapshot_id else self.ids()
+        return [self.verify_one(i) for i in ids]
+
+    def leftovers(self) -> list[Path]:
+        """Hidden temporary folders left by interrupted writes."""
+        return sorted(self.folder.glob(".tmp-*")) if self.folder.is_dir() else []
+
+    def infos(self, portfolio: str | None = None) -> list[SnapshotInfo]:
+        out = []
+        for i in self.ids():
+            body = self.load(i)
+            if portfolio and body["portfolio"]["name"] != portfolio:
+                continue
+            s = body["summary"]
+            out.append(SnapshotInfo(i, body["created"], body["label"], body["portfolio"]["name"],
+                                    s["coverage_percent"], s["binding"]["coverage_percent"], s["counts"]))
+        return sorted(out, key=lambda x: (x.created, x.id))
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def create_snapshot(ws: Workspace, resources: Resources, store: SnapshotStore, portfolio: str, label: str,
+                    now: datetime | None = None) -> str:
+    if len(label) > 200 or any(ord(ch) < 32 for ch in label):
+        raise InputError("a label is at most 200 printable characters")
+    created = now or datetime.now(timezone.utc)
+    content, run = build_content(ws, resources, portfolio, label, created)
+    snapshot_id = content_id(content)
+    return store.write(content, snapshot_trig(snapshot_id, content, run))
+
+
+def require_snapshots(store: SnapshotStore) -> None:
+    if not store.ids():
+        raise WorkspaceError(f"no snapshots in {store.folder}; take one with `mvkg snapshot create`")
