@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run build test system-deps lock clean readme
+.PHONY: install run build test system-deps lock clean readme bench
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -14,18 +14,23 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-# Java runs HermiT (OWL reasoning through owlready2). Installed with apt when missing.
+# Java runs HermiT (OWL reasoning through owlready2); Chromium runs the browser tests.
+# Both come from Debian's packages, installed with apt when missing.
+APT_PKGS = $(if $(shell command -v java),,default-jre-headless) $(if $(wildcard /usr/bin/chromium),,chromium)
 system-deps:
-	@command -v java >/dev/null 2>&1 || { \
-	  echo "Java not found: installing default-jre-headless with apt-get"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jre-headless; }
+	@if [ -n "$(strip $(APT_PKGS))" ]; then \
+	  echo "installing with apt-get: $(APT_PKGS)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PKGS) \
+	  || { echo "could not install $(APT_PKGS): the tests that need them will fail"; exit 1; }; \
+	fi
 
 build: install
 	$(BIN)/mvkg build
 
-# The main job: build the graph from data/ and show what was built.
+# The main job: build the graph from data/ and open the analyst UI on the embedded store.
+PORT ?= 8501
 run: build
-	$(BIN)/mvkg obligations
+	$(BIN)/streamlit run app.py --server.port $(PORT)
 
 test: install system-deps
 	$(BIN)/pytest
@@ -41,3 +46,7 @@ clean:
 # Regenerate the seed verdict table in the README (review the diff before committing).
 readme: build
 	$(BIN)/python tools/update_readme.py
+
+# Benchmarks (never part of the test suite): writes benchmarks/results.{md,json}.
+bench: install system-deps build
+	$(BIN)/python benchmarks/run.py

@@ -69,7 +69,7 @@ def scenario(tmp_path_factory, resources, lexicon):
 
 
 def _verdicts(ws, resources, portfolio):
-    cov = coverage(ws, resources, validate(ws, resources, portfolio))
+    cov = coverage(resources, validate(ws, resources, portfolio))
     return {r.id.split("/id/", 1)[1].removesuffix("/obligation"): r for r in cov.rows}, cov
 
 

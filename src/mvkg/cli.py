@@ -183,7 +183,7 @@ def validate(obj: Context, portfolio: str, fmt: str, engine: str) -> None:
 @click.pass_obj
 def coverage_cmd(obj: Context, portfolio: str, fmt: str) -> None:
     """Verdict of every obligation against a portfolio, and the coverage %."""
-    cov = compute_coverage(obj.workspace, obj.resources, run_validation(obj.workspace, obj.resources, portfolio))
+    cov = compute_coverage(obj.resources, run_validation(obj.workspace, obj.resources, portfolio))
     render = {"json": reports.coverage_json, "csv": reports.coverage_csv, "md": reports.coverage_md}
     _emit(render.get(fmt, reports.coverage_table)(cov))
 

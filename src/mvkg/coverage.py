@@ -7,13 +7,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 from .resources import Resources
 from .sparql import read_query_file, run_query
-from .store import open_read_only
 from .validate import VERDICTS, Validation
-from .workspace import Workspace
 
 FORMULA = ("coverage % = (covered + 0.5 × partial) / (obligations − not-applicable − not-assessed) × 100; "
            "proposed-only and not-covered count 0")
@@ -77,9 +73,9 @@ def summarise(verdicts: list[str]) -> Summary:
     return Summary(counts, percent)
 
 
-def _covering(ws: Workspace, resources: Resources, portfolio_iri: str) -> dict[str, list[Covering]]:
+def _covering(resources: Resources, run: Validation) -> dict[str, list[Covering]]:
     query = read_query_file(resources.queries / "covering.rq")
-    result = run_query(open_read_only(ws), query, {"p": ox.NamedNode(portfolio_iri)})
+    result = run_query(run.data, query)
     out: dict[str, list[Covering]] = defaultdict(list)
     for row in result.rows:
         r = dict(zip(result.columns, row))
@@ -88,8 +84,8 @@ def _covering(ws: Workspace, resources: Resources, portfolio_iri: str) -> dict[s
     return out
 
 
-def coverage(ws: Workspace, resources: Resources, run: Validation) -> Coverage:
-    covering = _covering(ws, resources, run.portfolio_iri)
+def coverage(resources: Resources, run: Validation) -> Coverage:
+    covering = _covering(resources, run)
     by_focus = defaultdict(list)
     for r in run.results:
         by_focus[r.focus].append(r)

@@ -115,7 +115,7 @@ def build_content(ws: Workspace, resources: Resources, portfolio: str, label: st
     for path in sorted(resources.shapes.glob("*.ttl")):
         inputs[f"shapes/{path.name}"] = sha256_file(path)
     run = run or validate(ws, resources, portfolio)
-    cov = coverage(ws, resources, run)
+    cov = coverage(resources, run)
     store = open_read_only(ws)
     listing = {r.id: r for r in list_obligations(store, resources)}
     assessed: dict[str, dict[str, dict[str, str]]] = {}

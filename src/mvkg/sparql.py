@@ -8,6 +8,7 @@ import io
 import json
 import time
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -27,6 +28,14 @@ class QueryResult:
     boolean: bool | None
     triples: tuple[ox.Triple, ...]
     seconds: float
+    limit_hit: str | None = None  # "time", "row" or "memory" when a limit stopped the query
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    seconds: float = 10.0
+    rows: int = 5000
+    memory_mb: int = 1024
 
 
 def _prefix_header() -> str:
@@ -66,7 +75,8 @@ def check_query(query: str, named_graphs: set[str]) -> str:
     return form.name
 
 
-def run_query(store: ox.Store, query: str, substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None) -> QueryResult:
+def run_query(store: ox.Store, query: str, substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None,
+              max_rows: int | None = None) -> QueryResult:
     named = {g.value for g in store.named_graphs()}
     form = check_query(query, named)
     started = time.perf_counter()
@@ -80,10 +90,15 @@ def run_query(store: ox.Store, query: str, substitutions: dict[str, ox.NamedNode
         if form == "AskQuery":
             return QueryResult("ask", (), (), bool(result), (), time.perf_counter() - started)
         if form in ("ConstructQuery", "DescribeQuery"):
-            triples = tuple(result)
-            return QueryResult("graph", (), (), None, triples, time.perf_counter() - started)
+            triples = tuple(islice(result, max_rows + 1)) if max_rows else tuple(result)
+            hit = "row" if max_rows and len(triples) > max_rows else None
+            return QueryResult("graph", (), (), None, triples[:max_rows] if hit else triples,
+                               time.perf_counter() - started, hit)
         columns = tuple(v.value for v in result.variables)
-        rows = tuple(tuple(sol[c] for c in columns) for sol in result)
+        solutions = islice(result, max_rows + 1) if max_rows else result
+        rows = tuple(tuple(sol[c] for c in columns) for sol in solutions)
+        if max_rows and len(rows) > max_rows:
+            return QueryResult("select", columns, rows[:max_rows], None, (), time.perf_counter() - started, "row")
     except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
         raise QueryError(f"query failed: {exc}") from None
     return QueryResult("select", columns, rows, None, (), time.perf_counter() - started)
@@ -151,3 +166,80 @@ def to_table(columns: tuple[str, ...] | list[str], rows: list[list[str]], max_wi
     out += ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in cells]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------------ bounded execution
+
+def _term_json(term: object) -> dict | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return {"t": "iri", "v": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"t": "bnode", "v": term.value}
+    return {"t": "lit", "v": term.value, "dt": term.datatype.value if term.datatype else None, "lang": term.language}
+
+
+def _term_from(j: dict | None):
+    if j is None:
+        return None
+    if j["t"] == "iri":
+        return ox.NamedNode(j["v"])
+    if j["t"] == "bnode":
+        return ox.BlankNode(j["v"])
+    if j.get("lang"):
+        return ox.Literal(j["v"], language=j["lang"])
+    return ox.Literal(j["v"], datatype=ox.NamedNode(j["dt"])) if j.get("dt") else ox.Literal(j["v"])
+
+
+def substitution_term(value: str):
+    return ox.NamedNode(value) if value.startswith(("http://", "https://", "urn:")) else ox.Literal(value)
+
+
+def child_main(store_path: str, max_rows: int) -> None:
+    """Run in a separate process by run_query_bounded: read {query, subs} on stdin, write the
+    result as JSON on stdout, stopping after max_rows rows."""
+    import sys
+
+    request = json.loads(sys.stdin.read())
+    store = ox.Store.read_only(store_path)
+    subs = {k: substitution_term(v) for k, v in request.get("subs", {}).items()}
+    try:
+        result = run_query(store, request["query"], subs, max_rows=max_rows)
+    except QueryError as exc:
+        json.dump({"error": exc.message}, sys.stdout)
+        return
+    json.dump({"kind": result.kind, "columns": list(result.columns), "boolean": result.boolean,
+               "rows": [[_term_json(t) for t in row] for row in result.rows],
+               "triples": [[_term_json(t.subject), _term_json(t.predicate), _term_json(t.object)] for t in result.triples],
+               "seconds": result.seconds, "limit_hit": result.limit_hit}, sys.stdout)
+
+
+def run_query_bounded(store_path, query: str, limits: QueryLimits, subs: dict[str, str] | None = None) -> QueryResult:
+    """Run a read-only query in a child process that is killed when the time limit passes and
+    whose address space is capped, so a runaway query cannot keep a core or memory busy."""
+    import resource
+    import subprocess
+    import sys
+
+    def cap_memory() -> None:  # runs in the child before exec
+        limit = limits.memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    cmd = [sys.executable, "-c", "import sys; from mvkg.sparql import child_main; child_main(sys.argv[1], int(sys.argv[2]))",
+           str(store_path), str(limits.rows)]
+    started = time.perf_counter()
+    try:
+        proc = subprocess.run(cmd, input=json.dumps({"query": query, "subs": subs or {}}), capture_output=True,
+                              text=True, timeout=limits.seconds, preexec_fn=cap_memory)
+    except subprocess.TimeoutExpired:
+        return QueryResult("select", (), (), None, (), time.perf_counter() - started, "time")
+    if proc.returncode != 0 or not proc.stdout:
+        return QueryResult("select", (), (), None, (), time.perf_counter() - started, "memory")
+    body = json.loads(proc.stdout)
+    if "error" in body:
+        raise QueryError(body["error"])
+    rows = tuple(tuple(_term_from(t) for t in row) for row in body["rows"])
+    triples = tuple(ox.Triple(*(_term_from(t) for t in tr)) for tr in body["triples"])
+    return QueryResult(body["kind"], tuple(body["columns"]), rows, body["boolean"], triples, body["seconds"],
+                       body["limit_hit"])

@@ -59,6 +59,7 @@ class Validation:
     report: Graph
     verdicts: dict[str, str]  # obligation IRI -> verdict
     obligations: tuple[ObligationInfo, ...]
+    data: ox.Store  # the validated data graph (one portfolio), in memory, for follow-up queries
 
     @property
     def portfolio_iri(self) -> str:
@@ -106,12 +107,13 @@ def data_graph(store: ox.Store, portfolio: ox.NamedNode) -> Graph:
 
 
 def _obligation_info(store: ox.Store) -> dict[str, ObligationInfo]:
+    """Resolution, section and item of every obligation in the validated data."""
     q = f"""SELECT ?o ?code ?heading ?item ?strength ?so ?co WHERE {{
         ?o a <{MVKG.Obligation}> ; <{MVKG.inResolution}>/<{MVKG.code}> ?code ; <{MVKG.inSection}> ?sec ;
            <{MVKG.itemPath}> ?item ; <{MVKG.strength}> ?strength ; <{MVKG.derivedFromClause}>/<{MVKG.order}> ?co .
         ?sec <{MVKG.heading}> ?heading ; <{MVKG.order}> ?so }}"""
     out = {}
-    for r in store.query(q, use_default_graph_as_union=True):
+    for r in store.query(q):
         iri = r["o"].value
         out[iri] = ObligationInfo(iri, r["code"].value, r["heading"].value, r["item"].value,
                                   r["strength"].value.rsplit("#", 1)[-1], int(r["so"].value), int(r["co"].value))
@@ -129,7 +131,7 @@ def _constraint_meta(shapes: Graph) -> dict[str, tuple[str | None, bool]]:
 ENGINES = ("oxigraph", "pyshacl")
 
 
-def run_engine(data: Graph, shapes: Graph, engine: str = "oxigraph") -> Graph:
+def run_engine(data: Graph, shapes: Graph, engine: str = "oxigraph", memory: ox.Store | None = None) -> Graph:
     """The SHACL report. 'pyshacl' runs every shape in pyshacl (the reference); 'oxigraph'
     runs the core shapes in pyshacl and the SPARQL constraints set-at-a-time in Oxigraph."""
     if engine not in ENGINES:
@@ -138,19 +140,36 @@ def run_engine(data: Graph, shapes: Graph, engine: str = "oxigraph") -> Graph:
     _, report, _ = pyshacl.validate(data, shacl_graph=core, inference="none", abort_on_first=False,
                                    allow_warnings=True, advanced=False)
     if engine == "oxigraph":
-        memory = ox.Store()
-        memory.load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-        add_to_report(report, run_sparql_constraints(memory, shapes))
+        add_to_report(report, run_sparql_constraints(memory or memory_store(data), shapes))
     return report
 
 
-def validate(ws: Workspace, resources: Resources, portfolio: str, engine: str = "oxigraph") -> Validation:
+def memory_store(data: Graph) -> ox.Store:
+    store = ox.Store()
+    store.load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """Unsaved changes to judge before saving: a different member list for the portfolio,
+    and extra triples (hypothetical entries and their assessments)."""
+
+    members: tuple[str, ...] | None = None  # entry IRIs replacing the portfolio's members
+    extra: Graph | None = None
+
+
+def validate(ws: Workspace, resources: Resources, portfolio: str, engine: str = "oxigraph",
+             whatif: WhatIf | None = None) -> Validation:
     store = open_read_only(ws)
     p_iri = portfolio_iri(store, portfolio)
     data = data_graph(store, p_iri)
+    if whatif is not None:
+        _apply(data, URIRef(p_iri.value), whatif)
     shapes = load_shapes(resources)
-    report = run_engine(data, shapes, engine)
-    info = _obligation_info(store)
+    memory = memory_store(data)
+    report = run_engine(data, shapes, engine, memory)
+    info = _obligation_info(memory)
     meta = _constraint_meta(shapes)
     labels = {str(s): str(o) for s, o in data.subject_objects(SKOS.prefLabel)}
     results = []
@@ -180,7 +199,17 @@ def validate(ws: Workspace, resources: Resources, portfolio: str, engine: str = 
     results.sort(key=lambda r: (order[r.severity], r.resolution, _sort_key(info.get(r.focus)), r.message))
     label = str(data.value(URIRef(p_iri.value), URIRef("http://www.w3.org/2000/01/rdf-schema#label")) or portfolio)
     obligations = tuple(sorted(info.values(), key=lambda o: (o.resolution, o.section_order, o.clause_order)))
-    return Validation(portfolio, label, tuple(results), report, verdicts, obligations)
+    return Validation(portfolio, label, tuple(results), report, verdicts, obligations, memory)
+
+
+def _apply(data: Graph, portfolio: URIRef, whatif: WhatIf) -> None:
+    if whatif.members is not None:
+        data.remove((portfolio, MVKG.member, None))
+        for iri in whatif.members:
+            data.add((portfolio, MVKG.member, URIRef(iri)))
+    if whatif.extra is not None:
+        for t in whatif.extra:
+            data.add(t)
 
 
 def _sort_key(ob: ObligationInfo | None) -> tuple[int, int]:

@@ -1,0 +1,27 @@
+"""mvkg analyst workspace (Streamlit). Run with `make run`, or:
+    MVKG_WORKSPACE=/path/to/workspace streamlit run app.py
+Every page is a thin view over the mvkg library (src/mvkg/ui/pages.py)."""
+
+import streamlit as st
+
+from mvkg.errors import MvkgError
+from mvkg.ui import pages
+
+st.set_page_config(page_title="mvkg", page_icon="🧭", layout="wide")
+
+PAGES = [
+    st.Page(pages.overview, title="Overview", url_path="overview", default=True),
+    st.Page(pages.obligations, title="Obligations", url_path="obligations"),
+    st.Page(pages.standards, title="Standards & portfolios", url_path="standards"),
+    st.Page(pages.validation, title="Validation", url_path="validation"),
+    st.Page(pages.sparql, title="SPARQL", url_path="sparql"),
+    st.Page(pages.snapshots, title="Snapshots", url_path="snapshots"),
+    st.Page(pages.compare, title="Compare drafts", url_path="compare"),
+    st.Page(pages.graph, title="Graph", url_path="graph"),
+]
+
+page = st.navigation(PAGES)
+try:
+    page.run()
+except MvkgError as exc:  # a clear message, never a traceback
+    st.error(exc.describe())

@@ -1,0 +1,1 @@
+"""The Streamlit analyst workspace: thin pages over the library (no logic of its own)."""

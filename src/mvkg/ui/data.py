@@ -1,0 +1,96 @@
+"""Cached access to the library for the pages. Caches are keyed on the build manifest's
+sha256 (and the portfolio), so switching pages with unchanged data is instant and a rebuild
+invalidates everything. Cached values are immutable results; per-user state (filters,
+what-if changes) lives only in st.session_state."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from ..build import build_workspace, load_lexicon
+from ..canned import canned_queries
+from ..catalogue import load_catalogue
+from ..coverage import Coverage, coverage
+from ..explore import obligation_sdgs, obligation_themes
+from ..portfolios import load_portfolios, members
+from ..resources import Resources, find_resources
+from ..snapshots import SnapshotStore, default_folder
+from ..store import open_read_only
+from ..validate import Result, WhatIf, validate
+from ..workspace import Workspace, sha256_file
+
+
+def workspace() -> Workspace:
+    return Workspace(Path(os.environ.get("MVKG_WORKSPACE", ".")).resolve())
+
+
+def resources() -> Resources:
+    return find_resources()
+
+
+def build_key(ws: Workspace) -> str:
+    manifest = ws.build_dir / "manifest.json"
+    return sha256_file(manifest) if manifest.is_file() else ""
+
+
+def ensure_built(ws: Workspace) -> str:
+    key = build_key(ws)
+    if not key:
+        with st.status("Building the knowledge graph (first start)…", expanded=True) as status:
+            report = build_workspace(ws, resources())
+            status.update(label=f"Built {report.triples} triples, {report.obligations} obligations", state="complete")
+        key = build_key(ws)
+    return key
+
+
+@st.cache_data(show_spinner="Validating…", max_entries=32)
+def run(root: str, key: str, portfolio: str) -> tuple[Coverage, tuple[Result, ...]]:
+    ws = Workspace(Path(root))
+    v = validate(ws, resources(), portfolio)
+    return coverage(resources(), v), v.results
+
+
+def run_whatif(root: str, portfolio: str, member_iris: tuple[str, ...], extra) -> tuple[Coverage, tuple[Result, ...]]:
+    """Not cached: what-if input is per session and unsaved."""
+    ws = Workspace(Path(root))
+    v = validate(ws, resources(), portfolio, whatif=WhatIf(member_iris, extra))
+    return coverage(resources(), v), v.results
+
+
+@st.cache_data(max_entries=8)
+def themes_and_sdgs(root: str, key: str) -> tuple[dict, dict]:
+    store = open_read_only(Workspace(Path(root)))
+    return obligation_themes(store), obligation_sdgs(store)
+
+
+@st.cache_data(max_entries=8)
+def catalogue(root: str, key: str):
+    return load_catalogue(Workspace(Path(root)), load_lexicon(resources()))
+
+
+@st.cache_data(max_entries=8)
+def portfolios(root: str, key: str) -> dict:
+    ws = Workspace(Path(root))
+    lex = load_lexicon(resources())
+    entries = load_catalogue(ws, lex)
+    defs = load_portfolios(ws)
+    return {name: (p, tuple(e.id for e in members(name, defs, entries, lex))) for name, p in defs.items()}
+
+
+@st.cache_data(max_entries=4)
+def lexicon_labels(key: str) -> dict:
+    lex = load_lexicon(resources())
+    return {"themes": {iri: c.label for iri, c in lex.themes.items()},
+            "actors": {iri: a.label for iri, a in lex.actors.items()}}
+
+
+@st.cache_data(max_entries=4)
+def canned(key: str):
+    return canned_queries(resources())
+
+
+def snapshot_store(ws: Workspace) -> SnapshotStore:
+    return SnapshotStore(default_folder(ws))

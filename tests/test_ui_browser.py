@@ -1,0 +1,130 @@
+"""End to end in a real headless Chromium (Debian's /usr/bin/chromium driven by Playwright):
+start the app on a free port, visit every page, run a canned query, take a snapshot; fail on
+any exception or error box; save a screenshot of every page in test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = REPO / "test-artifacts" / "screenshots"
+PAGES = {"": "Overview", "obligations": "Obligations", "standards": "Standards & portfolios (what-if)",
+         "validation": "Validation", "sparql": "SPARQL", "snapshots": "Snapshots", "compare": "Compare drafts",
+         "graph": "Graph"}
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+if not Path(CHROMIUM).exists():
+    pytest.fail("Chromium is missing: `make test` installs Debian's chromium package", pytrace=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(built):
+    ws, _ = built
+    port = _free_port()
+    env = {**os.environ, "MVKG_WORKSPACE": str(ws.root)}
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true"],
+                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start:\n" + proc.stdout.read().decode(errors="replace"))
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _settle(page, title: str | None = None) -> None:
+    """Wait until the script has finished: the title is there and the running indicator has
+    been gone for a while."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=60000)
+    if title:
+        page.get_by_role("heading", name=title).first.wait_for(timeout=120000)
+    quiet = 0
+    deadline = time.time() + 180
+    while quiet < 4 and time.time() < deadline:
+        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
+        quiet = 0 if running else quiet + 1
+        page.wait_for_timeout(400)
+
+
+def _assert_clean(page, name: str) -> None:
+    errors = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
+    assert errors.count() == 0, f"{name}: " + " | ".join(errors.all_inner_texts())
+    assert page.get_by_text("Page not found").count() == 0, f"{name}: page not found"
+
+
+def test_every_page_renders_in_chromium(app_url, browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    console_errors = []
+    page.on("pageerror", lambda exc: console_errors.append(str(exc)))
+    for path, title in PAGES.items():
+        page.goto(f"{app_url}/{path}")
+        _settle(page, title)
+        _assert_clean(page, title)
+        page.screenshot(path=str(ARTIFACTS / f"{path or 'overview'}.png"), full_page=True)
+    assert not console_errors, console_errors
+
+
+def test_deep_link_opens_an_obligation(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/obligations?ob=atu-mv/resolves/para_g")
+    _settle(page, "Obligations")
+    _assert_clean(page, "obligations deep link")
+    assert page.get_by_text("privacy-enhancing technologies", exact=False).count() > 0
+    page.screenshot(path=str(ARTIFACTS / "obligation-deep-link.png"), full_page=True)
+
+
+def test_run_a_canned_query_and_take_a_snapshot(app_url, browser):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/sparql?q=obligations_by_bearer")
+    _settle(page, "SPARQL")
+    page.get_by_role("button", name="Run query").click()
+    page.get_by_text(" rows in ").first.wait_for(timeout=60000)
+    _assert_clean(page, "sparql")
+    page.screenshot(path=str(ARTIFACTS / "sparql-result.png"), full_page=True)
+    page.goto(f"{app_url}/snapshots")
+    _settle(page, "Snapshots")
+    page.get_by_label("Label").fill("browser test")
+    page.get_by_role("button", name="Take snapshot").click()
+    page.get_by_text("taken").first.wait_for(timeout=120000)
+    _settle(page)
+    _assert_clean(page, "snapshots")
+    assert page.get_by_text("browser test").count() > 0
+    page.screenshot(path=str(ARTIFACTS / "snapshot-taken.png"), full_page=True)
