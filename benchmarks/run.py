@@ -126,7 +126,7 @@ def main() -> None:
                "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
     out = ROOT / "benchmarks"
     (out / "results.json").write_text(json.dumps(records, indent=2) + "\n")
-    lines = [f"# mvkg benchmark results", "", f"- date: {machine['date']}", f"- machine: {machine['platform']}, "
+    lines = ["# mvkg benchmark results", "", f"- date: {machine['date']}", f"- machine: {machine['platform']}, "
              f"{machine['cpus']} CPUs, {machine['memory_gb']} GiB, Python {machine['python']}",
              f"- workspace: the seed workspace ({size} triples); {RUNS} runs per task, median (min–max)", "",
              "| task | engine | median s | min–max s | peak MB | baseline median s | ratio |", "|---|---|---|---|---|---|---|"]

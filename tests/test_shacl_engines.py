@@ -11,9 +11,8 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 from mvkg.namespaces import MVKG
 from mvkg.store import open_read_only
-from mvkg.validate import data_graph, load_shapes, portfolio_iri, run_engine, validate
+from mvkg.validate import data_graph, portfolio_iri, run_engine, validate
 
-from conftest import REPO
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 

@@ -4,7 +4,6 @@ view, what-if projection, a canned query, a snapshot."""
 
 from __future__ import annotations
 
-import os
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -98,3 +97,23 @@ def test_take_a_snapshot(ui_workspace, tmp_path):
     at.button[0].click().run()
     _clean(at)
     assert any("from the UI test" in str(df.value.to_dict()) for df in at.dataframe)
+
+
+def test_compare_drafts_shows_alignment_and_records_a_review(built, monkeypatch, tmp_path):
+    import shutil
+
+    from conftest import copy_workspace
+
+    ws, _ = built
+    copy = copy_workspace(tmp_path)
+    shutil.copytree(ws.build_dir, copy.build_dir)
+    monkeypatch.setenv("MVKG_WORKSPACE", str(copy.root))
+    at = page("compare")
+    _clean(at)
+    frame = at.dataframe[0].value
+    assert {"equivalent", "broader", "narrower", "overlapping", "unmatched"} & set(frame["relation"])
+    at.text_input[0].set_value("C. Analyst")
+    at.radio[0].set_value("rejected")
+    at.button[0].click().run()
+    _clean(at)
+    assert "C. Analyst" in (copy.data / "alignments" / "decisions.csv").read_text()

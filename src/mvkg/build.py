@@ -62,7 +62,9 @@ def _load_ontology(store: ox.Store, resources: Resources) -> dict[str, str]:
 
 def data_files(ws: Workspace) -> list[Path]:
     """The workspace files besides the resolutions that a build reads."""
-    return [*catalogue_files(ws), *assessment_files(ws), *sorted(portfolio_dir(ws).glob("*.json"))]
+    decisions = ws.data / "alignments" / "decisions.csv"
+    return [*catalogue_files(ws), *assessment_files(ws), *sorted(portfolio_dir(ws).glob("*.json")),
+            *([decisions] if decisions.is_file() else [])]
 
 
 def current_inputs(ws: Workspace, resources: Resources) -> dict[str, str]:
@@ -90,6 +92,24 @@ def check_build_current(ws: Workspace, resources: Resources) -> dict[str, str]:
         raise WorkspaceError(f"the build is out of date ({', '.join(changed[:5])}"
                              f"{' …' if len(changed) > 5 else ''} changed since); run `mvkg build` first")
     return built
+
+
+def _alignments(ws: Workspace, store: ox.Store, records) -> Graph:
+    """Suggested (and reviewed) alignments for every pair of related drafts."""
+    from .align import align, alignment_graph, load_decisions
+
+    decisions = load_decisions(ws)
+    codes = {r.meta.code for r, _ in records}
+    g = Graph()
+    done = set()
+    for record, _ in records:
+        for other in record.meta.related:
+            pair = tuple(sorted((record.meta.code, other)))
+            if other in codes and pair not in done:
+                done.add(pair)
+                for t in alignment_graph(align(store, *pair, decisions), *pair):
+                    g.add(t)
+    return g
 
 
 def _add_graph(store: ox.Store, graph, name) -> None:
@@ -132,6 +152,7 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
         _add_graph(store, portfolios_g, GRAPH["portfolios"])
         for path in data_files(ws):
             inputs[ws.relative(path)] = sha256_file(path)
+        _add_graph(store, _alignments(ws, store, records), GRAPH["alignments"])
         inferred = materialise_types(_reasoning_input(store))
         inferred_g = Graph()
         for s, c in inferred.types:

@@ -23,7 +23,9 @@ from .obligations import ObligationRow, list_obligations, obligations_csv, oblig
 from .resources import Resources, find_resources
 from .portfolios import Portfolio, check_name, load_portfolios, members, save_portfolio
 from .sparql import format_result, read_query_file, run_query, to_csv, to_table
+from .align import align, load_decisions, merged_view, record_decision
 from .diff import diff as diff_snapshots
+from .suggest import accept, suggest
 from .snapshots import SnapshotStore, create_snapshot, default_folder
 from .validate import ENGINES
 from .validate import validate as run_validation
@@ -387,6 +389,86 @@ def snapshot_trend(obj: SnapshotContext, portfolio: str | None, fmt: str) -> Non
     infos = obj.store.infos(portfolio)
     render = {"csv": snapshot_reports.trend_csv, "svg": snapshot_reports.trend_svg}
     _emit(render.get(fmt, snapshot_reports.trend_table)(infos))
+
+
+@main.command(name="align")
+@click.argument("code_a", metavar="A")
+@click.argument("code_b", metavar="B")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "md"]), default="table", show_default=True)
+@click.option("--merged", is_flag=True, help="One row per aligned topic with both drafts' wording.")
+@click.pass_obj
+def align_cmd(obj: Context, code_a: str, code_b: str, fmt: str, merged: bool) -> None:
+    """Pair the obligations of resolutions A and B: equivalent, broader (A asks for more),
+    narrower, overlapping, or unmatched, with score and evidence."""
+    pairs = align(open_read_only(obj.workspace), code_a, code_b, load_decisions(obj.workspace))
+    if merged:
+        rows = merged_view(pairs)
+        if fmt == "json":
+            _emit(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        elif fmt == "md":
+            lines = [f"| topic | relation | {code_a} | {code_b} |", "|---|---|---|---|"]
+            lines += [f"| {r['topic']} | {r['relation']} | {r['a']} | {r['b']} |".replace("\n", " ") for r in rows]
+            _emit("\n".join(lines) + "\n")
+        else:
+            _emit(to_table(["topic", "relation", code_a, code_b], [[r["topic"], r["relation"], r["a"], r["b"]] for r in rows]))
+        return
+    if fmt == "json":
+        _emit(json.dumps([p.to_json() for p in pairs], indent=2, ensure_ascii=False) + "\n")
+        return
+    rows = [[f"{p.a.section} {p.a.item}" if p.a else "—", p.relation, f"{p.b.section} {p.b.item}" if p.b else "—",
+             f"{p.score:.2f}", p.status, "; ".join(p.evidence.get("shared_themes", [])),
+             ", ".join(p.evidence.get("key_phrases", []))] for p in pairs]
+    head = [code_a, "relation", code_b, "score", "status", "shared themes", "key phrases"]
+    if fmt == "md":
+        lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        _emit("\n".join(lines) + "\n")
+    else:
+        _emit(to_table(head, rows))
+
+
+@main.command(name="align-review")
+@click.argument("ob_a", metavar="OBLIGATION_A")
+@click.argument("ob_b", metavar="OBLIGATION_B")
+@click.option("--decision", type=click.Choice(["confirmed", "changed", "rejected"]), required=True)
+@click.option("--relation", type=click.Choice(["equivalent", "broader", "narrower", "overlapping"]),
+              help="The corrected relation (with --decision changed).")
+@click.option("--by", "by", required=True, help="Who decides.")
+@click.option("--note", default="")
+@click.pass_obj
+def align_review(obj: Context, ob_a: str, ob_b: str, decision: str, relation: str | None, by: str, note: str) -> None:
+    """Confirm, change or reject a suggested pair (short obligation ids); kept with who and when."""
+    path = record_decision(obj.workspace, ob_a, ob_b, decision, relation or "", by, note)
+    click.echo(f"recorded in {obj.workspace.relative(path)}; run `mvkg build` to update the graph")
+
+
+@main.command(name="suggest")
+@click.argument("obligation")
+@click.option("--portfolio", "-p", help="Only entries of this portfolio.")
+@click.option("--top", default=5, show_default=True, type=click.IntRange(1, 100))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--accept", "accept_entry", help="Record this suggested entry as an assessment.")
+@click.option("--relation", type=click.Choice(["full", "partial", "none"]), default="partial", show_default=True)
+@click.option("--by", "by", help="The analyst who confirms (with --accept).")
+@click.option("--rationale", default="", help="Why (with --accept); the suggestion's reasons otherwise.")
+@click.pass_obj
+def suggest_cmd(obj: Context, obligation: str, portfolio, top, fmt, accept_entry, relation, by, rationale) -> None:
+    """Rank catalogue entries that could cover OBLIGATION (short id), with the reasons."""
+    store = open_read_only(obj.workspace)
+    suggestions = suggest(store, obligation, portfolio=portfolio, top=top)
+    if accept_entry:
+        chosen = next((s for s in suggest(store, obligation, portfolio=portfolio, top=1000) if s.entry == accept_entry), None)
+        if chosen is None:
+            raise MvkgError(f"{accept_entry!r} is not among the suggestions for {obligation}")
+        path = accept(obj.workspace, obligation, accept_entry, relation, by or "", rationale, chosen.reasons)
+        click.echo(f"recorded {accept_entry} ({relation}, machine-suggested, confirmed by {by}) in "
+                   f"{obj.workspace.relative(path)}; run `mvkg build`")
+        return
+    if fmt == "json":
+        _emit(json.dumps([s.to_json() for s in suggestions], indent=2, ensure_ascii=False) + "\n")
+    else:
+        _emit(to_table(["entry", "status", "score", "reasons"],
+                       [[s.entry, s.status, f"{s.score:.2f}", "; ".join(s.reasons)] for s in suggestions], max_width=90))
 
 
 if __name__ == "__main__":  # pragma: no cover

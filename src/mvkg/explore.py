@@ -1,6 +1,6 @@
 """Read-only views for analysts (UI and CLI share them): obligation detail with its
-paragraph and tag evidence, per-resolution and per-theme breakdowns, draft comparison, and
-a neighbourhood graph in DOT."""
+paragraph and tag evidence, per-resolution and per-theme breakdowns, and a neighbourhood
+graph in DOT."""
 
 from __future__ import annotations
 
@@ -107,29 +107,6 @@ def by_resolution(cov: Coverage) -> dict[str, list[str]]:
 
 def resolution_codes(store: ox.Store) -> list[str]:
     return sorted(r["c"] for r in _q(store, "SELECT DISTINCT ?c WHERE { ?r a mvkg:Resolution ; mvkg:code ?c }"))
-
-
-@dataclass(frozen=True)
-class DraftRow:
-    theme: str
-    a: tuple[str, ...]  # "section item: text" per obligation of draft A
-    b: tuple[str, ...]
-
-
-def compare_drafts(store: ox.Store, code_a: str, code_b: str) -> list[DraftRow]:
-    """Both drafts' obligations side by side, grouped by top-level theme."""
-    rows = _q(store, """SELECT ?code ?heading ?item ?text ?top WHERE {
-        ?o a mvkg:Obligation ; mvkg:inResolution/mvkg:code ?code ; mvkg:inSection/mvkg:heading ?heading ;
-           mvkg:itemPath ?item ; mvkg:text ?text ; mvkg:hasTheme/skos:broader* ?top .
-        ?top skos:topConceptOf ?scheme . }""")
-    labels = {r["t"]: r["l"] for r in _q(store, "SELECT ?t ?l WHERE { ?t skos:topConceptOf ?s ; skos:prefLabel ?l }")}
-    grouped: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for r in rows:
-        line = f"{r['heading']} {r['item']}: {' '.join(r['text'].split())}".strip()
-        if line not in grouped[labels.get(r["top"], r["top"])][r["code"]]:
-            grouped[labels.get(r["top"], r["top"])][r["code"]].append(line)
-    return [DraftRow(theme, tuple(sorted(g.get(code_a, []))), tuple(sorted(g.get(code_b, []))))
-            for theme, g in sorted(grouped.items())]
 
 
 def _dot_id(iri: str) -> str:

@@ -12,13 +12,13 @@ import pandas as pd
 import streamlit as st
 
 from .. import snapshot_reports
+from ..align import align, load_decisions, merged_view, record_decision
 from ..coverage import FORMULA
 from ..diff import diff as diff_snapshots
 from ..errors import MvkgError
 from ..explore import (
     breakdown,
     by_resolution,
-    compare_drafts,
     neighbourhood_dot,
     obligation_detail,
     resolution_codes,
@@ -355,7 +355,6 @@ def sparql() -> None:
         q = queries[choice]
         st.write(md_escape(q.description))
         text = q.text
-        store = open_read_only(ws)
         for p in q.params:
             options = []
             if p.values_query:
@@ -368,7 +367,6 @@ def sparql() -> None:
         text = "SELECT ?obligation ?text WHERE {\n  ?obligation a mvkg:Obligation ; mvkg:text ?text .\n} LIMIT 20"
     query = st.text_area("Query", value=text, height=220, key=f"editor-{choice}")
     if st.button("Run query", type="primary"):
-        store = open_read_only(ws)
         started = time.perf_counter()
         try:
             result = run_query_bounded(ws.store_dir, query, LIMITS, subs)
@@ -464,9 +462,37 @@ def compare() -> None:
     c1, c2 = st.columns(2)
     a = c1.selectbox("Draft A", codes, index=codes.index("ECP-MV") if "ECP-MV" in codes else 0)
     b = c2.selectbox("Draft B", codes, index=codes.index("ATU-MV") if "ATU-MV" in codes else min(1, len(codes) - 1))
-    rows = compare_drafts(store, a, b)
-    st.dataframe(pd.DataFrame([{"theme": r.theme, a: "\n".join(r.a) or "—", b: "\n".join(r.b) or "—"} for r in rows]),
-                 hide_index=True)
+    if a == b:
+        st.info("Pick two different drafts.")
+        return
+    pairs = align(store, a, b, load_decisions(ws))
+    st.caption("Relations: equivalent; broader = A asks for more than B; narrower = B asks for more; overlapping; "
+               "unmatched = only one draft asks for it. Suggestions combine text similarity with shared themes, "
+               "bearers and action; an analyst's review wins.")
+    st.subheader("Clause by clause")
+    st.dataframe(pd.DataFrame([{
+        a: f"{p.a.section} {p.a.item}" if p.a else "—", "relation": p.relation, b: f"{p.b.section} {p.b.item}" if p.b else "—",
+        "score": round(p.score, 2), "status": p.status + (f" by {p.decided_by} on {p.decided_on}" if p.decided_by else ""),
+        "shared themes": ", ".join(p.evidence.get("shared_themes", [])),
+        "key phrases": ", ".join(p.evidence.get("key_phrases", []))} for p in pairs]), hide_index=True)
+    st.subheader("Merged view (for a compromise text)")
+    st.dataframe(pd.DataFrame(merged_view(pairs)).rename(columns={"a": a, "b": b}), hide_index=True)
+    st.subheader("Review a pair")
+    matched = [p for p in pairs if p.a and p.b]
+    labels = {f"{p.a.section} {p.a.item} ~ {p.b.section} {p.b.item} ({p.relation}, {p.status})": p for p in matched}
+    with st.form("review"):
+        choice = st.selectbox("Pair", list(labels))
+        decision = st.radio("Decision", ["confirmed", "changed", "rejected"], horizontal=True)
+        relation = st.selectbox("Relation (when changed)", ["equivalent", "broader", "narrower", "overlapping"])
+        by = st.text_input("Your name")
+        submitted = st.form_submit_button("Record decision")
+    if submitted and choice:
+        p = labels[choice]
+        try:
+            record_decision(ws, p.a.key, p.b.key, decision, relation if decision == "changed" else "", by)
+            st.success("Decision recorded in data/alignments/decisions.csv.")
+        except MvkgError as exc:
+            st.error(exc.describe())
 
 
 # ------------------------------------------------------------------ Graph
