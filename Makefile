@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run build test system-deps lock clean readme bench
+.PHONY: install run build test system-deps lock clean readme bench w3c-suites
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,20 @@ PORT ?= 8501
 run: build
 	$(BIN)/streamlit run app.py --server.port $(PORT)
 
-test: install system-deps
+# The W3C Turtle, N-Triples and SPARQL syntax test suites ship in rdflib's source distribution
+# (from PyPI); the security tests run the upload gate and the query guard against them.
+W3C := .cache/w3c
+$(W3C)/.done: constraints.txt
+	rm -rf $(W3C) && mkdir -p $(W3C)/sdist
+	$(BIN)/pip download --quiet --no-deps --no-binary :all: "rdflib==$$(grep -i '^rdflib==' constraints.txt | cut -d= -f3)" -d $(W3C)/sdist
+	tar -xzf $(W3C)/sdist/rdflib-*.tar.gz -C $(W3C) --strip-components=5 --wildcards \
+	  '*/test/data/suites/w3c/turtle/*' '*/test/data/suites/w3c/ntriples/*' \
+	  '*/test/data/suites/w3c/sparql11/syntax-query/*' '*/test/data/suites/w3c/sparql11/syntax-update-1/*'
+	touch $@
+
+w3c-suites: install $(W3C)/.done
+
+test: install system-deps w3c-suites
 	$(BIN)/pytest
 
 lock: install

@@ -77,3 +77,20 @@ def test_owlrl_fallback_classifies_too(union):
     assert ("https://w3id.org/mvkg/id/atu-mv/resolves/para_g/obligation", str(MVKG.BindingObligation)) in types
     assert ("https://w3id.org/mvkg/id/ecp-mv/invites-ms-smem-assoc-acad/para_1/obligation",
             str(MVKG.RecommendationObligation)) in types
+
+
+def test_the_reasoner_is_stopped_at_its_time_limit(union):
+    import time
+
+    from mvkg.reasoning import ReasonerTimeout
+
+    started = time.perf_counter()
+    with pytest.raises(ReasonerTimeout) as exc:
+        reason(union, timeout=0.5)
+    assert time.perf_counter() - started < 10
+    assert "did not finish within" in str(exc.value)
+    time.sleep(0.5)
+    import subprocess
+
+    leftover = subprocess.run(["pgrep", "-f", "org.semanticweb.HermiT"], capture_output=True, text=True).stdout.split()
+    assert leftover == [], "the Java process outlived the time limit"

@@ -60,11 +60,16 @@ def _load_ontology(store: ox.Store, resources: Resources) -> dict[str, str]:
     return inputs
 
 
+def extra_files(ws: Workspace) -> list[Path]:
+    folder = ws.data / "extra"
+    return sorted(folder.glob("*.nt")) if folder.is_dir() else []
+
+
 def data_files(ws: Workspace) -> list[Path]:
     """The workspace files besides the resolutions that a build reads."""
     decisions = ws.data / "alignments" / "decisions.csv"
     return [*catalogue_files(ws), *assessment_files(ws), *sorted(portfolio_dir(ws).glob("*.json")),
-            *([decisions] if decisions.is_file() else [])]
+            *([decisions] if decisions.is_file() else []), *extra_files(ws)]
 
 
 def current_inputs(ws: Workspace, resources: Resources) -> dict[str, str]:
@@ -150,6 +155,8 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
         _add_graph(store, catalogue_graph(catalogue), GRAPH["catalogue"])
         _add_graph(store, assessments_graph(assessments), GRAPH["coverage"])
         _add_graph(store, portfolios_g, GRAPH["portfolios"])
+        for extra in extra_files(ws):  # checked on import; loaded strictly, each into its own graph
+            store.load(path=str(extra), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(GRAPH["extra/" + extra.stem])))
         for path in data_files(ws):
             inputs[ws.relative(path)] = sha256_file(path)
         _add_graph(store, _alignments(ws, store, records), GRAPH["alignments"])

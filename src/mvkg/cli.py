@@ -22,10 +22,11 @@ from .namespaces import ONTOLOGY_GRAPH, resolution_graph
 from .obligations import ObligationRow, list_obligations, obligations_csv, obligations_table
 from .resources import Resources, find_resources
 from .portfolios import Portfolio, check_name, load_portfolios, members, save_portfolio
-from .sparql import format_result, read_query_file, run_query, to_csv, to_table
+from .sparql import QueryLimits, format_result, read_query_file, run_query_bounded, to_csv, to_table
 from .align import align, load_decisions, merged_view, record_decision
 from .diff import diff as diff_snapshots
 from .suggest import accept, suggest
+from .upload import import_rdf
 from .snapshots import SnapshotStore, create_snapshot, default_folder
 from .validate import ENGINES
 from .validate import validate as run_validation
@@ -143,15 +144,26 @@ def obligations(obj: Context, resolution: str | None, fmt: str) -> None:
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--query", "-q", "text", help="The SPARQL query text.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--timeout", default=QueryLimits.seconds, show_default=True, type=click.FloatRange(0.1, 3600),
+              help="Wall-clock limit in seconds; the query process is killed when it passes.")
+@click.option("--max-rows", default=QueryLimits.rows, show_default=True, type=click.IntRange(1, 10_000_000))
+@click.option("--max-memory", default=QueryLimits.memory_mb, show_default=True, type=click.IntRange(64, 65536),
+              help="Address-space limit of the query process, in MB.")
 @click.pass_obj
-def query(obj: Context, file: Path | None, text: str | None, fmt: str) -> None:
-    """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the built graph.
-    Common prefixes (mvkg, theme, topic, actor, skos, ...) are predefined."""
+def query(obj: Context, file: Path | None, text: str | None, fmt: str, timeout: float, max_rows: int,
+          max_memory: int) -> None:
+    """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the built graph,
+    in a separate process with time, row and memory limits. Common prefixes (mvkg, theme,
+    topic, actor, skos, ...) are predefined. Exit 1 when a limit stopped the query."""
     if (file is None) == (text is None):
         raise click.UsageError("give either a query FILE or --query TEXT")
     source = text if text is not None else read_query_file(file)
-    result = run_query(open_read_only(obj.workspace), source)
+    open_read_only(obj.workspace)  # a clear error when nothing is built
+    result = run_query_bounded(obj.workspace.store_dir, source, QueryLimits(timeout, max_rows, max_memory))
     _emit(format_result(result, fmt))
+    if result.limit_hit:
+        click.echo(f"mvkg: the {result.limit_hit} limit stopped the query; the result is incomplete", err=True)
+        sys.exit(EXIT_CHECKS_FAILED)
 
 
 DEFAULT_PORTFOLIO = "itu-t-in-force"
@@ -389,6 +401,19 @@ def snapshot_trend(obj: SnapshotContext, portfolio: str | None, fmt: str) -> Non
     infos = obj.store.infos(portfolio)
     render = {"csv": snapshot_reports.trend_csv, "svg": snapshot_reports.trend_svg}
     _emit(render.get(fmt, snapshot_reports.trend_table)(infos))
+
+
+@main.command(name="import-rdf")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", help="Name of the import (default: the file name).")
+@click.pass_obj
+def import_rdf_cmd(obj: Context, file: Path, name: str | None) -> None:
+    """Check an RDF file strictly (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD) and add it
+    to the workspace as data/extra/NAME.nt; `mvkg build` loads it into its own named graph."""
+    target, checked = import_rdf(obj.workspace, file, name)
+    click.echo(f"imported {len(checked.triples)} triples into {obj.workspace.relative(target)}")
+    for iri in checked.removed_imports:
+        click.echo(f"  removed owl:imports <{iri}> (imports are never followed)")
 
 
 @main.command(name="align")

@@ -38,8 +38,8 @@ def read_source(path: Path) -> SourceText:
     return SourceText(decode_text(raw, path), raw, TEXT_MEDIA, ".txt")
 
 
-def decode_text(raw: bytes, path: Path | str) -> str:
-    if b"\x00" in raw[:8192]:
+def decode_text(raw: bytes, path: Path | str, *, allow_nul: bool = False) -> str:
+    if not allow_nul and b"\x00" in raw[:8192]:
         raise InputError("binary file (contains NUL bytes): expected UTF-8 text", path=path)
     try:
         return raw.decode("utf-8")
@@ -52,9 +52,20 @@ def decode_text(raw: bytes, path: Path | str) -> str:
         ) from None
 
 
+MAX_UNZIPPED = 50 * 1024 * 1024
+
+
 def _docx_text(raw: bytes, path: Path) -> str:
     import docx  # python-docx
     from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            unzipped = sum(info.file_size for info in zf.infolist())
+    except zipfile.BadZipFile:
+        raise InputError("not a Word .docx document (not a zip archive)", path=path) from None
+    if unzipped > MAX_UNZIPPED:
+        raise InputError(f"the .docx unpacks to {unzipped} bytes; the limit is {MAX_UNZIPPED} (zip bomb?)", path=path)
 
     try:
         document = docx.Document(io.BytesIO(raw))

@@ -6,7 +6,12 @@ from the graph before owlready2 sees it: nothing is ever fetched."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,34 +58,66 @@ def _for_hermit(g: Graph) -> Graph:
     return out
 
 
-def reason(g: Graph) -> ReasoningResult:
-    """Run HermiT over `g`. Raises InconsistentOntology with HermiT's explanation."""
+class ReasonerTimeout(MvkgError):
+    """HermiT did not finish within the time limit."""
+
+
+REASONER_SECONDS = 300.0
+
+
+def reason(g: Graph, timeout: float = REASONER_SECONDS) -> ReasoningResult:
+    """Run HermiT over `g` in a child process group that is killed (Java included) when the
+    time limit passes. Raises InconsistentOntology with HermiT's explanation."""
     if not java_available():
         raise ReasonerUnavailable("Java is not installed: HermiT cannot run (apt-get install default-jre-headless)")
-    import owlready2
-
-    asserted = {(str(s), str(o)) for s, o in g.subject_objects(RDF.type) if isinstance(o, URIRef)}
     with tempfile.TemporaryDirectory(prefix="mvkg-owl-") as tmp:
         path = Path(tmp) / "graph.nt"
         _for_hermit(g).serialize(path, format="nt", encoding="utf-8")
-        world = owlready2.World()
-        onto = world.get_ontology(path.as_uri()).load(format="ntriples")
+        code = "import sys; from mvkg.reasoning import _child; _child(sys.argv[1])"
+        proc = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
         try:
-            with onto:
-                owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
-        except owlready2.OwlReadyInconsistentOntologyError as exc:
-            raise InconsistentOntology(f"the ontology and data are inconsistent (HermiT): {_explain(exc)}") from None
-        inferred = set()
-        for subject in sorted({s for s, _ in asserted}):
-            ind = world[subject]
-            if not isinstance(ind, owlready2.Thing):
-                continue
-            for cls in ind.INDIRECT_is_a:
-                iri = getattr(cls, "iri", None)
-                if iri and (subject, iri) not in asserted and not iri.startswith(str(OWL)):
-                    inferred.add((subject, iri))
-        world.close()
-    return ReasoningResult(True, tuple(sorted(inferred)))
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise ReasonerTimeout(f"HermiT did not finish within {timeout:.0f} s; the reasoning was stopped") from None
+    if proc.returncode != 0 or not out.strip():
+        raise MvkgError(f"the reasoner failed: {err.strip()[-2000:] or 'no output'}")
+    body = json.loads(out)
+    if "inconsistent" in body:
+        raise InconsistentOntology(f"the ontology and data are inconsistent (HermiT): {body['inconsistent']}")
+    return ReasoningResult(True, tuple(tuple(x) for x in body["inferred"]))
+
+
+def _child(path: str) -> None:
+    """In the child process: run HermiT on the N-Triples file, print JSON."""
+    json.dump(_hermit(Path(path)), sys.stdout)
+
+
+def _hermit(path: Path) -> dict:
+    import owlready2
+
+    g = Graph().parse(path, format="nt")
+    asserted = {(str(s), str(o)) for s, o in g.subject_objects(RDF.type) if isinstance(o, URIRef)}
+    world = owlready2.World()
+    onto = world.get_ontology(path.as_uri()).load(format="ntriples")
+    try:
+        with onto:
+            owlready2.sync_reasoner_hermit(world, infer_property_values=False, debug=0)
+    except owlready2.OwlReadyInconsistentOntologyError as exc:
+        return {"inconsistent": _explain(exc)}
+    inferred = set()
+    for subject in sorted({s for s, _ in asserted}):
+        ind = world[subject]
+        if not isinstance(ind, owlready2.Thing):
+            continue
+        for cls in ind.INDIRECT_is_a:
+            iri = getattr(cls, "iri", None)
+            if iri and (subject, iri) not in asserted and not iri.startswith(str(OWL)):
+                inferred.add((subject, iri))
+    world.close()
+    return {"inferred": sorted(inferred)}
 
 
 def _explain(exc: Exception) -> str:

@@ -20,6 +20,9 @@ from .errors import InputError, QueryError
 from .namespaces import PREFIXES
 
 
+QUERY_BASE = "https://w3id.org/mvkg/query/"  # relative IRIs in queries resolve here, never against a file path
+
+
 @dataclass(frozen=True)
 class QueryResult:
     kind: str  # "select" | "ask" | "graph"
@@ -52,8 +55,9 @@ def _walk(node: object):
             yield from _walk(value)
 
 
-def check_query(query: str, named_graphs: set[str]) -> str:
-    """Return the query form (SelectQuery, AskQuery, ...) or raise QueryError."""
+def check_query(query: str, named_graphs: set[str] | None) -> str:
+    """Return the query form (SelectQuery, AskQuery, ...) or raise QueryError. FROM / FROM
+    NAMED must name graphs in `named_graphs` (None: not checked, for syntax-only use)."""
     text = _prefix_header() + query
     try:
         parsed = parseQuery(text)
@@ -65,14 +69,29 @@ def check_query(query: str, named_graphs: set[str]) -> str:
             raise QueryError(f"SPARQL syntax error at line {line}, column {exc.column}: {exc.msg}") from None
         raise QueryError("updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE ...) are not allowed: queries are read-only") from None
     form = parsed[1]
+    _oxigraph_syntax(query)
     for comp in _walk(parsed):
         if comp.name == "ServiceGraphPattern":
             raise QueryError("SERVICE is not allowed: queries never reach outside the local store")
-        if comp.name == "DatasetClause":
+        if comp.name == "DatasetClause" and named_graphs is not None:
             iri = str(comp.get("default") or comp.get("named"))
             if iri not in named_graphs:
                 raise QueryError(f"FROM <{iri}> names no graph in the store; known graphs: {sorted(named_graphs)}")
     return form.name
+
+
+def _oxigraph_syntax(query: str) -> None:
+    """A second, strict syntax check by Oxigraph's parser (the engine that will run the
+    query): it rejects what the SPARQL grammar forbids but rdflib lets through (SELECT * with
+    GROUP BY, variables bound twice ...). Runs only after SERVICE and FROM were refused, on
+    an empty store, without iterating results."""
+    try:
+        result = ox.Store().query(query, prefixes=dict(PREFIXES), base_iri=QUERY_BASE)
+        del result
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from None
+    except (OSError, RuntimeError, ValueError):
+        pass  # evaluation-time errors on an empty store say nothing about syntax
 
 
 def run_query(store: ox.Store, query: str, substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None,
@@ -84,6 +103,7 @@ def run_query(store: ox.Store, query: str, substitutions: dict[str, ox.NamedNode
         result = store.query(
             query,
             prefixes=dict(PREFIXES),
+            base_iri=QUERY_BASE,
             use_default_graph_as_union=True,
             substitutions={ox.Variable(k): v for k, v in (substitutions or {}).items()},
         )
@@ -146,11 +166,17 @@ def format_result(result: QueryResult, fmt: str) -> str:
     return to_table(result.columns, [[term_text(t) for t in row] for row in result.rows])
 
 
+def _cell(value: str) -> str:
+    """Neutralise spreadsheet formulas (CSV injection): a cell starting with = + - @ or a
+    control character gets a leading apostrophe."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def to_csv(columns: tuple[str, ...] | list[str], rows: list[list[str]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows(rows)
+    writer.writerows([[_cell(str(v)) for v in row] for row in rows])
     return buf.getvalue()
 
 
