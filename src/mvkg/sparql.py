@@ -58,6 +58,8 @@ def _walk(node: object):
 def check_query(query: str, named_graphs: set[str] | None) -> str:
     """Return the query form (SelectQuery, AskQuery, ...) or raise QueryError. FROM / FROM
     NAMED must name graphs in `named_graphs` (None: not checked, for syntax-only use)."""
+    if not query.strip():
+        raise QueryError("the query is empty")
     text = _prefix_header() + query
     try:
         parsed = parseQuery(text)
@@ -69,7 +71,6 @@ def check_query(query: str, named_graphs: set[str] | None) -> str:
             raise QueryError(f"SPARQL syntax error at line {line}, column {exc.column}: {exc.msg}") from None
         raise QueryError("updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE ...) are not allowed: queries are read-only") from None
     form = parsed[1]
-    _oxigraph_syntax(query)
     for comp in _walk(parsed):
         if comp.name == "ServiceGraphPattern":
             raise QueryError("SERVICE is not allowed: queries never reach outside the local store")
@@ -77,6 +78,7 @@ def check_query(query: str, named_graphs: set[str] | None) -> str:
             iri = str(comp.get("default") or comp.get("named"))
             if iri not in named_graphs:
                 raise QueryError(f"FROM <{iri}> names no graph in the store; known graphs: {sorted(named_graphs)}")
+    _oxigraph_syntax(query)  # only now: Oxigraph would call out to a SERVICE while checking
     return form.name
 
 

@@ -19,7 +19,7 @@ from .workspace import Workspace, atomic_write
 FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
            ".trig": ox.RdfFormat.TRIG, ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
            ".xml": ox.RdfFormat.RDF_XML, ".jsonld": ox.RdfFormat.JSON_LD}
-UPLOAD_BASE = "urn:mvkg:upload:"
+UPLOAD_BASE = "https://w3id.org/mvkg/upload/"  # relative IRIs resolve here, never against a path
 OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 _LINE = re.compile(r"line (\d+)")
 
