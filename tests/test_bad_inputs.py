@@ -313,3 +313,74 @@ def test_the_suite_has_at_least_sixty_cases():
     n = (len(_resolution_cases("x")) + len(_catalogue_cases("x")) + len(_rdf_cases("x")) + len(_query_cases("x"))
          + 4 + len(_assessment_cases()) + len(_portfolio_cases()) + 3 + 3)
     assert n >= 60, n
+
+
+SLOW_RENAMES = """
+import os, sys, time
+real_replace = os.replace
+def slow_replace(a, b):
+    if "catalogue" in str(b):
+        time.sleep(1.0)  # widen the window between the renames of a multi-file change
+    real_replace(a, b)
+os.replace = slow_replace
+from mvkg.cli import main
+sys.exit(main())
+"""
+
+
+def test_a_process_killed_mid_import_leaves_old_or_new_never_a_mix(ws, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    incoming = tmp_path / "both.csv"
+    # one new entry (catalogue.csv) and one update of an activity (activities.csv): two files change
+    activity = next(line for line in (ws.data / "catalogue" / "activities.csv").read_text().splitlines()[1:] if line)
+    incoming.write_text(CATALOGUE_HEAD + "X-NEW,New entry,itu-t,recommendation,published,2026,,,,https://e.org,\n"
+                        + activity.replace(activity.split(",")[1], "Renamed activity", 1) + "\n")
+    old = {p.name: p.read_bytes() for p in (ws.data / "catalogue").glob("*.csv")}
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_RENAMES, "--workspace", str(ws.root), "catalogue", "import",
+                             str(incoming)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    journal = ws.data / ".mvkg-journal.json"
+    deadline = time.time() + 60
+    while not journal.exists() and proc.poll() is None and time.time() < deadline:
+        time.sleep(0.02)
+    assert journal.exists(), "the import never reached its commit point"
+    time.sleep(0.3)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    # the next command recovers the committed change: both files are new, none is half-old
+    listing = run_cli("--workspace", str(ws.root), "catalogue", "list", "--format", "json")
+    assert listing.exit_code == 0
+    new = {p.name: p.read_bytes() for p in (ws.data / "catalogue").glob("*.csv")}
+    assert new["catalogue.csv"] != old["catalogue.csv"] and new["activities.csv"] != old["activities.csv"]
+    assert not journal.exists() and not list((ws.data / "catalogue").glob(".*.tmp"))
+    ids = [r["id"] for r in json.loads(listing.output)]
+    assert "X-NEW" in ids and len(ids) == len(set(ids))
+
+
+def test_a_process_killed_before_the_commit_point_changes_nothing(ws, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    slow_fsync = SLOW_RENAMES.replace("os.replace = slow_replace", "os.fsync = lambda fd: time.sleep(5)")
+    incoming = tmp_path / "one.csv"
+    incoming.write_text(CATALOGUE_HEAD + "X-NEW,New entry,itu-t,recommendation,published,2026,,,,https://e.org,\n")
+    def visible():
+        return {p.relative_to(ws.data): p.read_bytes() for p in ws.data.rglob("*")
+                if p.is_file() and not p.name.startswith(".")}
+
+    before = visible()
+    proc = subprocess.Popen([sys.executable, "-c", slow_fsync, "--workspace", str(ws.root), "catalogue", "import",
+                             str(incoming)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while not list((ws.data / "catalogue").glob(".*.tmp")) and time.time() < deadline:
+        time.sleep(0.02)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert run_cli("--workspace", str(ws.root), "catalogue", "list").exit_code == 0
+    assert visible() == before  # byte-identical: only hidden temporary files may remain
+    assert not (ws.data / ".mvkg-journal.json").exists()

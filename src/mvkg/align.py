@@ -9,8 +9,6 @@ who and when, and win over the suggestions."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -20,11 +18,11 @@ import pyoxigraph as ox
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from .csvtable import Problem, TableError, read_rows
+from .csvtable import Problem, TableError, read_rows, write_rows
 from .errors import InputError
 from .explore import _q
 from .namespaces import ID
-from .workspace import Workspace, atomic_write
+from .workspace import Workspace
 
 RELATIONS = ("equivalent", "broader", "narrower", "overlapping")
 DECISIONS = ("confirmed", "changed", "rejected")
@@ -209,12 +207,8 @@ def record_decision(ws: Workspace, a: str, b: str, decision: str, relation: str,
     rows = [r for r in load_decisions(ws) if not (r["a"] == a and r["b"] == b)]
     rows.append({"a": a, "b": b, "decision": decision, "relation": relation, "by": by,
                  "date": today or date.today().isoformat(), "note": note})
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=DECISION_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
     path = decisions_path(ws)
-    atomic_write(path, buf.getvalue().encode("utf-8"))
+    write_rows(path, DECISION_COLUMNS, rows)
     return path
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from .catalogue import Entry, entry_iri
-from .csvtable import Problem, TableError, read_rows, write_rows
+from .csvtable import Problem, TableError, read_rows
 from .extract import slugify
 from .namespaces import ID, MVKG
 from .rdf import new_graph
@@ -155,7 +155,3 @@ def assessments_graph(assessments: list[Assessment]) -> Graph:
         g.add((s, MVKG.method, Literal(a.method)))
         g.add((s, MVKG.note, Literal(f"{a.file}:{a.row}")))
     return g
-
-
-def write_assessments(path: Path, rows: list[dict[str, str]]) -> None:
-    write_rows(path, COLUMNS, rows)

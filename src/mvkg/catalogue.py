@@ -21,12 +21,12 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from .csvtable import Problem, TableError, read_rows, split_list, valid_iso_date, write_rows
+from .csvtable import Problem, TableError, read_rows, rows_bytes, split_list, valid_iso_date
 from .extract import slugify
 from .lexicon import Lexicon
 from .namespaces import ID, MVKG
 from .rdf import new_graph
-from .workspace import Workspace
+from .workspace import Workspace, atomic_write_many
 
 COLUMNS = ("id", "title", "publisher", "kind", "status", "date", "url", "themes", "topics", "source_url", "notes")
 KINDS = ("recommendation", "technical-report", "technical-specification", "standard", "work-item", "activity")
@@ -194,6 +194,7 @@ def import_csv(ws: Workspace, lex: Lexicon, source: Path) -> ImportReport:
     target = ws.data / "catalogue" / "catalogue.csv"
     files.setdefault(ws.relative(target), target)
     added, updated = [], []
+    writes: dict[Path, bytes] = {}
     for label, path in files.items():
         rows = [r for _, r in read_rows(path, COLUMNS)] if path.exists() else []
         changed = False
@@ -210,5 +211,6 @@ def import_csv(ws: Workspace, lex: Lexicon, source: Path) -> ImportReport:
                     added.append(e.id)
                     changed = True
         if changed:
-            write_rows(path, COLUMNS, rows)
+            writes[path] = rows_bytes(COLUMNS, rows)
+    atomic_write_many(ws, writes)  # all files change together or none does
     return ImportReport(tuple(added), tuple(updated), ws.relative(target))

@@ -65,12 +65,16 @@ def read_rows(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str,
     return rows
 
 
-def write_rows(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:
+def rows_bytes(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    atomic_write(path, buf.getvalue().encode("utf-8"))
+    return buf.getvalue().encode("utf-8")
+
+
+def write_rows(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:
+    atomic_write(path, rows_bytes(columns, rows))
 
 
 def split_list(value: str) -> list[str]:

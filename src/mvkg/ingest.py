@@ -14,7 +14,7 @@ from .model import ResolutionMeta, ResolutionRecord
 from .parse import parse_resolution
 from .rdf import resolution_graph
 from .readers import SourceText, decode_text, read_source
-from .workspace import ResolutionEntry, Workspace, atomic_write, dumps_json, sha256_bytes
+from .workspace import ResolutionEntry, Workspace, atomic_write_many, dumps_json, sha256_bytes
 
 
 @dataclass(frozen=True)
@@ -71,11 +71,10 @@ def save_to_workspace(ws: Workspace, ingested: Ingested, *, replace_existing: bo
             f"resolution {ingested.record.meta.code} is already in the workspace ({ws.relative(meta_path)}); "
             "use --replace to overwrite it"
         )
-    written = []
+    files = {}
     if ingested.source.suffix == ".docx":
-        original = ws.resolutions_dir / f"{slug}.docx"
-        atomic_write(original, ingested.source.raw)
-        written.append(original)
-    atomic_write(text_path, ingested.source.text.encode("utf-8"))
-    atomic_write(meta_path, dumps_json(ingested.record.meta.to_json()))
-    return written + [text_path, meta_path]
+        files[ws.resolutions_dir / f"{slug}.docx"] = ingested.source.raw
+    files[text_path] = ingested.source.text.encode("utf-8")
+    files[meta_path] = dumps_json(ingested.record.meta.to_json())
+    atomic_write_many(ws, files)
+    return list(files)

@@ -5,8 +5,6 @@ machine-suggested and confirmed by that analyst."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,11 +14,11 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
 from .assessments import COLUMNS, RELATIONS, obligation_iri
-from .csvtable import read_rows
+from .csvtable import read_rows, write_rows
 from .errors import InputError
 from .explore import _q
 from .portfolios import portfolio_node
-from .workspace import Workspace, atomic_write
+from .workspace import Workspace
 
 WEIGHTS = {"themes": 0.35, "text": 0.35, "topics": 0.1, "status": 0.1, "bearer": 0.1}
 STATUS_SCORE = {"published": 1.0, "approved": 0.9, "in-progress": 0.5, "proposed": 0.3, "withdrawn": 0.0}
@@ -141,11 +139,7 @@ def accept(ws: Workspace, obligation: str, entry: str, relation: str, by: str, r
     rows.append({"obligation": short, "entry": entry, "relation": relation,
                  "rationale": f"{text}; confirmed by {by}", "evidence": "", "evidence_url": "", "assessor": by,
                  "date": today or date.today().isoformat(), "confidence": "", "method": "machine-suggested"})
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    atomic_write(path, buf.getvalue().encode("utf-8"))
+    write_rows(path, COLUMNS, rows)
     return path
 
 

@@ -68,7 +68,52 @@ def open_workspace(root: str | Path) -> Workspace:
     path = Path(root)
     if not path.is_dir():
         raise WorkspaceError("workspace folder does not exist", path=path)
-    return Workspace(path)
+    ws = Workspace(path)
+    recover(ws)
+    return ws
+
+
+JOURNAL = ".mvkg-journal.json"
+
+
+def atomic_write_many(ws: Workspace, files: dict[Path, bytes]) -> None:
+    """Write several files as one change. Each is written to a temporary file and fsynced;
+    a journal naming every rename is then written (the commit point); the renames follow and
+    the journal is removed. A crash before the journal leaves the old files; after it,
+    `recover` (run whenever the workspace is opened) finishes the renames."""
+    staged = {}
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            staged[tmp] = str(path)
+    except BaseException:
+        for tmp in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    atomic_write(ws.data / JOURNAL, json.dumps({"renames": staged}).encode("utf-8"))
+    recover(ws)
+
+
+def recover(ws: Workspace) -> None:
+    """Finish a multi-file change whose journal was committed (idempotent)."""
+    journal = ws.data / JOURNAL
+    if not journal.is_file():
+        return
+    try:
+        renames = json.loads(journal.read_text(encoding="utf-8"))["renames"]
+    except (ValueError, KeyError):
+        raise WorkspaceError("the change journal is damaged; restore data/ from version control", path=journal) from None
+    for tmp, final in renames.items():
+        if Path(tmp).exists():
+            os.replace(tmp, final)
+            _fsync_dir(Path(final).parent)
+    journal.unlink()
+    _fsync_dir(journal.parent)
 
 
 def sha256_bytes(data: bytes) -> str:
