@@ -311,7 +311,7 @@ def test_bad_snapshot_labels(base, label):
 
 def test_the_suite_has_at_least_sixty_cases():
     n = (len(_resolution_cases("x")) + len(_catalogue_cases("x")) + len(_rdf_cases("x")) + len(_query_cases("x"))
-         + 4 + len(_assessment_cases()) + len(_portfolio_cases()) + 3 + 3)
+         + 4 + len(_assessment_cases()) + len(_portfolio_cases()) + 3 + 3 + len(_shape_cases("x")) + 2)
     assert n >= 60, n
 
 
@@ -384,3 +384,47 @@ def test_a_process_killed_before_the_commit_point_changes_nothing(ws, tmp_path):
     assert run_cli("--workspace", str(ws.root), "catalogue", "list").exit_code == 0
     assert visible() == before  # byte-identical: only hidden temporary files may remain
     assert not (ws.data / ".mvkg-journal.json").exists()
+
+
+SHAPE_HEAD = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix mvkg: <https://w3id.org/mvkg/ontology#> .
+@prefix ex: <http://example.org/shapes#> .
+"""
+
+
+def _shape_cases(sink):
+    sparql = 'ex:S a sh:NodeShape ; sh:targetClass mvkg:Obligation ; sh:sparql [ sh:select """{q}""" ] .'
+    return [
+        ("sh-service", sparql.format(q=f"SELECT $this WHERE {{ SERVICE <{sink}/s> {{ $this ?p ?o }} }}"), 2, "SERVICE"),
+        ("sh-from-file", sparql.format(q="SELECT $this FROM <file:///etc/passwd> WHERE { $this ?p ?o }"), 2, "names no graph"),
+        ("sh-update", sparql.format(q="DELETE WHERE { ?s ?p ?o }"), 2, "read-only"),
+        ("sh-js", 'ex:S a sh:NodeShape ; sh:jsLibrary ex:lib .', 2, "may not use"),
+        ("sh-undefined", "ex:S a sh:NodeShape ; sh:targetClass mvkg:Obligation ; sh:node ex:Missing .", 1, "undefined shape"),
+        ("sh-cycle", "ex:A a sh:NodeShape ; sh:targetClass mvkg:Obligation ; sh:node ex:B .\n"
+                     "ex:B a sh:NodeShape ; sh:property [ sh:path mvkg:bearer ; sh:node ex:A ] .", 1, "recursive"),
+        ("sh-cycle-or", "ex:A a sh:NodeShape ; sh:targetClass mvkg:Obligation ; sh:or ( ex:A ) .", 1, "recursive"),
+        ("sh-bad-turtle", "ex:S a sh:NodeShape ; sh:targetClass", 2, "not valid"),
+    ]
+
+
+@pytest.mark.parametrize("name,body,code,needle", [pytest.param(*c, id=c[0]) for c in _shape_cases("http://127.0.0.1:9")])
+def test_user_shapes_cannot_reach_out_and_undefined_or_recursive_shapes_are_undetermined(base, tmp_path, sink, name, body,
+                                                                                        code, needle):
+    body = {c[0]: c for c in _shape_cases(sink)}[name][1]
+    path = tmp_path / "user-shapes.ttl"
+    path.write_text(SHAPE_HEAD + body)
+    before_hits = len(_Counter.hits)
+    result = run_cli("--workspace", str(base.root), "validate", "--shapes", str(path))
+    assert result.exit_code == code, result.output
+    assert needle in result.output and "user-shapes.ttl" in result.output
+    assert "conforms" not in result.output
+    assert len(_Counter.hits) == before_hits
+
+
+def test_valid_user_shapes_run(base, tmp_path):
+    path = tmp_path / "deadline.ttl"
+    path.write_text(SHAPE_HEAD + 'ex:D a sh:NodeShape ; sh:targetClass mvkg:BindingObligation ; sh:property '
+                    '[ sh:path mvkg:deadline ; sh:minCount 1 ; sh:severity sh:Warning ; sh:message "no deadline" ] .')
+    result = run_cli("--workspace", str(base.root), "validate", "--shapes", str(path), "--format", "json")
+    body = json.loads(result.output)
+    assert sum(1 for r in body["results"] if r["message"] == "no deadline") == 20  # all binding ones but ATU c

@@ -117,3 +117,4 @@ def test_compare_drafts_shows_alignment_and_records_a_review(built, monkeypatch,
     at.button[0].click().run()
     _clean(at)
     assert "C. Analyst" in (copy.data / "alignments" / "decisions.csv").read_text()
+

@@ -128,3 +128,29 @@ def test_run_a_canned_query_and_take_a_snapshot(app_url, browser):
     _assert_clean(page, "snapshots")
     assert page.get_by_text("browser test").count() > 0
     page.screenshot(path=str(ARTIFACTS / "snapshot-taken.png"), full_page=True)
+
+
+def test_upload_a_resolution(app_url, browser, built, tmp_path):
+    """A bad upload gives a clear message and changes nothing; a good one is parsed and
+    summarised before anything is saved."""
+    from conftest import REPO as repo
+    from conftest import tree_hash
+
+    ws, _ = built
+    before = tree_hash(ws.data)
+    bad = tmp_path / "binary.txt"
+    bad.write_bytes(b"\x00\x01\x02 binary")
+    good = tmp_path / "copy.txt"
+    good.write_text((repo / "data" / "resolutions" / "ecp-mv.txt").read_text(encoding="utf-8").replace("[ECP-MV]", "[ECP-UP]"),
+                    encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/obligations")
+    _settle(page, "Obligations")
+    page.get_by_text("Add a resolution").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
+    page.get_by_text("binary file").first.wait_for(timeout=60000)
+    assert page.get_by_text("Traceback").count() == 0
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
+    page.get_by_text("ECP-UP: 8 sections, 16 obligations").first.wait_for(timeout=60000)
+    page.screenshot(path=str(ARTIFACTS / "upload.png"), full_page=True)
+    assert tree_hash(ws.data) == before

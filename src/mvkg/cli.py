@@ -28,7 +28,7 @@ from .diff import diff as diff_snapshots
 from .suggest import accept, suggest
 from .upload import import_rdf
 from .snapshots import SnapshotStore, create_snapshot, default_folder
-from .validate import ENGINES
+from .validate import ENGINES, user_shapes
 from .validate import validate as run_validation
 from .store import open_read_only
 from .workspace import Workspace, open_workspace
@@ -174,11 +174,14 @@ DEFAULT_PORTFOLIO = "itu-t-in-force"
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "ttl", "md"]), default="text", show_default=True)
 @click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
               help="oxigraph: SPARQL checks set-at-a-time in Oxigraph; pyshacl: everything in pyshacl (reference).")
+@click.option("--shapes", "shape_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Extra SHACL shapes (repeatable); checked before they run.")
 @click.pass_obj
-def validate(obj: Context, portfolio: str, fmt: str, engine: str) -> None:
+def validate(obj: Context, portfolio: str, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> None:
     """Run the SHACL shapes over the built graph with one portfolio. Exit 0 when there is
-    no violation, 1 when there are violations, 2 on errors."""
-    run = run_validation(obj.workspace, obj.resources, portfolio, engine)
+    no violation, 1 when there are violations or the result is undetermined, 2 on errors."""
+    extra = user_shapes(list(shape_files)) if shape_files else None
+    run = run_validation(obj.workspace, obj.resources, portfolio, engine, extra_shapes=extra)
     if fmt == "json":
         _emit(reports.validation_json(run))
     elif fmt == "ttl":

@@ -4,6 +4,7 @@ with one portfolio, and read the verdicts from the report. pyshacl is the engine
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
@@ -13,7 +14,9 @@ from .errors import InputError
 from .namespaces import GRAPH, MVKG, SKOS
 from .portfolios import portfolio_node
 from .resources import Resources
+from .shapecheck import check_shapes
 from .shaclfast import add_to_report, run_sparql_constraints, without_sparql
+from .upload import check_rdf
 from .store import open_read_only
 from .workspace import Workspace
 
@@ -159,14 +162,33 @@ class WhatIf:
     extra: Graph | None = None
 
 
+def user_shapes(paths: list[Path]) -> Graph:
+    """Extra shapes from files: through the strict upload gate, then the shape checks."""
+    g = Graph()
+    for path in paths:
+        if not path.is_file():
+            raise InputError("no such file", path=path)
+        checked = check_rdf(path.read_bytes(), str(path))
+        part = Graph()
+        part.parse(data="".join(f"{t} .\n" for t in checked.triples), format="nt")
+        check_shapes(part, str(path))
+        for t in part:
+            g.add(t)
+    return g
+
+
 def validate(ws: Workspace, resources: Resources, portfolio: str, engine: str = "oxigraph",
-             whatif: WhatIf | None = None) -> Validation:
+             whatif: WhatIf | None = None, extra_shapes: Graph | None = None) -> Validation:
     store = open_read_only(ws)
     p_iri = portfolio_iri(store, portfolio)
     data = data_graph(store, p_iri)
     if whatif is not None:
         _apply(data, URIRef(p_iri.value), whatif)
     shapes = load_shapes(resources)
+    if extra_shapes is not None:
+        for t in extra_shapes:
+            shapes.add(t)
+        check_shapes(shapes, "shapes")  # the combination may refer across files
     memory = memory_store(data)
     report = run_engine(data, shapes, engine, memory)
     info = _obligation_info(memory)

@@ -143,6 +143,7 @@ def _latest_snapshot_panel(ws, key, portfolio) -> None:
 def obligations() -> None:
     st.title("Obligations")
     ws, key = _context()
+    _add_resolution(ws)
     portfolio = _portfolio_picker(ws, key, "obligations")
     cov, results = data.run(str(ws.root), key, portfolio)
     themes, sdgs = data.themes_and_sdgs(str(ws.root), key)
@@ -184,6 +185,39 @@ def obligations() -> None:
     st.query_params["ob"] = chosen
     row = next(r for r in cov.rows if r.id.endswith("/id/" + chosen + "/obligation") or r.id.split("/id/")[-1] == chosen + "/obligation")
     _detail(extra[row.id], row, [r for r in results if r.focus == row.id])
+
+
+def _add_resolution(ws) -> None:
+    """Upload a resolution: parsed by the same ingest as the CLI; saved only on request."""
+    with st.expander("Add a resolution (.txt or .docx, at most 5 MB)"):
+        upload = st.file_uploader("Resolution file", type=["txt", "docx"], key="upload-resolution")
+        code = st.text_input("Code (when the text has none in [brackets])", key="upload-code")
+        if upload is None:
+            return
+        import tempfile
+        from pathlib import Path
+
+        from ..build import build_workspace, load_lexicon
+        from ..ingest import ingest_file, save_to_workspace
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            try:
+                ingested = ingest_file(path, load_lexicon(data.resources()), ws, code=code or None)
+            except MvkgError as exc:
+                st.error(exc.describe())
+                return
+        rec = ingested.record
+        st.write(f"{md_escape(rec.meta.code)}: {len(rec.sections)} sections, {len(rec.obligations)} obligations")
+        if st.button("Add to the workspace and rebuild"):
+            try:
+                save_to_workspace(ws, ingested)
+                with st.status("Rebuilding…"):
+                    build_workspace(ws, data.resources())
+                st.success(f"{rec.meta.code} added.")
+            except MvkgError as exc:
+                st.error(exc.describe())
 
 
 def _detail(d, row, results) -> None:
