@@ -18,6 +18,7 @@ import pyoxigraph as ox
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
+from .assessments import short_id
 from .csvtable import Problem, TableError, read_rows, write_rows
 from .errors import InputError
 from .explore import _q
@@ -77,7 +78,7 @@ def features(store: ox.Store, code: str) -> list[Features]:
     out = []
     for r in sorted(rows, key=lambda r: (int(r["so"]), int(r["co"]))):
         m = _VERB.match(r["action"])
-        out.append(Features(r["o"], r["o"].removeprefix(str(ID)).removesuffix("/obligation"), code, r["section"],
+        out.append(Features(r["o"], short_id(r["o"]), code, r["section"],
                             r["item"], r["action"], frozenset(themes.get(r["o"], ())), frozenset(direct.get(r["o"], ())),
                             frozenset(bearers.get(r["o"], ())), m.group(1).lower() if m else ""))
     return out

@@ -54,7 +54,7 @@ class Assessment:
 
     @property
     def iri(self) -> str:
-        short = self.obligation.removeprefix(str(ID)).removesuffix("/obligation")
+        short = short_id(self.obligation)
         tail = slugify(self.entry.rsplit("/entry/", 1)[-1]) if self.entry else "not-applicable"
         return str(ID[f"assessment/{short}/{tail}"])
 

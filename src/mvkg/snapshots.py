@@ -27,6 +27,7 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Dataset, Literal, Namespace, URIRef
 
 from . import __version__
+from .assessments import short_id
 from .build import check_build_current
 from .coverage import FORMULA, Coverage, coverage
 from .errors import InputError, MvkgError, WorkspaceError
@@ -38,7 +39,7 @@ from .resources import Resources
 from .sparql import read_query_file, run_query
 from .store import open_read_only
 from .validate import SH, Validation, validate
-from .workspace import Workspace, sha256_bytes, sha256_file
+from .workspace import Workspace, fsync_dir, sha256_bytes, sha256_file
 
 SNAPSHOT_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{12}$")
 FILES = ("snapshot.json", "snapshot.trig")
@@ -105,10 +106,6 @@ def _rows(store: ox.Store, resources: Resources, name: str) -> list[dict[str, st
     return [{c: (t.value if t is not None else "") for c, t in zip(result.columns, row)} for row in result.rows]
 
 
-def _key(obligation_iri: str) -> str:
-    return obligation_iri.removeprefix(str(ID)).removesuffix("/obligation")
-
-
 def build_content(ws: Workspace, resources: Resources, portfolio: str, label: str, created: datetime,
                   run: Validation | None = None) -> tuple[dict, Validation]:
     inputs = dict(check_build_current(ws, resources))
@@ -131,7 +128,7 @@ def build_content(ws: Workspace, resources: Resources, portfolio: str, label: st
     obligations = {}
     for row in cov.rows:
         ob = listing[row.id]
-        obligations[_key(row.id)] = {
+        obligations[short_id(row.id)] = {
             "id": row.id, "resolution": row.resolution, "section": row.section, "item": row.item,
             "strength": row.strength, "text": ob.text, "text_sha256": sha256_bytes(ob.text.encode("utf-8")),
             "themes": list(ob.themes), "verdict": row.verdict, "severity": row.severity or None,
@@ -282,7 +279,7 @@ class SnapshotStore:
                     fh.write(data)
                     fh.flush()
                     os.fsync(fh.fileno())
-            _fsync_dir(tmp)
+            fsync_dir(tmp)
             try:
                 os.rename(tmp, final)
             except OSError:
@@ -290,7 +287,7 @@ class SnapshotStore:
                     shutil.rmtree(tmp)  # the same content was written by someone else: done
                     return snapshot_id
                 raise
-            _fsync_dir(self.folder)
+            fsync_dir(self.folder)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -336,14 +333,6 @@ class SnapshotStore:
             out.append(SnapshotInfo(i, body["created"], body["label"], body["portfolio"]["name"],
                                     s["coverage_percent"], s["binding"]["coverage_percent"], s["counts"]))
         return sorted(out, key=lambda x: (x.created, x.id))
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def create_snapshot(ws: Workspace, resources: Resources, store: SnapshotStore, portfolio: str, label: str,

@@ -13,7 +13,7 @@ import pyoxigraph as ox
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from .assessments import COLUMNS, RELATIONS, obligation_iri
+from .assessments import COLUMNS, RELATIONS, obligation_iri, short_id
 from .csvtable import read_rows, write_rows
 from .errors import InputError
 from .explore import _q
@@ -132,7 +132,7 @@ def accept(ws: Workspace, obligation: str, entry: str, relation: str, by: str, r
         raise InputError("say who confirms the suggestion (--by)")
     path = ws.data / "coverage" / ACCEPTED_FILE
     rows = [r for _, r in read_rows(path, COLUMNS)] if path.is_file() else []
-    short = obligation.removeprefix("https://w3id.org/mvkg/id/").removesuffix("/obligation")
+    short = short_id(obligation)
     if any(r["obligation"] == short and r["entry"] == entry for r in rows):
         raise InputError(f"{entry} is already recorded for {short} in {ws.relative(path)}")
     text = rationale or ("suggested by mvkg (" + "; ".join(reasons) + ")" if reasons else "suggested by mvkg")

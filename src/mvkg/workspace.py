@@ -111,9 +111,9 @@ def recover(ws: Workspace) -> None:
     for tmp, final in renames.items():
         if Path(tmp).exists():
             os.replace(tmp, final)
-            _fsync_dir(Path(final).parent)
+            fsync_dir(Path(final).parent)
     journal.unlink()
-    _fsync_dir(journal.parent)
+    fsync_dir(journal.parent)
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -137,10 +137,10 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)

@@ -13,6 +13,7 @@ import streamlit as st
 
 from .. import snapshot_reports
 from ..align import align, load_decisions, merged_view, record_decision
+from ..assessments import obligation_iri, short_id
 from ..coverage import FORMULA
 from ..diff import diff as diff_snapshots
 from ..errors import MvkgError
@@ -65,7 +66,7 @@ def _verdict_frame(cov) -> pd.DataFrame:
     return pd.DataFrame([{
         "resolution": r.resolution, "section": r.section, "item": r.item, "strength": r.strength,
         "verdict": VERDICT_MARK[r.verdict], "covering": ", ".join(c.entry for c in r.covering),
-        "missing themes": ", ".join(r.missing_themes), "id": r.id.split("/id/", 1)[-1].removesuffix("/obligation"),
+        "missing themes": ", ".join(r.missing_themes), "id": short_id(r.id),
     } for r in cov.rows])
 
 
@@ -127,7 +128,7 @@ def _latest_snapshot_panel(ws, key, portfolio) -> None:
     st.write(f"{latest.id} ({latest.created}) {latest.label}: coverage {_pct(latest.coverage_percent)}")
     cov, _ = data.run(str(ws.root), key, portfolio)
     before = store.load(latest.id)["obligations"]
-    changed = [(r, before.get(r.id.split('/id/', 1)[-1].removesuffix('/obligation'), {}).get("verdict"))
+    changed = [(r, before.get(short_id(r.id), {}).get("verdict"))
                for r in cov.rows]
     changed = [(r, old) for r, old in changed if old != r.verdict]
     if changed:
@@ -183,7 +184,7 @@ def obligations() -> None:
     wanted = st.query_params.get("ob")
     chosen = st.selectbox("Obligation detail", ids, index=ids.index(wanted) if wanted in ids else 0)
     st.query_params["ob"] = chosen
-    row = next(r for r in cov.rows if r.id.endswith("/id/" + chosen + "/obligation") or r.id.split("/id/")[-1] == chosen + "/obligation")
+    row = next(r for r in cov.rows if r.id == obligation_iri(chosen))
     _detail(extra[row.id], row, [r for r in results if r.focus == row.id])
 
 
@@ -279,7 +280,7 @@ def standards() -> None:
                             key=f"ticked-{base}")
     st.subheader("Add a hypothetical proposed standard")
     cov_now, _ = data.run(root, key, base)
-    obligation_ids = [r.id.split("/id/", 1)[-1].removesuffix("/obligation") for r in cov_now.rows]
+    obligation_ids = [short_id(r.id) for r in cov_now.rows]
     with st.form("hypothetical"):
         hid = st.text_input("Identifier", value="Draft X.meta-privacy")
         title = st.text_input("Title", value="Privacy-enhancing technologies for metaverse platforms")
