@@ -68,6 +68,7 @@ def _damage(data: Graph) -> Graph:
     bad.remove((first(MVKG.SdgReference), MVKG.generic, None))
     bad.remove((first(MVKG.Standard), MVKG.publisher, None))
     bad.remove((first(MVKG.Portfolio), RDFS.label, None))
+    bad.set((first(MVKG.Alignment), MVKG.alignmentRelation, Literal("similar")))
     return bad
 
 
@@ -78,7 +79,7 @@ def test_data_quality_shapes_conform_on_seed_data_and_catch_each_defect(seed_dat
     hit = {damaged.value(r, SH.sourceShape) for r in damaged.subjects(None, SH.ValidationResult)}
     owners = {str(s) for p in hit for s in shapes.subjects(SH.property, p)} | {str(h) for h in hit}
     expected = {"Resolution", "SourceDocument", "Section", "Clause", "Obligation", "TagEvidence", "SdgReference",
-                "Standard", "Portfolio"}
+                "Standard", "Portfolio", "Alignment"}
     assert {o.rsplit("#", 1)[-1].removesuffix("Shape") for o in owners} >= expected
 
 

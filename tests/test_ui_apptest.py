@@ -81,7 +81,18 @@ def test_canned_query_runs(ui_workspace):
     at.button[0].click().run()
     _clean(at)
     assert any(" rows in " in m.value for m in at.markdown)
-    assert len(at.dataframe[-1].value) >= 1
+    result = at.dataframe[-1].value
+    assert len(result) >= 1
+
+
+def test_query_results_show_labels_next_to_iris(ui_workspace):
+    at = page("sparql")
+    at.text_area[0].set_value("SELECT ?o WHERE { ?o a mvkg:Obligation ; mvkg:itemPath \"g\" }").run()
+    at.button[0].click().run()
+    _clean(at)
+    frame = at.dataframe[-1].value
+    assert list(frame.columns) == ["o", "o (label)"]
+    assert frame["o (label)"].iloc[0] == "ATU-MV resolves g"
 
 
 def test_query_guard_on_screen(ui_workspace):

@@ -71,6 +71,17 @@ def obligation_detail(store: ox.Store, iri: str) -> ObligationDetail:
         evidence=tuple(Evidence(r["kind"], r["label"], r["words"]) for r in ev), sdgs=tuple(sdgs))
 
 
+def labels_for(store: ox.Store, iris: list[str], limit: int = 2000) -> dict[str, str]:
+    """rdfs:label or skos:prefLabel of the given IRIs (at most `limit` of them)."""
+    wanted = sorted(set(iris))[:limit]
+    if not wanted:
+        return {}
+    values = " ".join(str(ox.NamedNode(i)) for i in wanted)
+    rows = _q(store, f"""SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?x {{ {values} }}
+        {{ ?x skos:prefLabel ?l }} UNION {{ ?x <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }} GROUP BY ?x""")
+    return {r["x"]: r["label"] for r in rows}
+
+
 def obligation_themes(store: ox.Store) -> dict[str, list[str]]:
     """Obligation IRI → labels of its themes and every broader theme (the hierarchy rolled up)."""
     rows = _q(store, """SELECT DISTINCT ?o ?label WHERE { ?o a mvkg:Obligation ; mvkg:hasTheme ?t .

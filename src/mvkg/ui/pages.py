@@ -9,6 +9,7 @@ import time
 
 import altair as alt
 import pandas as pd
+import pyoxigraph as ox
 import streamlit as st
 
 from .. import snapshot_reports
@@ -20,6 +21,7 @@ from ..errors import MvkgError
 from ..explore import (
     breakdown,
     by_resolution,
+    labels_for,
     neighbourhood_dot,
     obligation_detail,
     resolution_codes,
@@ -413,11 +415,11 @@ def sparql() -> None:
             st.warning(f"Stopped: the {result.limit_hit} limit was hit; results are incomplete.")
         if result.kind == "select":
             frame = pd.DataFrame([[term_text(t) for t in row] for row in result.rows], columns=list(result.columns))
-            labels = data.lexicon_labels(key)
-            everything = {**labels["themes"], **labels["actors"]}
+            iris = [t.value for row in result.rows for t in row if isinstance(t, ox.NamedNode)]
+            names = labels_for(open_read_only(ws), iris)
             for column in list(frame.columns):
-                if frame[column].isin(everything.keys()).any():
-                    frame.insert(frame.columns.get_loc(column) + 1, f"{column} (label)", frame[column].map(everything).fillna(""))
+                if frame[column].isin(names.keys()).any():
+                    frame.insert(frame.columns.get_loc(column) + 1, f"{column} (label)", frame[column].map(names).fillna(""))
             st.write(f"{len(frame)} rows in {elapsed:.2f} s")
             st.dataframe(frame, hide_index=True)
             st.download_button("CSV", format_result(result, "csv"), "result.csv", "text/csv")
