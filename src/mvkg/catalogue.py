@@ -31,8 +31,6 @@ from .workspace import Workspace, atomic_write_many
 COLUMNS = ("id", "title", "publisher", "kind", "status", "date", "url", "themes", "topics", "source_url", "notes")
 KINDS = ("recommendation", "technical-report", "technical-specification", "standard", "work-item", "activity")
 STATUSES = ("published", "approved", "in-progress", "proposed", "withdrawn")
-IN_FORCE = ("published", "approved")
-DRAFTS = ("in-progress", "proposed")
 
 
 @dataclass(frozen=True)

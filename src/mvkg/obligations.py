@@ -11,7 +11,6 @@ from .resources import Resources
 from .sparql import read_query_file, run_query, to_csv, to_table
 
 _SEP = "\u001f"
-FIELDS = ("id", "resolution", "section", "item", "modality", "bearers", "themes", "sdgs", "text", "source")
 
 
 @dataclass(frozen=True)

@@ -31,10 +31,6 @@ class Resources:
     def queries(self) -> Path:
         return self.root / "queries"
 
-    @property
-    def seed_data(self) -> Path:
-        return self.root / "data"
-
     def ontology_files(self) -> list[Path]:
         return sorted(self.ontology.glob("*.ttl"))
 

@@ -30,7 +30,7 @@ from . import __version__
 from .assessments import short_id
 from .build import check_build_current
 from .coverage import FORMULA, Coverage, coverage
-from .errors import InputError, MvkgError, WorkspaceError
+from .errors import InputError, MvkgError
 from .extract import slugify
 from .namespaces import ID, MVKG, PREFIXES
 from .obligations import list_obligations
@@ -344,7 +344,3 @@ def create_snapshot(ws: Workspace, resources: Resources, store: SnapshotStore, p
     snapshot_id = content_id(content)
     return store.write(content, snapshot_trig(snapshot_id, content, run))
 
-
-def require_snapshots(store: SnapshotStore) -> None:
-    if not store.ids():
-        raise WorkspaceError(f"no snapshots in {store.folder}; take one with `mvkg snapshot create`")

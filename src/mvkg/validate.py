@@ -65,10 +65,6 @@ class Validation:
     data: ox.Store  # the validated data graph (one portfolio), in memory, for follow-up queries
 
     @property
-    def portfolio_iri(self) -> str:
-        return portfolio_node(self.portfolio)
-
-    @property
     def conforms(self) -> bool:
         return not any(r.severity == "violation" for r in self.results)
 
