@@ -19,9 +19,6 @@ _LABEL_RX = re.compile(
 )
 _ROMAN_RX = re.compile(r"^(x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
-_OPEN_END_RX = re.compile(r"(?:,|\b(?:of|the|and|with|in|for|from|on|by|to|its|their|within|including))\s*$", re.I)
-_PARAGRAPH_START_RX = re.compile(r"^[ \t]*(?:to|that)\b")
-_INLINE_TO_RX = re.compile(r"\s(?=to\s+[a-z])")
 _TERMINAL_RX = re.compile(r"[;.:,]\s*$")
 
 
@@ -270,14 +267,14 @@ class _Parser:
         if rest.strip().lower().startswith("that "):
             end = verb_end
         elif verb.operative and _TERMINAL_RX.search(rest):
-            m = _INLINE_TO_RX.search(rest)
+            m = _match_first(self.lex.pattern("inline-action"), rest)
             if m:
                 end = verb_end + m.start()
         # a heading wrapped over several lines ends with an open word ("... Directors of")
         j = i + 1
-        while end == line.end and _OPEN_END_RX.search(self.text[line.start:end]) and j < len(self.lines):
+        while end == line.end and _match_first(self.lex.pattern("open-end"), self.text[line.start:end]) and j < len(self.lines):
             nxt = self.lines[j]
-            if not nxt.text.strip() or _LABEL_RX.match(nxt.text) or _PARAGRAPH_START_RX.match(nxt.text):
+            if not nxt.text.strip() or _LABEL_RX.match(nxt.text) or _match_first(self.lex.pattern("paragraph-start"), nxt.text):
                 break
             line = nxt
             end = nxt.end
@@ -311,7 +308,7 @@ class _Parser:
                     item.parent.children.append(item)
                 return item
         starts_new = current is None or (
-            not current.style and _ends_paragraph(prev) and _PARAGRAPH_START_RX.match(line.text)
+            not current.style and _ends_paragraph(prev) and _match_first(self.lex.pattern("paragraph-start"), line.text)
         )
         if starts_new:
             start = _skip_space(self.text, line.start, line.end)
