@@ -16,8 +16,10 @@ from conftest import REPO, copy_workspace
 def test_named_graphs_and_counts(built):
     ws, report = built
     graphs = {g.graph: g.triples for g in report.graphs}
+    portfolios = {"portfolio/" + p.stem for p in (ws.data / "portfolios").glob("*.json")}
+    assert len(portfolios) >= 4
     assert set(graphs) == {str(GRAPH[n]) for n in ("ontology", "resolution/ecp-mv", "resolution/atu-mv", "catalogue", "coverage", "alignments",
-                                                    "portfolios", "inferred")}
+                                                    "inferred", *portfolios)}
     assert all(n > 0 for n in graphs.values())
     assert report.resolutions == 2 and report.obligations == 27
 

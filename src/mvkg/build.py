@@ -19,7 +19,7 @@ from .ingest import record_from_entry
 from .portfolios import load_portfolios, portfolio_dir, portfolio_graph
 from .reasoning import materialise_types
 from .lexicon import Lexicon, lexicon_from_graph, load_ontology_graph
-from .namespaces import GRAPH, ONTOLOGY_GRAPH, resolution_graph
+from .namespaces import GRAPH, ONTOLOGY_GRAPH, portfolio_graph_iri, resolution_graph
 from .resources import Resources
 from .store import GraphCount, canonical_nquads, graph_counts, replace_store_dir
 from .workspace import Workspace, atomic_write, sha256_file
@@ -142,7 +142,7 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
     obligations = {o.iri for r, _ in records for o in r.obligations}
     assessments = load_assessments(ws, obligations, catalogue)
     portfolios = load_portfolios(ws)
-    portfolios_g = portfolio_graph(portfolios, catalogue, lex)
+    portfolio_graphs = {name: portfolio_graph(name, portfolios, catalogue, lex) for name in portfolios}
     ws.build_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="store.", suffix=".tmp", dir=ws.build_dir))
     try:
@@ -154,7 +154,8 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
             inputs[ws.relative(entry.meta_path)] = sha256_file(entry.meta_path)
         _add_graph(store, catalogue_graph(catalogue), GRAPH["catalogue"])
         _add_graph(store, assessments_graph(assessments), GRAPH["coverage"])
-        _add_graph(store, portfolios_g, GRAPH["portfolios"])
+        for name, graph in portfolio_graphs.items():
+            _add_graph(store, graph, portfolio_graph_iri(name))
         for extra in extra_files(ws):  # checked on import; loaded strictly, each into its own graph
             store.load(path=str(extra), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(GRAPH["extra/" + extra.stem])))
         for path in data_files(ws):

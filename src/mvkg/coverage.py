@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .resources import Resources
-from .sparql import read_query_file, run_query
+from .sparql import read_query_file
 from .validate import VERDICTS, Validation
 
 FORMULA = ("coverage % = (covered + 0.5 × partial) / (obligations − not-applicable − not-assessed) × 100; "
@@ -75,10 +75,8 @@ def summarise(verdicts: list[str]) -> Summary:
 
 def _covering(resources: Resources, run: Validation) -> dict[str, list[Covering]]:
     query = read_query_file(resources.queries / "covering.rq")
-    result = run_query(run.data, query)
     out: dict[str, list[Covering]] = defaultdict(list)
-    for row in result.rows:
-        r = dict(zip(result.columns, row))
+    for r in run.data.query(query):
         out[r["obligation"].value].append(Covering(r["entry"].value, r["title"].value, r["relation"].value,
                                                    r["status"].value, r["rationale"].value))
     return out

@@ -26,6 +26,12 @@ def resolution_graph(code_slug: str):
     return GRAPH["resolution/" + code_slug]
 
 
+def portfolio_graph_iri(name: str):
+    """Named graph holding one portfolio and its members: a validation reads the data
+    graphs plus exactly one of these."""
+    return GRAPH["portfolio/" + name]
+
+
 PREFIXES = {
     "mvkg": str(MVKG),
     "theme": str(THEME),

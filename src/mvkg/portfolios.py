@@ -140,18 +140,18 @@ def members(name: str, portfolios: dict[str, Portfolio], entries: list[Entry], l
     return [e for e in entries if slugify(e.id) in chosen]
 
 
-def portfolio_graph(portfolios: dict[str, Portfolio], entries: list[Entry], lex: Lexicon) -> Graph:
-    """Every portfolio with its members (mvkg:member)."""
+def portfolio_graph(name: str, portfolios: dict[str, Portfolio], entries: list[Entry], lex: Lexicon) -> Graph:
+    """One portfolio with its members (mvkg:member)."""
     g = new_graph()
-    for name, p in portfolios.items():
-        s = URIRef(p.iri)
-        g.add((s, RDF.type, MVKG.Portfolio))
-        g.add((s, RDFS.label, Literal(p.label)))
-        g.add((s, MVKG.identifier, Literal(name)))
-        if p.description:
-            g.add((s, MVKG.note, Literal(p.description)))
-        for e in members(name, portfolios, entries, lex):
-            g.add((s, MVKG.member, URIRef(e.iri)))
+    p = portfolios[name]
+    s = URIRef(p.iri)
+    g.add((s, RDF.type, MVKG.Portfolio))
+    g.add((s, RDFS.label, Literal(p.label)))
+    g.add((s, MVKG.identifier, Literal(name)))
+    if p.description:
+        g.add((s, MVKG.note, Literal(p.description)))
+    for e in members(name, portfolios, entries, lex):
+        g.add((s, MVKG.member, URIRef(e.iri)))
     return g
 
 

@@ -1,4 +1,5 @@
-"""Set-oriented evaluation of the SHACL-SPARQL constraints in shapes/ on Oxigraph.
+"""Set-oriented evaluation of SHACL on Oxigraph: the compiled core shapes (shaclcore) and
+the SHACL-SPARQL constraints in shapes/, and the findings both engines report.
 
 pyshacl runs each SPARQL constraint once per focus node through rdflib; here each
 constraint runs once, for all focus nodes of its shape's target class, inside Oxigraph.
@@ -14,19 +15,25 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 
+from .shaclcore import Branch, Compiled, restrict
+
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _TEMPLATE = re.compile(r"\{[?$](\w+)\}")
 
 
 @dataclass(frozen=True)
-class FastResult:
+class Finding:
+    """One validation result, whichever engine found it."""
+
     focus: str
     shape: str
-    constraint: str
+    constraint: str  # SPARQL constraint IRI, or "" for core constraints
     severity: URIRef
     value: str | None
     message: str
+    component: str = "SPARQLConstraintComponent"
+    path: str = ""
 
 
 def _prefixes(shapes: Graph, constraint) -> dict[str, str]:
@@ -46,6 +53,18 @@ def sparql_shapes(shapes: Graph):
                 yield shape, target, severity, constraint
 
 
+def only_shapes(shapes: Graph, keep) -> Graph:
+    """The shapes graph with the targets of every node shape not in `keep` removed (so an
+    engine runs only `keep`)."""
+    keep = set(keep)
+    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+    g = Graph()
+    for t in shapes:
+        if t[1] not in targets or t[0] in keep:
+            g.add(t)
+    return g
+
+
 def without_sparql(shapes: Graph) -> Graph:
     """The shapes graph minus its SPARQL constraints (for the core engine)."""
     g = Graph()
@@ -55,44 +74,91 @@ def without_sparql(shapes: Graph) -> Graph:
     return g
 
 
-def _targeted(select: str, target: URIRef) -> str:
+def _targeted(select: str, target: URIRef, focus: tuple[str, ...] | None) -> str:
     m = _WHERE.search(select)
     if not m:
         raise ValueError("a SHACL-SPARQL constraint without WHERE")
-    pattern = f" $this a ?mvkgTargetType . ?mvkgTargetType <{RDFS.subClassOf}>* <{target}> . "
+    values = "" if focus is None else " VALUES $this { " + " ".join(f"<{f}>" for f in focus) + " } "
+    pattern = f"{values} $this a ?mvkgTargetType . ?mvkgTargetType <{RDFS.subClassOf}>* <{target}> . "
     return select[: m.end()] + pattern + select[m.end():]
 
 
-def run_sparql_constraints(store: ox.Store, shapes: Graph) -> list[FastResult]:
+def run_sparql_constraints(store, shapes: Graph, focus: tuple[str, ...] | None = None) -> list[Finding]:
+    """Each SPARQL constraint once for all focus nodes of its shape's target class (or only
+    for `focus`)."""
     results = []
     for shape, target, severity, constraint in sparql_shapes(shapes):
         select = str(shapes.value(constraint, SH.select))
         template = str(shapes.value(constraint, SH.message) or "")
-        rows = store.query(_targeted(select, target), prefixes=_prefixes(shapes, constraint))
+        rows = store.query(_targeted(select, target, focus), prefixes=_prefixes(shapes, constraint))
         names = [v.value for v in rows.variables]
         for row in rows:
             binding = {n: row[n] for n in names if row[n] is not None}
             value = binding.get("value")
             message = _TEMPLATE.sub(lambda m: binding[m.group(1)].value if m.group(1) in binding else m.group(0), template)
-            results.append(FastResult(binding["this"].value, str(shape), str(constraint), severity,
-                                      value.value if value is not None else None, message))
+            results.append(Finding(binding["this"].value, str(shape), str(constraint), severity,
+                                   value.value if value is not None else None, message))
     return results
 
 
-def add_to_report(report: Graph, results: list[FastResult]) -> None:
-    """Append the results as sh:ValidationResult nodes to a pyshacl report graph."""
-    root = report.value(None, RDF.type, SH.ValidationReport, any=False)
+def _default_message(b: Branch, value: ox.Term | None) -> str:
+    kind = b.component.removesuffix("ConstraintComponent")
+    on = f" on {b.path}" if b.path is not None else ""
+    return f"{kind} constraint violated{on}" + (f" by {value.value}" if value is not None else "")
+
+
+def run_compiled(store, compiled: Compiled, focus: tuple[str, ...] | None = None) -> list[Finding]:
+    """The compiled core shapes: one query per node shape (or only for `focus`)."""
+    out = []
+    for shape in compiled.shapes:
+        for row in store.query(restrict(shape.query(), focus)):
+            b = compiled.branches[int(row["mvkgBranch"].value)]
+            value = row["value"]
+            out.append(Finding(row["this"].value, str(b.source_shape), "", b.severity,
+                               value.value if value is not None else None, b.message or _default_message(b, value),
+                               b.component, str(b.path) if isinstance(b.path, URIRef) else ""))
+    return out
+
+
+def findings_from_report(report: Graph) -> list[Finding]:
+    """The results of a pyshacl report graph."""
+    out = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        value = report.value(node, SH.value)
+        path = report.value(node, SH.resultPath)
+        out.append(Finding(
+            str(report.value(node, SH.focusNode)), str(report.value(node, SH.sourceShape) or ""),
+            str(report.value(node, SH.sourceConstraint) or ""), report.value(node, SH.resultSeverity) or SH.Violation,
+            str(value) if value is not None else None,
+            " ".join(str(m) for m in report.objects(node, SH.resultMessage)),
+            str(report.value(node, SH.sourceConstraintComponent) or "").rsplit("#", 1)[-1],
+            str(path) if path is not None and not isinstance(path, BNode) else ""))
+    return out
+
+
+def report_graph(results, conforms: bool) -> Graph:
+    """Results (validate.Result) as a SHACL validation report."""
+    report = Graph()
+    report.bind("sh", SH)
+    root = BNode()
+    report.add((root, RDF.type, SH.ValidationReport))
+    report.add((root, SH.conforms, Literal(conforms)))
+    severities = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
     for r in results:
         node = BNode()
         report.add((root, SH.result, node))
         report.add((node, RDF.type, SH.ValidationResult))
         report.add((node, SH.focusNode, URIRef(r.focus)))
-        report.add((node, SH.resultSeverity, r.severity))
-        report.add((node, SH.sourceShape, URIRef(r.shape)))
-        report.add((node, SH.sourceConstraint, URIRef(r.constraint)))
-        report.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+        report.add((node, SH.resultSeverity, severities[r.severity]))
+        if r.shape.startswith(("http://", "https://")):
+            report.add((node, SH.sourceShape, URIRef(r.shape)))
+        if r.constraint:
+            report.add((node, SH.sourceConstraint, URIRef(r.constraint)))
+        if r.component:
+            report.add((node, SH.sourceConstraintComponent, SH[r.component]))
+        if r.path:
+            report.add((node, SH.resultPath, URIRef(r.path)))
         report.add((node, SH.resultMessage, Literal(r.message)))
-        if r.value is not None:
+        if r.value:
             report.add((node, SH.value, URIRef(r.value) if r.value.startswith(("http://", "https://")) else Literal(r.value)))
-    if results and any(r.severity == SH.Violation for r in results):
-        report.set((root, SH.conforms, Literal(False)))
+    return report

@@ -15,6 +15,8 @@ from rdflib import Dataset
 from rdflib.compare import to_canonical_graph
 
 from .errors import WorkspaceError
+from .namespaces import GRAPH, PREFIXES
+from .remote import Endpoint, RemoteStore, is_remote
 from .workspace import Workspace
 
 
@@ -24,7 +26,23 @@ class GraphCount:
     triples: int
 
 
-def open_read_only(ws: Workspace) -> ox.Store:
+def store_location(ws: Workspace) -> str:
+    """What a child process needs to open the same store: a folder or a sparql+http URL."""
+    return ws.store_settings().location or str(ws.store_dir)
+
+
+def open_location(location: str, graph_store: str | None = None, timeout: float = 300.0):
+    if is_remote(location):
+        return RemoteStore(Endpoint.parse(location, graph_store, timeout))
+    return ox.Store.read_only(location)
+
+
+def open_read_only(ws: Workspace):
+    """The built graph, read-only: the embedded store, or the remote endpoint configured
+    for the workspace (both answer `query` and `named_graphs` alike)."""
+    settings = ws.store_settings()
+    if settings.location:
+        return RemoteStore(Endpoint.parse(settings.location, settings.graph_store, settings.timeout))
     if not (ws.store_dir / "CURRENT").exists():
         raise WorkspaceError(
             f"no built graph in {ws.relative(ws.store_dir)}; run `mvkg build` first",
@@ -73,3 +91,26 @@ def replace_store_dir(new_dir: Path, target: Path) -> None:
     new_dir.rename(target)
     if old.exists():
         shutil.rmtree(old)
+
+
+@dataclass(frozen=True)
+class DataView:
+    """A dataset seen through one default graph: the union of `graphs` of `store` (None:
+    the store's own default graph, as in an in-memory copy). A validation runs on the data
+    graphs plus exactly one portfolio graph, without copying anything."""
+
+    store: object  # ox.Store or RemoteStore
+    graphs: tuple[ox.NamedNode, ...] | None = None
+
+    def query(self, query: str, **kw):
+        kw.setdefault("prefixes", dict(PREFIXES))
+        if self.graphs is not None:
+            kw["default_graph"] = list(self.graphs)
+        return self.store.query(query, **kw)
+
+
+def portfolio_view(store, portfolio_graph: ox.NamedNode) -> DataView:
+    """Every named graph except the portfolio graphs, plus the chosen portfolio graph."""
+    prefix = str(GRAPH["portfolio/"])
+    graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and not g.value.startswith(prefix)]
+    return DataView(store, tuple(sorted(graphs, key=lambda g: g.value)) + (portfolio_graph,))

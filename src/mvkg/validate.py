@@ -1,5 +1,7 @@
 """`mvkg validate`: run the SHACL shapes (data quality + compliance) over the built graph
-with one portfolio, and read the verdicts from the report. pyshacl is the engine."""
+with one portfolio, and read the verdicts from the results. The default engine runs every
+shape as set-oriented SPARQL inside the store (shaclcore, shaclfast); pyshacl is the
+reference engine and runs the shapes the compiler does not know."""
 
 from __future__ import annotations
 
@@ -8,16 +10,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDFS, Graph, Literal, Namespace
 
 from .errors import InputError
-from .namespaces import GRAPH, MVKG, SKOS
+from .namespaces import MVKG, SKOS, portfolio_graph_iri
 from .portfolios import portfolio_node
 from .resources import Resources
+from .shaclcore import compile_shapes
+from .shaclfast import Finding, findings_from_report, only_shapes, report_graph, run_compiled, run_sparql_constraints, without_sparql
 from .shapecheck import check_shapes
-from .shaclfast import add_to_report, run_sparql_constraints, without_sparql
 from .upload import check_rdf
-from .store import open_read_only
+from .store import DataView, open_read_only, portfolio_view
 from .workspace import Workspace
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -36,6 +39,10 @@ class Result:
     message: str
     verdict: str | None
     missing_theme: str | None  # label
+    component: str = ""  # the SHACL constraint component's local name
+    path: str = ""
+    value: str = ""
+    constraint: str = ""  # the SPARQL constraint's IRI (compliance checks)
 
     def to_json(self) -> dict[str, object]:
         return {"focus": self.focus, "resolution": self.resolution, "section": self.section, "item": self.item,
@@ -59,10 +66,14 @@ class Validation:
     portfolio: str
     portfolio_label: str
     results: tuple[Result, ...]
-    report: Graph
     verdicts: dict[str, str]  # obligation IRI -> verdict
     obligations: tuple[ObligationInfo, ...]
-    data: ox.Store  # the validated data graph (one portfolio), in memory, for follow-up queries
+    data: DataView  # the validated data (data graphs + one portfolio), for follow-up queries
+
+    @property
+    def report(self) -> Graph:
+        """The results as a SHACL validation report graph."""
+        return report_graph(self.results, self.conforms)
 
     @property
     def conforms(self) -> bool:
@@ -85,34 +96,36 @@ def load_shapes(resources: Resources) -> Graph:
     return g
 
 
-def portfolio_iri(store: ox.Store, name: str) -> ox.NamedNode:
+def portfolio_iri(store, name: str) -> ox.NamedNode:
     iri = ox.NamedNode(portfolio_node(name))
-    if not store.query(f"ASK {{ GRAPH <{GRAPH['portfolios']}> {{ {iri} a <{MVKG.Portfolio}> }} }}"):
+    if not store.query(f"ASK {{ GRAPH <{portfolio_graph_iri(name)}> {{ {iri} a <{MVKG.Portfolio}> }} }}"):
         known = sorted(r["n"].value for r in store.query(
-            f"SELECT ?n WHERE {{ GRAPH ?g {{ ?p a <{MVKG.Portfolio}> ; <{MVKG.identifier}> ?n }} }}"))
+            f"SELECT DISTINCT ?n WHERE {{ GRAPH ?g {{ ?p a <{MVKG.Portfolio}> ; <{MVKG.identifier}> ?n }} }}"))
         raise InputError(f"no portfolio named {name!r} in the built graph; known: {', '.join(known) or 'none'}")
     return iri
 
 
-def data_graph(store: ox.Store, portfolio: ox.NamedNode) -> Graph:
-    """Everything in the store, except that only the chosen portfolio's membership is kept."""
-    other = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != <{GRAPH['portfolios']}>) }}"""
-    mine = f"""CONSTRUCT {{ {portfolio} ?p ?o }} WHERE {{ GRAPH <{GRAPH['portfolios']}> {{ {portfolio} ?p ?o }} }}"""
+def to_rdflib(view: DataView) -> Graph:
+    """The view's default graph as an rdflib Graph (for pyshacl)."""
     g = Graph()
-    for q in (other, mine):
-        data = "".join(f"{t} .\n" for t in store.query(q))
-        g.parse(data=data, format="nt")
+    g.parse(data="".join(f"{t} .\n" for t in view.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")), format="nt")
     return g
 
 
-def _obligation_info(store: ox.Store) -> dict[str, ObligationInfo]:
+def data_graph(store, portfolio: str) -> Graph:
+    """Everything a validation sees (data graphs plus one portfolio), as an rdflib Graph."""
+    portfolio_iri(store, portfolio)
+    return to_rdflib(portfolio_view(store, ox.NamedNode(str(portfolio_graph_iri(portfolio)))))
+
+
+def _obligation_info(view: DataView) -> dict[str, ObligationInfo]:
     """Resolution, section and item of every obligation in the validated data."""
     q = f"""SELECT ?o ?code ?heading ?item ?strength ?so ?co WHERE {{
         ?o a <{MVKG.Obligation}> ; <{MVKG.inResolution}>/<{MVKG.code}> ?code ; <{MVKG.inSection}> ?sec ;
            <{MVKG.itemPath}> ?item ; <{MVKG.strength}> ?strength ; <{MVKG.derivedFromClause}>/<{MVKG.order}> ?co .
         ?sec <{MVKG.heading}> ?heading ; <{MVKG.order}> ?so }}"""
     out = {}
-    for r in store.query(q):
+    for r in view.query(q):
         iri = r["o"].value
         out[iri] = ObligationInfo(iri, r["code"].value, r["heading"].value, r["item"].value,
                                   r["strength"].value.rsplit("#", 1)[-1], int(r["so"].value), int(r["co"].value))
@@ -130,23 +143,27 @@ def _constraint_meta(shapes: Graph) -> dict[str, tuple[str | None, bool]]:
 ENGINES = ("oxigraph", "pyshacl")
 
 
-def run_engine(data: Graph, shapes: Graph, engine: str = "oxigraph", memory: ox.Store | None = None) -> Graph:
-    """The SHACL report. 'pyshacl' runs every shape in pyshacl (the reference); 'oxigraph'
-    runs the core shapes in pyshacl and the SPARQL constraints set-at-a-time in Oxigraph."""
+def _pyshacl_findings(data: Graph, shapes: Graph) -> list[Finding]:
+    _, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", abort_on_first=False,
+                                   allow_warnings=True, advanced=False)
+    return findings_from_report(report)
+
+
+def run_engine(view: DataView, shapes: Graph, engine: str = "oxigraph", focus: tuple[str, ...] | None = None) -> list[Finding]:
+    """The SHACL results. 'pyshacl' runs every shape in pyshacl over an rdflib copy (the
+    reference); 'oxigraph' runs the core shapes compiled to SPARQL and the SPARQL
+    constraints set-at-a-time, in the store, and only shapes the compiler does not know in
+    pyshacl. `focus` limits the oxigraph engine to these focus nodes (re-validation)."""
     if engine not in ENGINES:
         raise InputError(f"unknown validation engine {engine!r}; choose from {', '.join(ENGINES)}")
-    core = shapes if engine == "pyshacl" else without_sparql(shapes)
-    _, report, _ = pyshacl.validate(data, shacl_graph=core, inference="none", abort_on_first=False,
-                                   allow_warnings=True, advanced=False)
-    if engine == "oxigraph":
-        add_to_report(report, run_sparql_constraints(memory or memory_store(data), shapes))
-    return report
-
-
-def memory_store(data: Graph) -> ox.Store:
-    store = ox.Store()
-    store.load(data.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return store
+    if engine == "pyshacl":
+        return _pyshacl_findings(to_rdflib(view), shapes)
+    compiled = compile_shapes(without_sparql(shapes))
+    findings = run_compiled(view, compiled, focus)
+    if compiled.unsupported:
+        findings += _pyshacl_findings(to_rdflib(view), only_shapes(without_sparql(shapes), compiled.unsupported))
+    findings += run_sparql_constraints(view, shapes, focus)
+    return findings
 
 
 @dataclass(frozen=True)
@@ -173,61 +190,86 @@ def user_shapes(paths: list[Path]) -> Graph:
     return g
 
 
-def validate(ws: Workspace, resources: Resources, portfolio: str, engine: str = "oxigraph",
-             whatif: WhatIf | None = None, extra_shapes: Graph | None = None) -> Validation:
-    store = open_read_only(ws)
-    p_iri = portfolio_iri(store, portfolio)
-    data = data_graph(store, p_iri)
-    if whatif is not None:
-        _apply(data, URIRef(p_iri.value), whatif)
+def shapes_for(resources: Resources, extra_shapes: Graph | None = None) -> Graph:
     shapes = load_shapes(resources)
     if extra_shapes is not None:
         for t in extra_shapes:
             shapes.add(t)
         check_shapes(shapes, "shapes")  # the combination may refer across files
-    memory = memory_store(data)
-    report = run_engine(data, shapes, engine, memory)
-    info = _obligation_info(memory)
+    return shapes
+
+
+def validate(ws: Workspace, resources: Resources, portfolio: str, engine: str = "oxigraph",
+             whatif: WhatIf | None = None, extra_shapes: Graph | None = None) -> Validation:
+    store = open_read_only(ws)
+    p_iri = portfolio_iri(store, portfolio)
+    view = portfolio_view(store, ox.NamedNode(str(portfolio_graph_iri(portfolio))))
+    if whatif is not None:
+        view = _apply(view, p_iri, whatif)
+    return validate_view(view, shapes_for(resources, extra_shapes), portfolio, engine)
+
+
+def validate_view(view: DataView, shapes: Graph, portfolio: str, engine: str = "oxigraph") -> Validation:
+    findings = run_engine(view, shapes, engine)
+    return assemble(view, shapes, portfolio, findings, _obligation_info(view))
+
+
+def theme_labels(view: DataView) -> dict[str, str]:
+    return {r["s"].value: r["l"].value for r in view.query(
+        f"SELECT ?s ?l WHERE {{ ?s a <{SKOS.Concept}> ; <{SKOS.prefLabel}> ?l }}")}
+
+
+def assemble(view: DataView, shapes: Graph, portfolio: str, findings: list[Finding],
+             info: dict[str, ObligationInfo], labels: dict[str, str] | None = None) -> Validation:
+    """Results, verdicts and ordering from the engine's findings."""
     meta = _constraint_meta(shapes)
-    labels = {str(s): str(o) for s, o in data.subject_objects(SKOS.prefLabel)}
+    labels = theme_labels(view) if labels is None else labels
     results = []
     verdicts: dict[str, str] = {}
-    for node in report.subjects(RDF.type, SH.ValidationResult):
-        focus = str(report.value(node, SH.focusNode))
-        constraint = str(report.value(node, SH.sourceConstraint) or "")
-        verdict, reports_theme = meta.get(constraint, (None, False))
-        value = report.value(node, SH.value)
-        ob = info.get(focus)
+    for f in findings:
+        verdict, reports_theme = meta.get(f.constraint, (None, False))
+        ob = info.get(f.focus)
         if verdict and ob:
-            verdicts[focus] = verdict
+            verdicts[f.focus] = verdict
         results.append(Result(
-            focus=focus,
+            focus=f.focus,
             resolution=ob.resolution if ob else "",
             section=ob.section if ob else "",
             item=ob.item if ob else "",
-            severity=SEVERITIES.get(report.value(node, SH.resultSeverity), "violation"),
-            shape=str(report.value(node, SH.sourceShape) or ""),
-            message=" ".join(str(m) for m in report.objects(node, SH.resultMessage)),
+            severity=SEVERITIES.get(f.severity, "violation"),
+            shape=f.shape,
+            message=f.message,
             verdict=verdict,
-            missing_theme=labels.get(str(value)) if reports_theme and isinstance(value, URIRef) else None,
+            missing_theme=labels.get(f.value) if reports_theme and f.value else None,
+            component=f.component,
+            path=f.path,
+            value=f.value or "",
+            constraint=f.constraint,
         ))
     for iri in info:
         verdicts.setdefault(iri, "covered")
     order = {"violation": 0, "warning": 1, "info": 2}
-    results.sort(key=lambda r: (order[r.severity], r.resolution, _sort_key(info.get(r.focus)), r.message))
-    label = str(data.value(URIRef(p_iri.value), URIRef("http://www.w3.org/2000/01/rdf-schema#label")) or portfolio)
+    results.sort(key=lambda r: (order[r.severity], r.resolution, _sort_key(info.get(r.focus)), r.message, r.focus, r.shape))
+    p_iri = portfolio_node(portfolio)
+    rows = list(view.query(f"SELECT ?l WHERE {{ <{p_iri}> <{RDFS.label}> ?l }}"))
+    label = rows[0]["l"].value if rows else portfolio
     obligations = tuple(sorted(info.values(), key=lambda o: (o.resolution, o.section_order, o.clause_order)))
-    return Validation(portfolio, label, tuple(results), report, verdicts, obligations, memory)
+    return Validation(portfolio, label, tuple(results), verdicts, obligations, view)
 
 
-def _apply(data: Graph, portfolio: URIRef, whatif: WhatIf) -> None:
+def _apply(view: DataView, portfolio: ox.NamedNode, whatif: WhatIf) -> DataView:
+    """An in-memory copy of the view with the unsaved changes applied."""
+    memory = ox.Store()
+    memory.extend(ox.Quad(t.subject, t.predicate, t.object)
+                  for t in view.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+    member = ox.NamedNode(str(MVKG.member))
     if whatif.members is not None:
-        data.remove((portfolio, MVKG.member, None))
-        for iri in whatif.members:
-            data.add((portfolio, MVKG.member, URIRef(iri)))
+        for q in list(memory.quads_for_pattern(portfolio, member, None)):
+            memory.remove(q)
+        memory.extend(ox.Quad(portfolio, member, ox.NamedNode(iri)) for iri in whatif.members)
     if whatif.extra is not None:
-        for t in whatif.extra:
-            data.add(t)
+        memory.load(whatif.extra.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return DataView(memory)
 
 
 def _sort_key(ob: ObligationInfo | None) -> tuple[int, int]:

@@ -26,8 +26,34 @@ class ResolutionEntry:
 
 
 @dataclass(frozen=True)
+class StoreSettings:
+    """Where the built graph is read from: the embedded store (location None) or a remote
+    SPARQL endpoint (`sparql+http://…`)."""
+
+    location: str | None = None
+    graph_store: str | None = None
+    timeout: float = 300.0
+
+
+SETTINGS_FILE = "mvkg.toml"
+
+
+@dataclass(frozen=True)
 class Workspace:
     root: Path
+    store_override: str | None = None  # --store on the command line
+
+    def store_settings(self) -> StoreSettings:
+        """--store, else $MVKG_STORE, else [store] in mvkg.toml, else the embedded store."""
+        table = _settings_table(self.root / SETTINGS_FILE)
+        location = self.store_override or os.environ.get("MVKG_STORE") or table.get("location")
+        if location in ("", "embedded"):
+            location = None
+        try:
+            timeout = float(table.get("timeout", 300.0))
+        except (TypeError, ValueError):
+            raise InputError("[store] timeout must be a number of seconds", path=self.root / SETTINGS_FILE) from None
+        return StoreSettings(location, table.get("graph_store"), timeout)
 
     @property
     def data(self) -> Path:
@@ -64,11 +90,25 @@ class Workspace:
         return ResolutionEntry(meta, text_path, meta_path)
 
 
-def open_workspace(root: str | Path) -> Workspace:
+def _settings_table(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    import tomllib
+
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("store", {})
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"invalid settings file: {exc}", path=path) from None
+    if not isinstance(table, dict) or any(not isinstance(table.get(k, ""), str) for k in ("location", "graph_store")):
+        raise InputError("expected a [store] table with string values location and graph_store", path=path)
+    return table
+
+
+def open_workspace(root: str | Path, store: str | None = None) -> Workspace:
     path = Path(root)
     if not path.is_dir():
         raise WorkspaceError("workspace folder does not exist", path=path)
-    ws = Workspace(path)
+    ws = Workspace(path, store)
     recover(ws)
     return ws
 
