@@ -15,8 +15,6 @@ from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
 
 from .assessments import short_id
 from .csvtable import Problem, TableError, read_rows, write_rows
@@ -95,7 +93,7 @@ def _jaccard(x: frozenset[str], y: frozenset[str]) -> float:
     return len(x & y) / len(x | y) if x | y else 0.0
 
 
-def _key_phrases(vectorizer: TfidfVectorizer, va, vb, n: int = 5) -> list[str]:
+def _key_phrases(vectorizer, va, vb, n: int = 5) -> list[str]:
     shared = va.multiply(vb).toarray()[0]
     terms = vectorizer.get_feature_names_out()
     order = shared.argsort()[::-1]
@@ -116,6 +114,9 @@ def relation_of(a: Features, b: Features) -> str:
 
 
 def score_matrix(fa: list[Features], fb: list[Features]):
+    from sklearn.feature_extraction.text import TfidfVectorizer  # heavy import (~3 s): only when used
+    from sklearn.metrics.pairwise import cosine_similarity
+
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
     matrix = vectorizer.fit_transform([f.text for f in fa + fb])
     ma, mb = matrix[: len(fa)], matrix[len(fa):]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph
 
 from . import __version__
 from .errors import InputError, WorkspaceError
@@ -17,11 +17,12 @@ from .assessments import assessment_files, assessments_graph, load_assessments
 from .catalogue import catalogue_files, catalogue_graph, load_catalogue
 from .ingest import record_from_entry
 from .portfolios import load_portfolios, portfolio_dir, portfolio_graph
-from .reasoning import materialise_types
+from .reasoning import defined_class_types, materialise_types
 from .lexicon import Lexicon, lexicon_from_graph, load_ontology_graph
 from .namespaces import GRAPH, ONTOLOGY_GRAPH, portfolio_graph_iri, resolution_graph
 from .resources import Resources
-from .store import GraphCount, canonical_nquads, graph_counts, replace_store_dir
+from .remote import Endpoint, RemoteStore, is_remote
+from .store import MEMORY, GraphCount, canonical_nquads, graph_counts, replace_store_dir
 from .workspace import Workspace, atomic_write, sha256_file
 
 
@@ -65,11 +66,25 @@ def extra_files(ws: Workspace) -> list[Path]:
     return sorted(folder.glob("*.nt")) if folder.is_dir() else []
 
 
+def rdf_portfolio_files(ws: Workspace) -> list[Path]:
+    """Portfolios given as RDF (an exported member list), each loaded into its own graph."""
+    folder = portfolio_dir(ws)
+    return sorted(folder.glob("*.nt")) if folder.is_dir() else []
+
+
 def data_files(ws: Workspace) -> list[Path]:
     """The workspace files besides the resolutions that a build reads."""
     decisions = ws.data / "alignments" / "decisions.csv"
     return [*catalogue_files(ws), *assessment_files(ws), *sorted(portfolio_dir(ws).glob("*.json")),
-            *([decisions] if decisions.is_file() else []), *extra_files(ws)]
+            *rdf_portfolio_files(ws), *([decisions] if decisions.is_file() else []), *extra_files(ws)]
+
+
+def _load_file(store: ox.Store, path: Path, graph) -> None:
+    """An N-Triples file (checked when it was imported) into one graph."""
+    try:
+        store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(graph)))
+    except SyntaxError as exc:
+        raise InputError(f"invalid N-Triples: {exc}", path=path) from None
 
 
 def current_inputs(ws: Workspace, resources: Resources) -> dict[str, str]:
@@ -101,11 +116,13 @@ def check_build_current(ws: Workspace, resources: Resources) -> dict[str, str]:
 
 def _alignments(ws: Workspace, store: ox.Store, records) -> Graph:
     """Suggested (and reviewed) alignments for every pair of related drafts."""
-    from .align import align, alignment_graph, load_decisions
-
-    decisions = load_decisions(ws)
     codes = {r.meta.code for r, _ in records}
     g = Graph()
+    if not any(other in codes for r, _ in records for other in r.meta.related):
+        return g
+    from .align import align, alignment_graph, load_decisions  # scikit-learn: imported only when needed
+
+    decisions = load_decisions(ws)
     done = set()
     for record, _ in records:
         for other in record.meta.related:
@@ -126,10 +143,11 @@ def _reasoning_input(store: ox.Store) -> Graph:
     """The ontology and the resolutions: what the defined classes are about. The catalogue
     and assessments are checked by the SHACL data-quality shapes instead, so HermiT's cost
     does not grow with the catalogue."""
-    q = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
-        FILTER (?g = <{ONTOLOGY_GRAPH}> || STRSTARTS(STR(?g), "{GRAPH['resolution/']}")) }}"""
+    graphs = [g for g in store.named_graphs()
+              if g.value == str(ONTOLOGY_GRAPH) or g.value.startswith(str(GRAPH["resolution/"]))]
     g = Graph()
-    g.parse(data="".join(f"{t} .\n" for t in store.query(q)), format="nt")
+    for name in graphs:
+        g.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name), format="nt")
     return g
 
 
@@ -146,7 +164,7 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
     ws.build_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="store.", suffix=".tmp", dir=ws.build_dir))
     try:
-        store = ox.Store(str(tmp))
+        store = ox.Store()  # built in memory (loading is ~5x faster there), then written to disk once
         inputs = _load_ontology(store, resources)
         for entry, (record, graph) in zip(entries, records):
             _add_graph(store, graph, resolution_graph(record.slug))
@@ -156,25 +174,39 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
         _add_graph(store, assessments_graph(assessments), GRAPH["coverage"])
         for name, graph in portfolio_graphs.items():
             _add_graph(store, graph, portfolio_graph_iri(name))
+        for path in rdf_portfolio_files(ws):
+            if path.stem in portfolio_graphs:
+                raise InputError(f"portfolio {path.stem!r} is defined twice (.json and .nt)", path=path)
+            _load_file(store, path, portfolio_graph_iri(path.stem))
         for extra in extra_files(ws):  # checked on import; loaded strictly, each into its own graph
-            store.load(path=str(extra), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(GRAPH["extra/" + extra.stem])))
+            _load_file(store, extra, GRAPH["extra/" + extra.stem])
         for path in data_files(ws):
             inputs[ws.relative(path)] = sha256_file(path)
         _add_graph(store, _alignments(ws, store, records), GRAPH["alignments"])
         inferred = materialise_types(_reasoning_input(store))
-        inferred_g = Graph()
-        for s, c in inferred.types:
-            inferred_g.add((URIRef(s), RDF.type, URIRef(c)))
-        _add_graph(store, inferred_g, GRAPH["inferred"])
-        store.optimize()
+        inferred_graph = ox.NamedNode(str(GRAPH["inferred"]))
+        rdf_type = ox.NamedNode(str(RDF.type))
+        store.extend(ox.Quad(ox.NamedNode(s), rdf_type, ox.NamedNode(c), inferred_graph)
+                     for s, c in sorted(set(inferred.types) | set(defined_class_types(store))))
         counts = tuple(graph_counts(store))
         dump = canonical_nquads(store)
-        store.flush()
+        settings = ws.store_settings()
+        if settings.location and is_remote(settings.location):
+            RemoteStore(Endpoint.parse(settings.location, settings.graph_store, settings.timeout)).publish(store, str(GRAPH))
         del store
+        if settings.location != MEMORY:  # the on-disk store: instant to open, ~11 s per 1M quads to write
+            disk = ox.Store(str(tmp))
+            disk.bulk_load(dump, format=ox.RdfFormat.N_QUADS)
+            disk.flush()
+            del disk
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    replace_store_dir(tmp, ws.store_dir)
+    if settings.location == MEMORY:
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(ws.store_dir, ignore_errors=True)  # no stale copy for anyone to read
+    else:
+        replace_store_dir(tmp, ws.store_dir)
     atomic_write(ws.build_dir / "mvkg.nq", dump)
     report = BuildReport(
         store=ws.relative(ws.store_dir),

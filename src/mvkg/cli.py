@@ -26,11 +26,12 @@ from .sparql import QueryLimits, format_result, read_query_file, run_query_bound
 from .align import align, load_decisions, merged_view, record_decision
 from .diff import diff as diff_snapshots
 from .suggest import accept, suggest
+from .synth import generate
 from .upload import import_rdf
 from .snapshots import SnapshotStore, create_snapshot, default_folder
 from .validate import ENGINES, user_shapes
 from .validate import validate as run_validation
-from .store import open_read_only
+from .store import open_read_only, store_location
 from .workspace import Workspace, open_workspace
 
 
@@ -56,12 +57,15 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--workspace", "-w", default=".", show_default=True, type=click.Path(file_okay=False),
               help="Folder holding data/ (and build/ after `mvkg build`).")
+@click.option("--store", default=None, metavar="LOCATION",
+              help="Where the built graph lives: the embedded on-disk store (default), 'memory', or a SPARQL "
+                   "endpoint sparql+http://host:port/path. Also $MVKG_STORE or [store] location in mvkg.toml.")
 @click.version_option(__version__, prog_name="mvkg")
 @click.pass_context
-def main(ctx: click.Context, workspace: str) -> None:
+def main(ctx: click.Context, workspace: str, store: str | None) -> None:
     """mvkg: turn ITU/UN resolutions into a knowledge graph of obligations and check
     their coverage by standards."""
-    ctx.obj = Context(open_workspace(workspace), find_resources())
+    ctx.obj = Context(open_workspace(workspace, store), find_resources())
 
 
 def _obligations_output(rows: list[ObligationRow], fmt: str) -> str:
@@ -112,6 +116,23 @@ def ingest(obj: Context, file: Path, code, title, date, status, related, fmt, dr
 
 
 @main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--triples", default=100_000, show_default=True, type=click.IntRange(1_000, 50_000_000),
+              help="About how many triples to generate.")
+@click.option("--seed", default=1, show_default=True, help="Random seed: the same seed and size give the same files.")
+@click.pass_obj
+def synth(obj: Context, folder: Path, triples: int, seed: int) -> None:
+    """Write a synthetic workspace (for benchmarks and scale tests) into FOLDER."""
+    if folder.exists() and any(folder.iterdir()):
+        raise MvkgError(f"{folder} is not empty; choose a new folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    report = generate(Workspace(folder), load_lexicon(obj.resources), triples, seed)
+    click.echo(f"wrote {report.triples} triples to {folder}: {report.resolutions} resolutions, "
+               f"{report.obligations} obligations, {report.entries} catalogue entries, {report.assessments} assessments")
+    click.echo(f"  next: mvkg -w {folder} build")
+
+
+@main.command()
 @click.pass_obj
 def build(obj: Context) -> None:
     """Build the knowledge graph from data/ into the embedded store (build/store)."""
@@ -159,7 +180,7 @@ def query(obj: Context, file: Path | None, text: str | None, fmt: str, timeout: 
         raise click.UsageError("give either a query FILE or --query TEXT")
     source = text if text is not None else read_query_file(file)
     open_read_only(obj.workspace)  # a clear error when nothing is built
-    result = run_query_bounded(obj.workspace.store_dir, source, QueryLimits(timeout, max_rows, max_memory))
+    result = run_query_bounded(store_location(obj.workspace), source, QueryLimits(timeout, max_rows, max_memory))
     _emit(format_result(result, fmt))
     if result.limit_hit:
         click.echo(f"mvkg: the {result.limit_hit} limit stopped the query; the result is incomplete", err=True)

@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from .errors import MvkgError
@@ -157,3 +158,27 @@ def materialise_types(g: Graph) -> Materialised:
     return Materialised("owl-rl", owlrl_types(g),
                         "Java is not installed, so HermiT cannot run: inferred types come from the OWL 2 RL "
                         "closure instead and consistency was not checked (apt-get install default-jre-headless)")
+
+
+_DEFINITIONS = """
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+SELECT ?class ?base ?property ?value WHERE { GRAPH ?g {
+  ?class owl:equivalentClass/owl:intersectionOf ?list .
+  ?list rdf:first ?base ; rdf:rest ?rest . ?rest rdf:first ?r ; rdf:rest rdf:nil .
+  ?r owl:onProperty ?property ; owl:hasValue ?value . FILTER(isIRI(?base)) } }"""
+
+
+def defined_class_types(store) -> list[tuple[str, str]]:
+    """Members of the ontology's value-defined classes (C ≡ B ⊓ ∃p.{v}, such as
+    BindingObligation ≡ Obligation ⊓ strength value binding), found with one SPARQL query
+    per definition over every graph: the inferences the shapes need, at any scale. HermiT
+    draws the same conclusions (and checks consistency) where the data are small enough
+    for it; tests/test_reasoning.py checks the two agree on the seed workspace."""
+    out = []
+    for d in store.query(_DEFINITIONS):
+        q = f"""SELECT DISTINCT ?x WHERE {{ ?x <{d['property'].value}> {d['value']} ;
+                a/<{RDFS.subClassOf}>* {d['base']} }}"""
+        out += [(r["x"].value, d["class"].value) for r in store.query(q, use_default_graph_as_union=True)
+                if isinstance(r["x"], ox.NamedNode)]
+    return out

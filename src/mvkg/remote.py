@@ -119,6 +119,16 @@ class RemoteStore:
     def delete_graph(self, graph: str) -> None:
         self._request(self._graph_url(graph), None, {}, "DELETE")
 
+    def publish(self, store: ox.Store, namespace: str) -> None:
+        """Make the remote copy equal to `store`: every named graph replaced, and graphs
+        under `namespace` that the new build no longer has deleted."""
+        mine = {g.value for g in store.named_graphs()}
+        for g in sorted(mine):
+            self.replace_graph(g, store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g)))
+        for g in self.named_graphs():
+            if g.value.startswith(namespace) and g.value not in mine:
+                self.delete_graph(g.value)
+
     def _graph_url(self, graph: str) -> str:
         if not self.endpoint.graph_store_url:
             raise WorkspaceError("publishing needs the graph store endpoint of the remote store "

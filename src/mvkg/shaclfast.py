@@ -9,7 +9,9 @@ report the same results."""
 
 from __future__ import annotations
 
+import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -74,7 +76,75 @@ def without_sparql(shapes: Graph) -> Graph:
     return g
 
 
+_EXISTS = re.compile(r"FILTER\s+(NOT\s+)?EXISTS\s*\{", re.IGNORECASE)
+_VAR = re.compile(r"[?$](\w+)")
+
+
+def _block_end(text: str, start: int) -> int:
+    """Index just past the brace block opening at text[start] == '{' (strings skipped)."""
+    depth, i, quote = 0, start, None
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == quote:
+                quote = None
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    raise ValueError("unbalanced braces in a SPARQL constraint")
+
+
+def set_oriented(select: str) -> str:
+    """Rewrite the top-level FILTER NOT EXISTS / FILTER EXISTS blocks of a constraint's
+    WHERE group into MINUS and a DISTINCT sub-select joined at the end of the group.
+    Oxigraph evaluates (NOT) EXISTS once per row, but MINUS and joins once per query; the
+    SHACL spec forbids MINUS in SPARQL constraints, so the shapes keep the portable form
+    and only this engine rewrites it. The rewrite is exact when the variables a block
+    shares with the rest of the query are bound by the group's triple patterns ($this, and
+    ?value), which holds for every constraint whose blocks only share those; other blocks
+    are left as they are."""
+    m = _WHERE.search(select)
+    if not m:
+        return select
+    body_start = m.end() - 1
+    body_end = _block_end(select, body_start)
+    body = select[body_start + 1: body_end - 1]
+    kept, moved, pos = [], [], 0
+    for hit in _EXISTS.finditer(body):
+        if hit.start() < pos or _depth(body, hit.start()) != 0:
+            continue
+        end = _block_end(body, hit.end() - 1)
+        block = body[hit.end(): end - 1]
+        outside = body[:hit.start()] + body[end:] + select[:body_start]
+        shared = sorted(set(_VAR.findall(block)) & set(_VAR.findall(outside)))
+        if not shared or not set(shared) <= {"this", "value"}:
+            continue
+        kept.append(body[pos:hit.start()])
+        if hit.group(1):
+            moved.append(f"MINUS {{ {block} }}")
+        else:
+            moved.append(f"{{ SELECT DISTINCT {' '.join('?' + v for v in shared)} WHERE {{ {block} }} }}")
+        pos = end
+    if not moved:
+        return select
+    kept.append(body[pos:])
+    return select[:body_start + 1] + "".join(kept) + "\n" + "\n".join(moved) + "\n}" + select[body_end:]
+
+
+def _depth(text: str, index: int) -> int:
+    return text.count("{", 0, index) - text.count("}", 0, index)
+
+
 def _targeted(select: str, target: URIRef, focus: tuple[str, ...] | None) -> str:
+    select = set_oriented(select)
     m = _WHERE.search(select)
     if not m:
         raise ValueError("a SHACL-SPARQL constraint without WHERE")
@@ -83,22 +153,33 @@ def _targeted(select: str, target: URIRef, focus: tuple[str, ...] | None) -> str
     return select[: m.end()] + pattern + select[m.end():]
 
 
+def parallel(tasks: list) -> list:
+    """Run independent query tasks on every core (Oxigraph releases the GIL while it
+    evaluates), results in task order."""
+    with ThreadPoolExecutor(max_workers=max(1, min(len(tasks), os.cpu_count() or 1))) as pool:
+        return list(pool.map(lambda task: task(), tasks))
+
+
 def run_sparql_constraints(store, shapes: Graph, focus: tuple[str, ...] | None = None) -> list[Finding]:
     """Each SPARQL constraint once for all focus nodes of its shape's target class (or only
     for `focus`)."""
-    results = []
-    for shape, target, severity, constraint in sparql_shapes(shapes):
+
+    def task(shape, target, severity, constraint):
         select = str(shapes.value(constraint, SH.select))
         template = str(shapes.value(constraint, SH.message) or "")
         rows = store.query(_targeted(select, target, focus), prefixes=_prefixes(shapes, constraint))
         names = [v.value for v in rows.variables]
+        results = []
         for row in rows:
             binding = {n: row[n] for n in names if row[n] is not None}
             value = binding.get("value")
             message = _TEMPLATE.sub(lambda m: binding[m.group(1)].value if m.group(1) in binding else m.group(0), template)
             results.append(Finding(binding["this"].value, str(shape), str(constraint), severity,
                                    value.value if value is not None else None, message))
-    return results
+        return results
+
+    tasks = [lambda args=args: task(*args) for args in sparql_shapes(shapes)]
+    return [f for part in parallel(tasks) for f in part]
 
 
 def _default_message(b: Branch, value: ox.Term | None) -> str:
@@ -109,15 +190,18 @@ def _default_message(b: Branch, value: ox.Term | None) -> str:
 
 def run_compiled(store, compiled: Compiled, focus: tuple[str, ...] | None = None) -> list[Finding]:
     """The compiled core shapes: one query per node shape (or only for `focus`)."""
-    out = []
-    for shape in compiled.shapes:
+
+    def task(shape):
+        out = []
         for row in store.query(restrict(shape.query(), focus)):
             b = compiled.branches[int(row["mvkgBranch"].value)]
             value = row["value"]
             out.append(Finding(row["this"].value, str(b.source_shape), "", b.severity,
                                value.value if value is not None else None, b.message or _default_message(b, value),
                                b.component, str(b.path) if isinstance(b.path, URIRef) else ""))
-    return out
+        return out
+
+    return [f for part in parallel([lambda s=s: task(s) for s in compiled.shapes]) for f in part]
 
 
 def findings_from_report(report: Graph) -> list[Finding]:

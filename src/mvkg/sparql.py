@@ -16,7 +16,7 @@ from pyparsing import ParseException, ParseResults
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from .errors import InputError, QueryError
+from .errors import MvkgError, InputError, QueryError
 from .namespaces import PREFIXES
 
 
@@ -224,17 +224,19 @@ def substitution_term(value: str):
     return ox.NamedNode(value) if value.startswith(("http://", "https://", "urn:")) else ox.Literal(value)
 
 
-def child_main(store_path: str, max_rows: int) -> None:
+def child_main(location: str, max_rows: int) -> None:
     """Run in a separate process by run_query_bounded: read {query, subs} on stdin, write the
     result as JSON on stdout, stopping after max_rows rows."""
     import sys
 
+    from .store import open_location
+
     request = json.loads(sys.stdin.read())
-    store = ox.Store.read_only(store_path)
+    store = open_location(location)
     subs = {k: substitution_term(v) for k, v in request.get("subs", {}).items()}
     try:
         result = run_query(store, request["query"], subs, max_rows=max_rows)
-    except QueryError as exc:
+    except MvkgError as exc:  # a refused query, or an unreachable remote store
         json.dump({"error": exc.message}, sys.stdout)
         return
     json.dump({"kind": result.kind, "columns": list(result.columns), "boolean": result.boolean,
@@ -243,7 +245,7 @@ def child_main(store_path: str, max_rows: int) -> None:
                "seconds": result.seconds, "limit_hit": result.limit_hit}, sys.stdout)
 
 
-def run_query_bounded(store_path, query: str, limits: QueryLimits, subs: dict[str, str] | None = None) -> QueryResult:
+def run_query_bounded(location: str, query: str, limits: QueryLimits, subs: dict[str, str] | None = None) -> QueryResult:
     """Run a read-only query in a child process that is killed when the time limit passes and
     whose address space is capped, so a runaway query cannot keep a core or memory busy."""
     import resource
@@ -255,7 +257,7 @@ def run_query_bounded(store_path, query: str, limits: QueryLimits, subs: dict[st
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     cmd = [sys.executable, "-c", "import sys; from mvkg.sparql import child_main; child_main(sys.argv[1], int(sys.argv[2]))",
-           str(store_path), str(limits.rows)]
+           location, str(limits.rows)]
     started = time.perf_counter()
     try:
         proc = subprocess.run(cmd, input=json.dumps({"query": query, "subs": subs or {}}), capture_output=True,

@@ -10,8 +10,6 @@ from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
 
 from .assessments import COLUMNS, RELATIONS, obligation_iri, short_id
 from .csvtable import read_rows, write_rows
@@ -94,6 +92,9 @@ def suggest(store: ox.Store, obligation: str, *, portfolio: str | None = None, t
     if not entries:
         return []
     wanted = relevant or frozenset(themes)
+    from sklearn.feature_extraction.text import TfidfVectorizer  # heavy import (~3 s): only when used
+    from sklearn.metrics.pairwise import cosine_similarity
+
     vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
     matrix = vectorizer.fit_transform([action] + [e.text for e in entries])
     text = cosine_similarity(matrix[0], matrix[1:])[0]

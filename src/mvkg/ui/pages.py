@@ -30,7 +30,7 @@ from ..portfolios import Portfolio, check_name, save_portfolio
 from ..reports import VERDICT_MARK
 from ..snapshots import create_snapshot
 from ..sparql import QueryLimits, format_result, run_query_bounded, term_text
-from ..store import open_read_only
+from ..store import open_read_only, store_location
 from ..validate import VERDICTS
 from ..whatif import Hypothetical, hypothetical_graph
 from . import data
@@ -395,7 +395,7 @@ def sparql() -> None:
         for p in q.params:
             options = []
             if p.values_query:
-                result = run_query_bounded(ws.store_dir, p.values_query, LIMITS)
+                result = run_query_bounded(store_location(ws), p.values_query, LIMITS)
                 options = [term_text(r[0]) for r in result.rows]
             value = st.selectbox(f"{p.name}: {p.description}", ["(default)"] + options, key=f"param-{choice}-{p.name}")
             if value != "(default)":
@@ -406,7 +406,7 @@ def sparql() -> None:
     if st.button("Run query", type="primary"):
         started = time.perf_counter()
         try:
-            result = run_query_bounded(ws.store_dir, query, LIMITS, subs)
+            result = run_query_bounded(store_location(ws), query, LIMITS, subs)
         except MvkgError as exc:
             st.error(exc.describe())
             return
