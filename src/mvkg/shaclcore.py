@@ -243,7 +243,7 @@ class _Compiler:
         for n in g.objects(prop, SH.minCount):
             n = int(n)
             if n == 1:
-                pattern = f"{focus} MINUS {{ ?this {path} {self.var()} . }}"
+                pattern = f"{focus} MINUS {{ {FOCUS} ?this {path} {self.var()} . }}"
             elif n > 1:
                 v = self.var()
                 pattern = (f"{{ SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} {v} . }} }} "
@@ -258,7 +258,7 @@ class _Compiler:
             out.append(self.branch(prop, "MaxCountConstraintComponent", path_node, severity, message, pattern))
         for v in g.objects(prop, SH.hasValue):
             out.append(self.branch(prop, "HasValueConstraintComponent", path_node, severity, message,
-                                   f"{focus} MINUS {{ ?this {path} {_term(v)} . }}"))
+                                   f"{focus} MINUS {{ {FOCUS} ?this {path} {_term(v)} . }}"))
         for component, _, pattern in self.value_constraints(prop, focus, f"?this {path} ?value .", path_node):
             out.append(self.branch(prop, component, path_node, severity, message, pattern))
         if any(True for k in _LOGICAL for _ in g.objects(prop, k)):

@@ -102,7 +102,7 @@ def _block_end(text: str, start: int) -> int:
     raise ValueError("unbalanced braces in a SPARQL constraint")
 
 
-def set_oriented(select: str) -> str:
+def set_oriented(select: str, values: str = "") -> str:
     """Rewrite the top-level FILTER NOT EXISTS / FILTER EXISTS blocks of a constraint's
     WHERE group into MINUS and a DISTINCT sub-select joined at the end of the group.
     Oxigraph evaluates (NOT) EXISTS once per row, but MINUS and joins once per query; the
@@ -110,7 +110,8 @@ def set_oriented(select: str) -> str:
     and only this engine rewrites it. The rewrite is exact when the variables a block
     shares with the rest of the query are bound by the group's triple patterns ($this, and
     ?value), which holds for every constraint whose blocks only share those; other blocks
-    are left as they are."""
+    are left as they are. `values` (a VALUES block for $this) is repeated inside each moved
+    block, so re-validating a few focus nodes does not evaluate the blocks for all."""
     m = _WHERE.search(select)
     if not m:
         return select
@@ -129,9 +130,9 @@ def set_oriented(select: str) -> str:
             continue
         kept.append(body[pos:hit.start()])
         if hit.group(1):
-            moved.append(f"MINUS {{ {block} }}")
+            moved.append(f"MINUS {{ {values} {block} }}")
         else:
-            moved.append(f"{{ SELECT DISTINCT {' '.join('?' + v for v in shared)} WHERE {{ {block} }} }}")
+            moved.append(f"{{ SELECT DISTINCT {' '.join('?' + v for v in shared)} WHERE {{ {values} {block} }} }}")
         pos = end
     if not moved:
         return select
@@ -144,11 +145,11 @@ def _depth(text: str, index: int) -> int:
 
 
 def _targeted(select: str, target: URIRef, focus: tuple[str, ...] | None) -> str:
-    select = set_oriented(select)
+    values = "" if focus is None else " VALUES $this { " + " ".join(f"<{f}>" for f in focus) + " } "
+    select = set_oriented(select, values)
     m = _WHERE.search(select)
     if not m:
         raise ValueError("a SHACL-SPARQL constraint without WHERE")
-    values = "" if focus is None else " VALUES $this { " + " ".join(f"<{f}>" for f in focus) + " } "
     pattern = f"{values} $this a ?mvkgTargetType . ?mvkgTargetType <{RDFS.subClassOf}>* <{target}> . "
     return select[: m.end()] + pattern + select[m.end():]
 

@@ -1,0 +1,119 @@
+"""Re-validation after a small change (one assessment, a portfolio member, an entry's
+status), limited to what the change can affect, with the coverage tallies the UI shows
+(per theme, bearer, resolution and SDG) updated by the difference instead of recounted.
+
+A `LiveValidation` owns an in-memory copy of one portfolio's data, so changes never touch
+the built store. Which focus nodes a change can affect:
+  - the subjects of the changed triples (and the objects of mvkg:member, coveredBy and
+    assessedObligation links), and every node that points at one of them (a removed type
+    or status can break a sh:class or sh:in elsewhere);
+  - every obligation that an affected node assesses, or that is assessed against an
+    affected catalogue entry (a member, status or theme change of an entry).
+Every shape is then run again for those focus nodes only; tests/test_incremental.py checks
+the result equals a full validation after the same change."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from .namespaces import MVKG
+from .shaclfast import Finding
+from .store import DataView
+from .validate import Validation, _obligation_info, assemble, run_engine, theme_labels
+
+DIMENSIONS = {
+    "theme": f"?o <{MVKG.hasTheme}> ?k",
+    "bearer": f"?o <{MVKG.bearer}> ?k",
+    "resolution": f"?o <{MVKG.inResolution}>/<{MVKG.code}> ?k",
+    "sdg": f"?o <{MVKG.sdg}> ?k",
+}
+
+
+@dataclass
+class Tally:
+    """Verdict counts per (dimension, key), e.g. ("theme", theme IRI) -> Counter."""
+
+    keys: dict[str, list[tuple[str, str]]]  # obligation -> [(dimension, key)]
+    counts: dict[tuple[str, str], Counter] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, view: DataView, verdicts: dict[str, str]) -> "Tally":
+        keys: dict[str, list[tuple[str, str]]] = {}
+        for dim, pattern in DIMENSIONS.items():
+            for r in view.query(f"SELECT ?o ?k WHERE {{ ?o a <{MVKG.Obligation}> . {pattern} }}"):
+                keys.setdefault(r["o"].value, []).append((dim, r["k"].value))
+        tally = cls(keys)
+        for ob, verdict in verdicts.items():
+            tally.move(ob, None, verdict)
+        return tally
+
+    def move(self, obligation: str, old: str | None, new: str | None) -> None:
+        for key in self.keys.get(obligation, ()):
+            c = self.counts.setdefault(key, Counter())
+            if old:
+                c[old] -= 1
+            if new:
+                c[new] += 1
+
+    def by(self, dimension: str) -> dict[str, dict[str, int]]:
+        return {k: {v: n for v, n in c.items() if n} for (d, k), c in sorted(self.counts.items()) if d == dimension}
+
+
+@dataclass
+class LiveValidation:
+    view: DataView
+    shapes: Graph
+    portfolio: str
+    findings: list[Finding]
+    run: Validation
+    tally: Tally
+    labels: dict[str, str]
+
+    @classmethod
+    def start(cls, view: DataView, shapes: Graph, portfolio: str) -> "LiveValidation":
+        memory = ox.Store()
+        memory.extend(ox.Quad(t.subject, t.predicate, t.object)
+                      for t in view.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+        own = DataView(memory)
+        findings = run_engine(own, shapes)
+        labels = theme_labels(own)
+        run = assemble(own, shapes, portfolio, findings, _obligation_info(own), labels)
+        return cls(own, shapes, portfolio, findings, run, Tally.of(own, run.verdicts), labels)
+
+    def apply(self, added: list[ox.Triple] = (), removed: list[ox.Triple] = ()) -> Validation:
+        """Change the data and re-validate what the change can affect."""
+        store = self.view.store
+        linking = {str(MVKG.member), str(MVKG.coveredBy), str(MVKG.assessedObligation)}
+        touched = {t.subject for t in [*added, *removed]} | {t.object for t in [*added, *removed]
+                                                             if t.predicate.value in linking}
+        before = self._affected(touched)
+        for t in removed:
+            store.remove(ox.Quad(t.subject, t.predicate, t.object))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in added)
+        focus = tuple(sorted(before | self._affected(touched)))
+        fresh = run_engine(self.view, self.shapes, focus=focus) if focus else []
+        chosen = set(focus)
+        self.findings = [f for f in self.findings if f.focus not in chosen] + fresh
+        info = {o.iri: o for o in self.run.obligations}
+        if any(t.subject.value in info for t in [*added, *removed]):  # an obligation itself changed
+            info = _obligation_info(self.view)
+        old = self.run.verdicts
+        self.run = assemble(self.view, self.shapes, self.portfolio, self.findings, info, self.labels)
+        for ob in chosen | (set(old) ^ set(self.run.verdicts)):
+            if old.get(ob) != self.run.verdicts.get(ob):
+                self.tally.move(ob, old.get(ob), self.run.verdicts.get(ob))
+        return self.run
+
+    def _affected(self, nodes: set) -> set[str]:
+        if not nodes:
+            return set()
+        values = " ".join(str(n) for n in nodes)
+        q = f"""SELECT DISTINCT ?f WHERE {{ VALUES ?n {{ {values} }}
+            {{ ?f ?p ?n }} UNION
+            {{ ?a <{MVKG.coveredBy}> ?n ; <{MVKG.assessedObligation}> ?f }} UNION
+            {{ ?n <{MVKG.assessedObligation}> ?f }} }}"""
+        return {n.value for n in nodes} | {r["f"].value for r in self.view.query(q) if isinstance(r["f"], ox.NamedNode)}

@@ -1,0 +1,163 @@
+"""Scale features on real engines: a real Oxigraph SPARQL server (`oxigraph serve`, started
+here on 127.0.0.1) gives the same verdicts as the embedded store; the in-memory store
+location gives the same graph; the synthetic workspace generator is deterministic and its
+10k workspace validates identically in the fast engine and in pyshacl; re-validation after
+a change equals a full validation. Timings are measured by `make bench`, never here."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import copy_workspace, run_cli, tree_hash
+from mvkg.build import build_workspace
+from mvkg.incremental import LiveValidation, Tally
+from mvkg.namespaces import ID, MVKG
+from mvkg.store import open_read_only, portfolio_view
+from mvkg.synth import generate
+from mvkg.validate import portfolio_graph_iri, shapes_for, validate, validate_view
+from mvkg.workspace import Workspace
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path):
+    binary = shutil.which("oxigraph") or str(Path(__import__("sys").executable).parent / "oxigraph")
+    port = _free_port()
+    proc = subprocess.Popen([binary, "serve", "--location", str(tmp_path / "server"), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail(f"oxigraph serve did not start: {proc.stderr.read().decode()[:500]}")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def _key(run):
+    return sorted((r.focus, r.severity, r.message, r.verdict or "") for r in run.results)
+
+
+def test_remote_sparql_endpoint_gives_the_same_verdicts(oxigraph_server, tmp_path, resources, built):
+    local_ws, _ = built
+    ws = copy_workspace(tmp_path / "remote")
+    (ws.root / "mvkg.toml").write_text(f'[store]\nlocation = "sparql+{oxigraph_server}/query"\n', encoding="utf-8")
+    build_workspace(ws, resources)  # publishes every graph with the graph store protocol
+    remote_graphs = {g.value for g in open_read_only(ws).named_graphs()}
+    assert remote_graphs == {g.value for g in open_read_only(local_ws).named_graphs()}
+    for portfolio in ("itu-t-in-force", "in-force-and-drafts"):
+        remote, local = validate(ws, resources, portfolio), validate(local_ws, resources, portfolio)
+        assert remote.verdicts == local.verdicts and _key(remote) == _key(local)
+    result = run_cli("-w", str(ws.root), "query", "-q", "SELECT (COUNT(*) AS ?n) WHERE { ?o a mvkg:Obligation }",
+                     "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert '"n": 27' in result.output
+
+
+def test_unreachable_endpoint_is_a_clear_error(workspace):
+    port = _free_port()  # nothing listens there
+    result = run_cli("-w", str(workspace.root), "--store", f"sparql+http://127.0.0.1:{port}/query",
+                     "validate", "-p", "in-force")
+    assert result.exit_code == 2
+    assert "cannot reach the SPARQL endpoint" in result.output and "Traceback" not in result.output
+
+
+def test_bad_settings_file_names_the_file(workspace):
+    (workspace.root / "mvkg.toml").write_text("[store\nlocation = 1\n", encoding="utf-8")
+    result = run_cli("-w", str(workspace.root), "obligations")
+    assert result.exit_code == 2 and "mvkg.toml" in result.output
+
+
+def test_memory_location_holds_the_same_graph(tmp_path, resources, built):
+    local_ws, _ = built
+    ws = copy_workspace(tmp_path / "mem")
+    (ws.root / "mvkg.toml").write_text('[store]\nlocation = "memory"\n', encoding="utf-8")
+    build_workspace(ws, resources)
+    assert not ws.store_dir.exists()  # nothing on disk but the image
+    assert (ws.build_dir / "mvkg.nq").read_bytes() == (local_ws.build_dir / "mvkg.nq").read_bytes()
+    assert validate(ws, resources, "in-force").verdicts == validate(local_ws, resources, "in-force").verdicts
+
+
+def test_synthetic_workspace_is_deterministic(tmp_path, lexicon):
+    a, b = Workspace(tmp_path / "a"), Workspace(tmp_path / "b")
+    ra, rb = generate(a, lexicon, 10_000, seed=7), generate(b, lexicon, 10_000, seed=7)
+    assert tree_hash(a.data) == tree_hash(b.data) and ra == rb
+    assert 8_000 <= ra.triples <= 12_000 and ra.obligations > 100 and ra.assessments > ra.obligations
+    other = Workspace(tmp_path / "c")
+    generate(other, lexicon, 10_000, seed=8)
+    assert tree_hash(other.data) != tree_hash(a.data)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory, resources, lexicon):
+    ws = Workspace(tmp_path_factory.mktemp("synth"))
+    generate(ws, lexicon, 10_000, seed=1)
+    report = build_workspace(ws, resources, lexicon)
+    return ws, report
+
+
+def test_synthetic_10k_fast_engine_agrees_with_pyshacl(synthetic, resources):
+    ws, report = synthetic
+    assert report.triples > 10_000
+    for portfolio in ("in-force", "all"):
+        fast, reference = validate(ws, resources, portfolio), validate(ws, resources, portfolio, "pyshacl")
+        assert fast.verdicts == reference.verdicts
+        assert sorted((r.focus, r.severity, r.verdict or "") for r in fast.results) == \
+            sorted((r.focus, r.severity, r.verdict or "") for r in reference.results)
+        assert fast.counts()["violation"] > 0  # the generator's deliberate defects are found
+        assert len(set(fast.verdicts.values())) >= 4
+
+
+def test_revalidation_after_a_change_equals_full_validation(synthetic, resources):
+    ws, _ = synthetic
+    store = open_read_only(ws)
+    shapes = shapes_for(resources)
+    live = LiveValidation.start(portfolio_view(store, ox.NamedNode(str(portfolio_graph_iri("half")))), shapes, "half")
+    not_assessed = [o for o, v in live.run.verdicts.items() if v == "not-assessed"]
+    member = next(iter(live.view.query(f"SELECT ?e WHERE {{ ?p <{MVKG.member}> ?e }} ORDER BY ?e LIMIT 1")))["e"]
+    outsider = next(iter(live.view.query(
+        f"SELECT ?e WHERE {{ ?e a <{MVKG.Standard}> ; <{MVKG.entryStatus}> <{MVKG['status-published']}> "
+        f"MINUS {{ ?p <{MVKG.member}> ?e }} }} ORDER BY ?e LIMIT 1")))["e"]
+    n = ox.NamedNode
+    a = n(str(ID["assessment/test/new"]))
+    xsd_date = n("http://www.w3.org/2001/XMLSchema#date")
+    changes = [
+        ([ox.Triple(a, n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), n(str(MVKG.CoverageAssessment))),
+          ox.Triple(a, n(str(MVKG.assessedObligation)), n(not_assessed[0])),
+          ox.Triple(a, n(str(MVKG.relation)), n(str(MVKG["relation-full"]))),
+          ox.Triple(a, n(str(MVKG.coveredBy)), member),
+          ox.Triple(a, n(str(MVKG.rationale)), ox.Literal("covers it")),
+          ox.Triple(a, n(str(MVKG.assessor)), ox.Literal("test")),
+          ox.Triple(a, n(str(MVKG.assessedOn)), ox.Literal("2026-11-22", datatype=xsd_date))], []),
+        ([ox.Triple(n(str(ID["portfolio/half"])), n(str(MVKG.member)), outsider)], []),  # a portfolio change
+        ([], [ox.Triple(member, n(str(MVKG.entryStatus)), n(str(MVKG["status-published"]))),
+              ox.Triple(member, n(str(MVKG.entryStatus)), n(str(MVKG["status-approved"])))]),  # a broken entry
+    ]
+    for added, removed in changes:
+        before = dict(live.run.verdicts)
+        run = live.apply(added, removed)
+        full = validate_view(live.view, shapes, "half")
+        assert run.verdicts == full.verdicts
+        assert _key(run) == _key(full)
+        assert Tally.of(live.view, full.verdicts).counts == {k: +v for k, v in live.tally.counts.items()}
+    assert before != run.verdicts or live.run.verdicts[not_assessed[0]] != "not-assessed"
+    assert live.run.verdicts[not_assessed[0]] != "not-assessed"
