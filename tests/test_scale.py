@@ -161,3 +161,25 @@ def test_revalidation_after_a_change_equals_full_validation(synthetic, resources
         assert Tally.of(live.view, full.verdicts).counts == {k: +v for k, v in live.tally.counts.items()}
     assert before != run.verdicts or live.run.verdicts[not_assessed[0]] != "not-assessed"
     assert live.run.verdicts[not_assessed[0]] != "not-assessed"
+
+
+def test_benchmark_scale_run_writes_the_record_schema(tmp_path):
+    """The CI smoke of `make bench`: one run of every scale task on a 10k workspace (no
+    timing is asserted; the numbers are only checked to be there and sane)."""
+    import json
+    import os
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, MVKG_BENCH_RUNS="1", MVKG_BENCH_BASELINE_1M="0", TMPDIR=str(tmp_path))
+    done = subprocess.run([sys.executable, str(root / "benchmarks" / "run.py"), "--scale", "10000"], env=env,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    records = json.loads(done.stdout.strip().splitlines()[-1])
+    keys = {"task", "size_triples", "engine", "runs", "median_s", "min_s", "max_s", "peak_mb", "baseline_median_s", "ratio"}
+    assert all(keys <= set(r) for r in records)
+    tasks = {r["task"] for r in records}
+    assert {"build", "validate_full", "validate_incremental", "snapshot", "ui_load", "query_obligations"} <= tasks
+    full = next(r for r in records if r["task"] == "validate_full")
+    assert full["baseline_median_s"] and full["ratio"] and full["size_triples"] > 9_000
+    assert all(r["min_s"] <= r["median_s"] <= r["max_s"] and r["peak_mb"] > 0 for r in records)

@@ -17,7 +17,7 @@ from .assessments import assessment_files, assessments_graph, load_assessments
 from .catalogue import catalogue_files, catalogue_graph, load_catalogue
 from .ingest import record_from_entry
 from .portfolios import load_portfolios, portfolio_dir, portfolio_graph
-from .reasoning import defined_class_types, materialise_types
+from .reasoning import Materialiser, defined_class_types
 from .lexicon import Lexicon, lexicon_from_graph, load_ontology_graph
 from .namespaces import GRAPH, ONTOLOGY_GRAPH, portfolio_graph_iri, resolution_graph
 from .resources import Resources
@@ -163,6 +163,7 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
     portfolio_graphs = {name: portfolio_graph(name, portfolios, catalogue, lex) for name in portfolios}
     ws.build_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="store.", suffix=".tmp", dir=ws.build_dir))
+    reasoner = None
     try:
         store = ox.Store()  # built in memory (loading is ~5x faster there), then written to disk once
         inputs = _load_ontology(store, resources)
@@ -170,6 +171,7 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
             _add_graph(store, graph, resolution_graph(record.slug))
             inputs[ws.relative(entry.text_path)] = record.sha256
             inputs[ws.relative(entry.meta_path)] = sha256_file(entry.meta_path)
+        reasoner = Materialiser(_reasoning_input(store))  # HermiT works in parallel with the rest
         _add_graph(store, catalogue_graph(catalogue), GRAPH["catalogue"])
         _add_graph(store, assessments_graph(assessments), GRAPH["coverage"])
         for name, graph in portfolio_graphs.items():
@@ -183,11 +185,12 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
         for path in data_files(ws):
             inputs[ws.relative(path)] = sha256_file(path)
         _add_graph(store, _alignments(ws, store, records), GRAPH["alignments"])
-        inferred = materialise_types(_reasoning_input(store))
+        defined = defined_class_types(store)
+        inferred = reasoner.result()
         inferred_graph = ox.NamedNode(str(GRAPH["inferred"]))
         rdf_type = ox.NamedNode(str(RDF.type))
         store.extend(ox.Quad(ox.NamedNode(s), rdf_type, ox.NamedNode(c), inferred_graph)
-                     for s, c in sorted(set(inferred.types) | set(defined_class_types(store))))
+                     for s, c in sorted(set(inferred.types) | set(defined)))
         counts = tuple(graph_counts(store))
         dump = canonical_nquads(store)
         settings = ws.store_settings()
@@ -200,6 +203,8 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
             disk.flush()
             del disk
     except BaseException:
+        if reasoner is not None:
+            reasoner.stop()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     if settings.location == MEMORY:

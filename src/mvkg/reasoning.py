@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,26 +70,49 @@ REASONER_SECONDS = 300.0
 def reason(g: Graph, timeout: float = REASONER_SECONDS) -> ReasoningResult:
     """Run HermiT over `g` in a child process group that is killed (Java included) when the
     time limit passes. Raises InconsistentOntology with HermiT's explanation."""
-    if not java_available():
-        raise ReasonerUnavailable("Java is not installed: HermiT cannot run (apt-get install default-jre-headless)")
-    with tempfile.TemporaryDirectory(prefix="mvkg-owl-") as tmp:
-        path = Path(tmp) / "graph.nt"
+    return start_hermit(g, timeout).result()
+
+
+class HermitRun:
+    """HermiT running in a child process: start it, do other work, then ask for the result."""
+
+    def __init__(self, g: Graph, timeout: float):
+        if not java_available():
+            raise ReasonerUnavailable("Java is not installed: HermiT cannot run (apt-get install default-jre-headless)")
+        self.timeout = timeout
+        self.started = time.monotonic()
+        self.tmp = Path(tempfile.mkdtemp(prefix="mvkg-owl-"))
+        path = self.tmp / "graph.nt"
         _for_hermit(g).serialize(path, format="nt", encoding="utf-8")
         code = "import sys; from mvkg.reasoning import _child; _child(sys.argv[1])"
-        proc = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        self.proc = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+    def result(self) -> ReasoningResult:
         try:
-            out, err = proc.communicate(timeout=timeout)
+            left = max(0.1, self.timeout - (time.monotonic() - self.started))
+            out, err = self.proc.communicate(timeout=left)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise ReasonerTimeout(f"HermiT did not finish within {timeout:.0f} s; the reasoning was stopped") from None
-    if proc.returncode != 0 or not out.strip():
-        raise MvkgError(f"the reasoner failed: {err.strip()[-2000:] or 'no output'}")
-    body = json.loads(out)
-    if "inconsistent" in body:
-        raise InconsistentOntology(f"the ontology and data are inconsistent (HermiT): {body['inconsistent']}")
-    return ReasoningResult(True, tuple(tuple(x) for x in body["inferred"]))
+            self.stop()
+            raise ReasonerTimeout(f"HermiT did not finish within {self.timeout:.0f} s; the reasoning was stopped") from None
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.proc.returncode != 0 or not out.strip():
+            raise MvkgError(f"the reasoner failed: {err.strip()[-2000:] or 'no output'}")
+        body = json.loads(out)
+        if "inconsistent" in body:
+            raise InconsistentOntology(f"the ontology and data are inconsistent (HermiT): {body['inconsistent']}")
+        return ReasoningResult(True, tuple(tuple(x) for x in body["inferred"]))
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.communicate()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def start_hermit(g: Graph, timeout: float = REASONER_SECONDS) -> HermitRun:
+    return HermitRun(g, timeout)
 
 
 def _child(path: str) -> None:
@@ -150,14 +174,33 @@ def owlrl_types(g: Graph) -> tuple[tuple[str, str], ...]:
     ))
 
 
-def materialise_types(g: Graph) -> Materialised:
+HERMIT_MAX_TRIPLES = 50_000  # measured: HermiT needs ~23 s for a 10k-triple sample and > 300 s for 100k
+
+
+class Materialiser:
     """Inferred types for the inferred graph: HermiT when Java is there (and the graph is
-    consistent), else the OWL 2 RL closure with a warning. Never silently skipped."""
-    if java_available():
-        return Materialised("hermit", reason(g).inferred_types, None)
-    return Materialised("owl-rl", owlrl_types(g),
-                        "Java is not installed, so HermiT cannot run: inferred types come from the OWL 2 RL "
-                        "closure instead and consistency was not checked (apt-get install default-jre-headless)")
+    consistent), else the OWL 2 RL closure with a warning. Never silently skipped. HermiT
+    starts at once and runs while the build goes on."""
+
+    def __init__(self, g: Graph, max_triples: int = HERMIT_MAX_TRIPLES):
+        self.graph = g
+        self.too_big = len(g) > max_triples
+        self.run = start_hermit(g) if java_available() and not self.too_big else None
+
+    def result(self) -> Materialised:
+        if self.run is not None:
+            return Materialised("hermit", self.run.result().inferred_types, None)
+        if self.too_big:
+            return Materialised("sparql", (), f"HermiT was not run: the resolutions make {len(self.graph)} triples, more "
+                                f"than the {HERMIT_MAX_TRIPLES} it handles in minutes; the defined classes were "
+                                "materialised with SPARQL and consistency was not checked")
+        return Materialised("owl-rl", owlrl_types(self.graph),
+                            "Java is not installed, so HermiT cannot run: inferred types come from the OWL 2 RL "
+                            "closure instead and consistency was not checked (apt-get install default-jre-headless)")
+
+    def stop(self) -> None:
+        if self.run is not None:
+            self.run.stop()
 
 
 _DEFINITIONS = """

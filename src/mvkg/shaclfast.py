@@ -144,14 +144,28 @@ def _depth(text: str, index: int) -> int:
     return text.count("{", 0, index) - text.count("}", 0, index)
 
 
-def _targeted(select: str, target: URIRef, focus: tuple[str, ...] | None) -> str:
+_SELECT = re.compile(r"\bSELECT\s+((?:DISTINCT|REDUCED)\s+)?", re.IGNORECASE)
+
+
+def _targeted(select: str, targets: list[URIRef], focus: tuple[str, ...] | None) -> str:
+    """The constraint's query for every focus node of any of `targets` (bound to
+    ?mvkgTarget, which is added to the projection)."""
     values = "" if focus is None else " VALUES $this { " + " ".join(f"<{f}>" for f in focus) + " } "
     select = set_oriented(select, values)
     m = _WHERE.search(select)
     if not m:
         raise ValueError("a SHACL-SPARQL constraint without WHERE")
-    pattern = f"{values} $this a ?mvkgTargetType . ?mvkgTargetType <{RDFS.subClassOf}>* <{target}> . "
-    return select[: m.end()] + pattern + select[m.end():]
+    if len(targets) == 1:
+        target = (f"$this a ?mvkgTargetType . ?mvkgTargetType <{RDFS.subClassOf}>* <{targets[0]}> . "
+                  f"BIND(<{targets[0]}> AS ?mvkgTarget) ")
+    else:  # one pass for all target classes: the subclass closure is small, a filter keeps it cheap
+        target = (f"$this a ?mvkgTargetType . ?mvkgTargetType <{RDFS.subClassOf}>* ?mvkgTarget . "
+                  f"FILTER(?mvkgTarget IN ({', '.join(f'<{t}>' for t in targets)})) ")
+    select = select[: m.end()] + values + target + select[m.end():]
+    head = _SELECT.search(select)
+    if head and not select[head.end():].lstrip().startswith("*"):
+        select = select[: head.end()] + "?mvkgTarget " + select[head.end():]
+    return select
 
 
 def parallel(tasks: list) -> list:
@@ -162,24 +176,31 @@ def parallel(tasks: list) -> list:
 
 
 def run_sparql_constraints(store, shapes: Graph, focus: tuple[str, ...] | None = None) -> list[Finding]:
-    """Each SPARQL constraint once for all focus nodes of its shape's target class (or only
-    for `focus`)."""
+    """Each SPARQL constraint once for all focus nodes of the target classes of every shape
+    that uses it (or only for `focus`); rows are then dealt to the shapes by target."""
+    users: dict = {}
+    for shape, target, severity, constraint in sparql_shapes(shapes):
+        users.setdefault(constraint, []).append((shape, target, severity))
 
-    def task(shape, target, severity, constraint):
+    def task(constraint, used_by):
         select = str(shapes.value(constraint, SH.select))
         template = str(shapes.value(constraint, SH.message) or "")
-        rows = store.query(_targeted(select, target, focus), prefixes=_prefixes(shapes, constraint))
-        names = [v.value for v in rows.variables]
+        targets = sorted({t for _, t, _ in used_by}, key=str)
+        rows = store.query(_targeted(select, targets, focus), prefixes=_prefixes(shapes, constraint))
+        names = [v.value for v in rows.variables if v.value != "mvkgTarget"]
         results = []
         for row in rows:
             binding = {n: row[n] for n in names if row[n] is not None}
             value = binding.get("value")
             message = _TEMPLATE.sub(lambda m: binding[m.group(1)].value if m.group(1) in binding else m.group(0), template)
-            results.append(Finding(binding["this"].value, str(shape), str(constraint), severity,
-                                   value.value if value is not None else None, message))
+            for shape, target, severity in used_by:
+                if row["mvkgTarget"].value == str(target):
+                    results.append(Finding(binding["this"].value, str(shape), str(constraint), severity,
+                                           value.value if value is not None else None, message))
+        del rows, row  # result objects must die on the thread that made them
         return results
 
-    tasks = [lambda args=args: task(*args) for args in sparql_shapes(shapes)]
+    tasks = [lambda c=c, u=u: task(c, u) for c, u in users.items()]
     return [f for part in parallel(tasks) for f in part]
 
 
@@ -194,12 +215,14 @@ def run_compiled(store, compiled: Compiled, focus: tuple[str, ...] | None = None
 
     def task(shape):
         out = []
-        for row in store.query(restrict(shape.query(), focus)):
+        rows = store.query(restrict(shape.query(), focus))
+        for row in rows:
             b = compiled.branches[int(row["mvkgBranch"].value)]
             value = row["value"]
             out.append(Finding(row["this"].value, str(b.source_shape), "", b.severity,
                                value.value if value is not None else None, b.message or _default_message(b, value),
                                b.component, str(b.path) if isinstance(b.path, URIRef) else ""))
+        del rows  # result objects must die on the thread that made them
         return out
 
     return [f for part in parallel([lambda s=s: task(s) for s in compiled.shapes]) for f in part]

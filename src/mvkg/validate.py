@@ -200,8 +200,9 @@ def shapes_for(resources: Resources, extra_shapes: Graph | None = None) -> Graph
 
 
 def validate(ws: Workspace, resources: Resources, portfolio: str, engine: str = "oxigraph",
-             whatif: WhatIf | None = None, extra_shapes: Graph | None = None) -> Validation:
-    store = open_read_only(ws)
+             whatif: WhatIf | None = None, extra_shapes: Graph | None = None, store=None) -> Validation:
+    """Validate the built graph with one portfolio (`store`: an already opened graph)."""
+    store = store or open_read_only(ws)
     p_iri = portfolio_iri(store, portfolio)
     view = portfolio_view(store, ox.NamedNode(str(portfolio_graph_iri(portfolio))))
     if whatif is not None:

@@ -46,23 +46,30 @@ def ensure_built(ws: Workspace) -> str:
     return key
 
 
+@st.cache_resource(max_entries=2, show_spinner="Opening the graph…")
+def graph(root: str, key: str):
+    """The built graph, opened once per build and shared by every session (read-only): a
+    'memory' store is loaded once, not on every page."""
+    return open_read_only(Workspace(Path(root)))
+
+
 @st.cache_data(show_spinner="Validating…", max_entries=32)
 def run(root: str, key: str, portfolio: str) -> tuple[Coverage, tuple[Result, ...]]:
     ws = Workspace(Path(root))
-    v = validate(ws, resources(), portfolio)
+    v = validate(ws, resources(), portfolio, store=graph(root, key))
     return coverage(resources(), v), v.results
 
 
 def run_whatif(root: str, portfolio: str, member_iris: tuple[str, ...], extra) -> tuple[Coverage, tuple[Result, ...]]:
     """Not cached: what-if input is per session and unsaved."""
     ws = Workspace(Path(root))
-    v = validate(ws, resources(), portfolio, whatif=WhatIf(member_iris, extra))
+    v = validate(ws, resources(), portfolio, whatif=WhatIf(member_iris, extra), store=graph(root, build_key(ws)))
     return coverage(resources(), v), v.results
 
 
 @st.cache_data(max_entries=8)
 def themes_and_sdgs(root: str, key: str) -> tuple[dict, dict]:
-    store = open_read_only(Workspace(Path(root)))
+    store = graph(root, key)
     return obligation_themes(store), obligation_sdgs(store)
 
 

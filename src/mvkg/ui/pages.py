@@ -30,7 +30,7 @@ from ..portfolios import Portfolio, check_name, save_portfolio
 from ..reports import VERDICT_MARK
 from ..snapshots import create_snapshot
 from ..sparql import QueryLimits, format_result, run_query_bounded, term_text
-from ..store import open_read_only, store_location
+from ..store import store_location
 from ..validate import VERDICTS
 from ..whatif import Hypothetical, hypothetical_graph
 from . import data
@@ -151,7 +151,7 @@ def obligations() -> None:
     cov, results = data.run(str(ws.root), key, portfolio)
     themes, sdgs = data.themes_and_sdgs(str(ws.root), key)
     frame = _verdict_frame(cov)
-    store = open_read_only(ws)
+    store = data.graph(str(ws.root), key)
     extra = {r.id: obligation_detail(store, r.id) for r in cov.rows}
     frame["bearers"] = [", ".join(extra[r.id].bearers) for r in cov.rows]
     frame["modality"] = [extra[r.id].modality for r in cov.rows]
@@ -416,7 +416,7 @@ def sparql() -> None:
         if result.kind == "select":
             frame = pd.DataFrame([[term_text(t) for t in row] for row in result.rows], columns=list(result.columns))
             iris = [t.value for row in result.rows for t in row if isinstance(t, ox.NamedNode)]
-            names = labels_for(open_read_only(ws), iris)
+            names = labels_for(data.graph(str(ws.root), key), iris)
             for column in list(frame.columns):
                 if frame[column].isin(names.keys()).any():
                     frame.insert(frame.columns.get_loc(column) + 1, f"{column} (label)", frame[column].map(names).fillna(""))
@@ -494,7 +494,7 @@ def snapshots() -> None:
 def compare() -> None:
     st.title("Compare drafts")
     ws, key = _context()
-    store = open_read_only(ws)
+    store = data.graph(str(ws.root), key)
     codes = resolution_codes(store)
     c1, c2 = st.columns(2)
     a = c1.selectbox("Draft A", codes, index=codes.index("ECP-MV") if "ECP-MV" in codes else 0)
@@ -546,4 +546,4 @@ def graph() -> None:
     else:
         options = {label: iri for iri, label in sorted(labels["themes"].items(), key=lambda x: x[1])}
     chosen = st.selectbox(mode.capitalize(), list(options))
-    st.graphviz_chart(neighbourhood_dot(open_read_only(ws), cov, options[chosen]))
+    st.graphviz_chart(neighbourhood_dot(data.graph(str(ws.root), key), cov, options[chosen]))
