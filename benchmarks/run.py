@@ -105,17 +105,42 @@ def ui_times(ws: Workspace) -> tuple[list[float], list[float]]:
         proc.wait(timeout=20)
 
 
+BASELINE_CAP = int(os.environ.get("MVKG_BENCH_BASELINE_CAP", "900"))
+
+
+def timed_in_child(fn, cap: float) -> float | None:
+    """Seconds `fn` takes in a forked child (which shares the loaded store), or None when it
+    was stopped after `cap` seconds."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe()
+
+    def run():
+        t = time.perf_counter()
+        fn()
+        child.send(time.perf_counter() - t)
+
+    proc = ctx.Process(target=run)
+    proc.start()
+    proc.join(cap)
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
+        return None
+    return parent.recv() if parent.poll() else None
+
+
 def scale(size: int) -> list[dict]:
     """Every scale task on one synthetic workspace of about `size` triples."""
     import pyoxigraph as ox
-    import pyshacl
 
     from mvkg.coverage import coverage
     from mvkg.incremental import LiveValidation
     from mvkg.namespaces import ID, MVKG
     from mvkg.store import load_image, portfolio_view
     from mvkg.synth import generate
-    from mvkg.validate import portfolio_graph_iri, shapes_for, to_rdflib, validate_view
+    from mvkg.validate import portfolio_graph_iri, shapes_for, validate_view
 
     resources = find_resources()
     lex = load_lexicon(resources)
@@ -134,13 +159,22 @@ def scale(size: int) -> list[dict]:
     view = portfolio_view(store, ox.NamedNode(str(portfolio_graph_iri("in-force"))))
     shapes = shapes_for(resources)
     fast = measure(lambda: validate_view(view, shapes, "in-force"))
+    # the baseline: plain rdflib + pyshacl (the data as an rdflib graph, every shape in pyshacl)
+    extra = {}
     if big and os.environ.get("MVKG_BENCH_BASELINE_1M", "1") == "0":
         slow = None
+    elif big:  # one run, in a forked child that is stopped after BASELINE_CAP seconds
+        took = timed_in_child(lambda: validate_view(view, shapes, "in-force", "pyshacl"), BASELINE_CAP)
+        slow = [took or BASELINE_CAP]
+        extra = {"baseline_runs": 1, "baseline_note": "" if took else f"stopped after {BASELINE_CAP} s: a lower bound"}
     else:
-        def baseline():  # plain rdflib + pyshacl: the data as an rdflib graph, every shape in pyshacl
-            pyshacl.validate(to_rdflib(view), shacl_graph=shapes, inference="none", allow_warnings=True)
-        slow = measure(baseline, 1 if big else 3)
-    out.append(record("validate_full", n, "oxigraph", fast, slow) | {"baseline_runs": len(slow) if slow else 0})
+        started = time.perf_counter()
+        reference = validate_view(view, shapes, "in-force", "pyshacl")
+        slow = [time.perf_counter() - started]
+        slow += measure(lambda: validate_view(view, shapes, "in-force", "pyshacl"), 0 if size >= 50_000 else 2)
+        extra = {"baseline_runs": len(slow),
+                 "verdicts_identical": reference.verdicts == validate_view(view, shapes, "in-force").verdicts}
+    out.append(record("validate_full", n, "oxigraph", fast, slow) | extra)
     live = LiveValidation.start(view, shapes, "in-force")
     ob = sorted(live.run.verdicts)[len(live.run.verdicts) // 2]
     member = next(iter(live.view.query(f"SELECT ?e WHERE {{ ?p <{MVKG.member}> ?e }} ORDER BY ?e LIMIT 1")))["e"]
@@ -212,6 +246,10 @@ def main() -> None:
              "|---|---|---|---|---|---|---|---|---|"]
     for r in records:
         base = f"{r['baseline_median_s']} ({r.get('baseline_runs', RUNS)})" if r["baseline_median_s"] else ""
+        if r.get("baseline_note"):
+            base = f"> {r['baseline_median_s']} ({r['baseline_note']})"
+        if "verdicts_identical" in r:
+            base += ", verdicts identical" if r["verdicts_identical"] else ", VERDICTS DIFFER"
         lines.append(f"| {r['size_triples']} | {r['task']} | {r['engine']} | {r['runs']} | {r['median_s']:.3f} | "
                      f"{r['min_s']:.3f}–{r['max_s']:.3f} | {r['peak_mb']} | {base} | {r['ratio'] or ''} |")
     lines += ["", "Baseline for validate_full: every shape in plain pyshacl over an rdflib graph of the same data, same run "

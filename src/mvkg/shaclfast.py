@@ -197,7 +197,7 @@ def run_sparql_constraints(store, shapes: Graph, focus: tuple[str, ...] | None =
                 if row["mvkgTarget"].value == str(target):
                     results.append(Finding(binding["this"].value, str(shape), str(constraint), severity,
                                            value.value if value is not None else None, message))
-        del rows, row  # result objects must die on the thread that made them
+        del rows  # result objects must die on the thread that made them
         return results
 
     tasks = [lambda c=c, u=u: task(c, u) for c, u in users.items()]

@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, XSD, Dataset, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 
 from . import __version__
 from .assessments import short_id
@@ -111,9 +111,9 @@ def build_content(ws: Workspace, resources: Resources, portfolio: str, label: st
     inputs = dict(check_build_current(ws, resources))
     for path in sorted(resources.shapes.glob("*.ttl")):
         inputs[f"shapes/{path.name}"] = sha256_file(path)
-    run = run or validate(ws, resources, portfolio)
+    store = open_read_only(ws)  # opened once: a 'memory' store is loaded only once
+    run = run or validate(ws, resources, portfolio, store=store)
     cov = coverage(resources, run)
-    store = open_read_only(ws)
     listing = {r.id: r for r in list_obligations(store, resources)}
     assessed: dict[str, dict[str, dict[str, str]]] = {}
     for a in _rows(store, resources, "assessments.rq"):
@@ -169,12 +169,29 @@ def content_id(content: dict) -> str:
 
 # ------------------------------------------------------------------ RDF
 
+class _Quads:
+    """Quads of one named graph, collected with rdflib terms, serialised by Oxigraph (rdflib's
+    TriG writer needs ~80 s for the report of a 1M-triple workspace)."""
+
+    def __init__(self, out: list, graph: URIRef):
+        self.out, self.graph = out, _ox(graph)
+
+    def add(self, triple) -> None:
+        self.out.append(ox.Quad(*(_ox(t) for t in triple), self.graph))
+
+
+def _ox(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+
+
 def snapshot_trig(snapshot_id: str, content: dict, run: Validation) -> bytes:
-    ds = Dataset()
-    for prefix, ns in {**PREFIXES, "prov": str(PROV), "dcat": str(DCAT), "sh": str(SH)}.items():
-        ds.bind(prefix, ns)
+    quads: list = []
     snap = URIRef(str(ID[f"snapshot/{snapshot_id}"]))
-    meta = ds.graph(URIRef(f"{snap}/metadata"))
+    meta = _Quads(quads, URIRef(f"{snap}/metadata"))
     activity = URIRef(f"{snap}/run")
     meta.add((snap, RDF.type, MVKG.ComplianceSnapshot))
     meta.add((snap, RDF.type, DCAT.Dataset))
@@ -200,7 +217,7 @@ def snapshot_trig(snapshot_id: str, content: dict, run: Validation) -> bytes:
         meta.add((used, RDF.type, PROV.Entity))
         meta.add((used, MVKG.fileName, Literal(path)))
         meta.add((used, MVKG.sha256, Literal(digest)))
-    verdicts = ds.graph(URIRef(f"{snap}/verdicts"))
+    verdicts = _Quads(quads, URIRef(f"{snap}/verdicts"))
     for key, ob in content["obligations"].items():
         rec = URIRef(f"{snap}/verdict/{key}")
         verdicts.add((snap, MVKG.verdictRecord, rec))
@@ -209,7 +226,7 @@ def snapshot_trig(snapshot_id: str, content: dict, run: Validation) -> bytes:
         verdicts.add((rec, MVKG.hasVerdict, MVKG["verdict-" + ob["verdict"]]))
         for c in ob["covering"]:
             verdicts.add((rec, MVKG.coveringEntry, URIRef(str(ID["entry/" + slugify(c["entry"])]))))
-    report = ds.graph(URIRef(f"{snap}/report"))
+    report = _Quads(quads, URIRef(f"{snap}/report"))
     root = URIRef(f"{snap}/report/root")
     report.add((root, RDF.type, SH.ValidationReport))
     report.add((root, SH.conforms, Literal(run.conforms)))
@@ -223,7 +240,9 @@ def snapshot_trig(snapshot_id: str, content: dict, run: Validation) -> bytes:
         if r.shape.startswith("http"):
             report.add((node, SH.sourceShape, URIRef(r.shape)))
         report.add((node, SH.resultMessage, Literal(r.message)))
-    return ds.serialize(format="trig", encoding="utf-8")
+    prefixes = {**PREFIXES, "prov": str(PROV), "dcat": str(DCAT), "sh": str(SH)}
+    unique = sorted(set(quads), key=str)
+    return ox.serialize(unique, format=ox.RdfFormat.TRIG, prefixes=prefixes)
 
 
 # ------------------------------------------------------------------ storage
