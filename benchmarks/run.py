@@ -44,6 +44,11 @@ RUNS = int(os.environ.get("MVKG_BENCH_RUNS", "5"))
 
 
 def peak_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: Linux carries ru_maxrss
+    over exec, so a child would report its parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -139,14 +144,15 @@ def scale(size: int) -> list[dict]:
     from mvkg.incremental import LiveValidation
     from mvkg.namespaces import ID, MVKG
     from mvkg.store import load_image, portfolio_view
-    from mvkg.synth import generate
     from mvkg.validate import portfolio_graph_iri, shapes_for, validate_view
 
     resources = find_resources()
     lex = load_lexicon(resources)
     tmp = Path(tempfile.mkdtemp(prefix="mvkg-bench-scale-"))
     ws = Workspace(tmp)
-    generate(ws, lex, size, seed=1)
+    # generated in another process, so the peak memory recorded is mvkg's, not the generator's
+    subprocess.run([sys.executable, "-m", "mvkg", "synth", str(tmp), "--triples", str(size), "--seed", "1"],
+                   check=True, capture_output=True)
     big = size >= 500_000
     os.environ["MVKG_STORE"] = "memory"
     report = build_workspace(ws, resources, lex)
@@ -161,8 +167,9 @@ def scale(size: int) -> list[dict]:
     fast = measure(lambda: validate_view(view, shapes, "in-force"))
     # the baseline: plain rdflib + pyshacl (the data as an rdflib graph, every shape in pyshacl)
     extra = {}
-    if big and os.environ.get("MVKG_BENCH_BASELINE_1M", "1") == "0":
+    if size >= 2_000_000 or (big and os.environ.get("MVKG_BENCH_BASELINE_1M", "1") == "0"):
         slow = None
+        extra = {"baseline_note": "not run at this size"}
     elif big:  # one run, in a forked child that is stopped after BASELINE_CAP seconds
         took = timed_in_child(lambda: validate_view(view, shapes, "in-force", "pyshacl"), BASELINE_CAP)
         slow = [took or BASELINE_CAP]
@@ -200,12 +207,47 @@ def scale(size: int) -> list[dict]:
     out.append(record("snapshot", n, "oxigraph-memory", measure(
         lambda: create_snapshot(ws, resources, snaps, "in-force", "bench"), 3 if big else RUNS)))
     shutil.rmtree(tmp, ignore_errors=True)
-    return out
+    stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return [r | {"nominal_size": size, "date": stamp} for r in out]
+
+
+OUT = ROOT / "benchmarks"
+
+
+def render(records: list[dict], machine: dict) -> None:
+    """Write results.json, results.md and machine.json."""
+    (OUT / "results.json").write_text(json.dumps(records, indent=2) + "\n")
+    added = sorted({(r["nominal_size"], r["date"]) for r in records if r.get("added")})
+    lines = ["# mvkg benchmark results", "", f"- date: {machine['date']}", f"- machine: {machine['platform']}, "
+             f"{machine['cpus']} CPUs, {machine['memory_gb']} GiB, Python {machine['python']}",
+             "- workspaces: the seed workspace, then synthetic ones (`mvkg synth`, seed 1); "
+             f"{RUNS} runs per task unless the runs column says otherwise; median (min–max)"]
+    lines += [f"- the {n:,}-triple workspace was (re)measured on {d} (`benchmarks/run.py --add-scale {n}`)" for n, d in added]
+    lines += ["", "| size (triples) | task | engine | runs | median s | min–max s | peak MB | baseline median s (runs) | ratio |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for r in records:
+        base = f"{r['baseline_median_s']} ({r.get('baseline_runs', RUNS)})" if r["baseline_median_s"] else ""
+        if r.get("baseline_note"):
+            base = f"> {r['baseline_median_s']} ({r['baseline_note']})" if r["baseline_median_s"] else r["baseline_note"]
+        if "verdicts_identical" in r:
+            base += ", verdicts identical" if r["verdicts_identical"] else ", VERDICTS DIFFER"
+        lines.append(f"| {r['size_triples']} | {r['task']} | {r['engine']} | {r['runs']} | {r['median_s']:.3f} | "
+                     f"{r['min_s']:.3f}–{r['max_s']:.3f} | {r['peak_mb']} | {base} | {r['ratio'] or ''} |")
+    lines += ["", "Baseline for validate_full: every shape in plain pyshacl over an rdflib graph of the same data, same run "
+              "(seed workspace: `--engine pyshacl`). Peak MB is the benchmark process's peak RSS (one process per size)."]
+    (OUT / "results.md").write_text("\n".join(lines) + "\n")
+    (OUT / "machine.json").write_text(json.dumps(machine, indent=2) + "\n")
+    print("\n".join(lines))
 
 
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--scale":
         print(json.dumps(scale(int(sys.argv[2]))))
+        return
+    if len(sys.argv) == 3 and sys.argv[1] == "--add-scale":  # one more size, appended to the committed results
+        n = int(sys.argv[2])
+        records = [r for r in json.loads((OUT / "results.json").read_text()) if r.get("nominal_size") != n]
+        render(records + [r | {"added": True} for r in scale(n)], json.loads((OUT / "machine.json").read_text()))
         return
     resources = find_resources()
     lex = load_lexicon(resources)
@@ -236,27 +278,7 @@ def main() -> None:
     machine = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "platform": platform.platform(),
                "python": platform.python_version(), "cpus": os.cpu_count(),
                "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
-    out = ROOT / "benchmarks"
-    (out / "results.json").write_text(json.dumps(records, indent=2) + "\n")
-    lines = ["# mvkg benchmark results", "", f"- date: {machine['date']}", f"- machine: {machine['platform']}, "
-             f"{machine['cpus']} CPUs, {machine['memory_gb']} GiB, Python {machine['python']}",
-             f"- workspaces: the seed workspace ({size} triples), then synthetic ones (`mvkg synth`, seed 1); "
-             f"{RUNS} runs per task unless the runs column says otherwise; median (min–max)", "",
-             "| size (triples) | task | engine | runs | median s | min–max s | peak MB | baseline median s (runs) | ratio |",
-             "|---|---|---|---|---|---|---|---|---|"]
-    for r in records:
-        base = f"{r['baseline_median_s']} ({r.get('baseline_runs', RUNS)})" if r["baseline_median_s"] else ""
-        if r.get("baseline_note"):
-            base = f"> {r['baseline_median_s']} ({r['baseline_note']})"
-        if "verdicts_identical" in r:
-            base += ", verdicts identical" if r["verdicts_identical"] else ", VERDICTS DIFFER"
-        lines.append(f"| {r['size_triples']} | {r['task']} | {r['engine']} | {r['runs']} | {r['median_s']:.3f} | "
-                     f"{r['min_s']:.3f}–{r['max_s']:.3f} | {r['peak_mb']} | {base} | {r['ratio'] or ''} |")
-    lines += ["", "Baseline for validate_full: every shape in plain pyshacl over an rdflib graph of the same data, same run "
-              "(seed workspace: `--engine pyshacl`). Peak MB is the benchmark process's peak RSS (one process per size)."]
-    (out / "results.md").write_text("\n".join(lines) + "\n")
-    (out / "machine.json").write_text(json.dumps(machine, indent=2) + "\n")
-    print("\n".join(lines))
+    render(records, machine)
     shutil.rmtree(tmp, ignore_errors=True)
 
 

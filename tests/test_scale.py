@@ -183,3 +183,15 @@ def test_benchmark_scale_run_writes_the_record_schema(tmp_path):
     full = next(r for r in records if r["task"] == "validate_full")
     assert full["baseline_median_s"] and full["ratio"] and full["size_triples"] > 9_000
     assert all(r["min_s"] <= r["median_s"] <= r["max_s"] and r["peak_mb"] > 0 for r in records)
+
+
+def test_bad_store_location_and_bad_rdf_portfolio_are_clear_errors(workspace):
+    result = run_cli("-w", str(workspace.root), "--store", "ftp://example.org/sparql", "obligations")
+    assert result.exit_code == 2 and "sparql+http" in result.output and "Traceback" not in result.output
+    bad = workspace.data / "portfolios" / "exported.nt"
+    bad.write_text("<https://w3id.org/mvkg/id/portfolio/exported> <http://www.w3.org/2000/01/rdf-schema#label> \"x\" .\n"
+                   "this is not N-Triples\n", encoding="utf-8")
+    before = tree_hash(workspace.root)
+    result = run_cli("-w", str(workspace.root), "build")
+    assert result.exit_code == 2 and "exported.nt" in result.output and "Traceback" not in result.output
+    assert tree_hash(workspace.root) == before  # nothing written, no half-built store

@@ -151,6 +151,14 @@ def _reasoning_input(store: ox.Store) -> Graph:
     return g
 
 
+def _described(ws: Workspace, location: str | None) -> str:
+    if location == MEMORY:
+        return f"memory (image {ws.relative(ws.build_dir / 'mvkg.nq')})"
+    if location:
+        return f"{location} (and {ws.relative(ws.store_dir)})"
+    return ws.relative(ws.store_dir)
+
+
 def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = None) -> BuildReport:
     lex = lex or load_lexicon(resources)
     entries = ws.resolutions()
@@ -214,7 +222,7 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
         replace_store_dir(tmp, ws.store_dir)
     atomic_write(ws.build_dir / "mvkg.nq", dump)
     report = BuildReport(
-        store=ws.relative(ws.store_dir),
+        store=_described(ws, settings.location),
         graphs=counts,
         resolutions=len(records),
         clauses=sum(len(r.clauses) for r, _ in records),

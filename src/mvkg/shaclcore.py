@@ -143,13 +143,13 @@ class _Compiler:
 
     # ---------------------------------------------------------------- constraints
 
-    def value_constraints(self, shape: Node, focus: str, values: str, path: Node | None) -> list[tuple[str, str, str]]:
-        """(component, message, pattern) for each constraint of a shape whose value nodes
-        ?value are bound by `values` (given ?this, bound by `focus`)."""
+    def value_constraints(self, shape: Node, focus: str, values: str) -> list[tuple[str, str]]:
+        """(component, pattern) for each constraint of a shape whose value nodes ?value are
+        bound by `values` (given ?this, bound by `focus`)."""
         g, out = self.g, []
 
         def filtered(component: str, condition: str) -> None:
-            out.append((component, condition, f"{focus} {values} FILTER({condition})"))
+            out.append((component, f"{focus} {values} FILTER({condition})"))
 
         for dt in g.objects(shape, SH.datatype):
             bad = f"!isLiteral(?value) || datatype(?value) != {_term(dt)}"
@@ -176,7 +176,7 @@ class _Compiler:
             filtered("InConstraintComponent", f"?value NOT IN ({members})")
         for c in g.objects(shape, SH["class"]):
             t = self.var()
-            out.append(("ClassConstraintComponent", "",
+            out.append(("ClassConstraintComponent",
                         f"{focus} {values} MINUS {{ ?value {_TYPE} {t} . {t} {_SUBCLASS}* {_term(c)} . }}"))
         return out
 
@@ -184,7 +184,7 @@ class _Compiler:
         """Branches for the constraints a node shape puts on its focus nodes themselves."""
         self.check_known(shape)
         out = []
-        for component, _, pattern in self.value_constraints(shape, focus, "BIND(?this AS ?value)", None):
+        for component, pattern in self.value_constraints(shape, focus, "BIND(?this AS ?value)"):
             out.append(self.branch(shape, component, None, severity, message, pattern))
         for v in self.g.objects(shape, SH.hasValue):
             out.append(self.branch(shape, "HasValueConstraintComponent", None, severity, message,
@@ -259,7 +259,7 @@ class _Compiler:
         for v in g.objects(prop, SH.hasValue):
             out.append(self.branch(prop, "HasValueConstraintComponent", path_node, severity, message,
                                    f"{focus} MINUS {{ {FOCUS} ?this {path} {_term(v)} . }}"))
-        for component, _, pattern in self.value_constraints(prop, focus, f"?this {path} ?value .", path_node):
+        for component, pattern in self.value_constraints(prop, focus, f"?this {path} ?value ."):
             out.append(self.branch(prop, component, path_node, severity, message, pattern))
         if any(True for k in _LOGICAL for _ in g.objects(prop, k)):
             raise Unsupported("logical constraints on a property shape")

@@ -118,7 +118,7 @@ def run_query(store: ox.Store, query: str, substitutions: dict[str, ox.NamedNode
                                time.perf_counter() - started, hit)
         columns = tuple(v.value for v in result.variables)
         solutions = islice(result, max_rows + 1) if max_rows else result
-        rows = tuple(tuple(sol[c] for c in columns) for sol in solutions)
+        rows = tuple(tuple(sol) for sol in solutions)  # a solution iterates its values in column order
         if max_rows and len(rows) > max_rows:
             return QueryResult("select", columns, rows[:max_rows], None, (), time.perf_counter() - started, "row")
     except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
