@@ -221,7 +221,7 @@ def render(records: list[dict], machine: dict) -> None:
     lines = ["# mvkg benchmark results", "", f"- date: {machine['date']}", f"- machine: {machine['platform']}, "
              f"{machine['cpus']} CPUs, {machine['memory_gb']} GiB, Python {machine['python']}",
              "- workspaces: the seed workspace, then synthetic ones (`mvkg synth`, seed 1); "
-             f"{RUNS} runs per task unless the runs column says otherwise; median (min–max)"]
+             "the runs column says how often each task ran; median (min–max)"]
     lines += [f"- the {n:,}-triple workspace was (re)measured on {d} (`benchmarks/run.py --add-scale {n}`)" for n, d in added]
     lines += ["", "| size (triples) | task | engine | runs | median s | min–max s | peak MB | baseline median s (runs) | ratio |",
               "|---|---|---|---|---|---|---|---|---|"]
