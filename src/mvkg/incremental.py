@@ -99,10 +99,14 @@ class LiveValidation:
         chosen = set(focus)
         self.findings = [f for f in self.findings if f.focus not in chosen] + fresh
         info = {o.iri: o for o in self.run.obligations}
-        if any(t.subject.value in info for t in [*added, *removed]):  # an obligation itself changed
+        changed_obligation = any(t.subject.value in info for t in [*added, *removed])
+        if changed_obligation:  # its themes, bearers ... may have changed too
             info = _obligation_info(self.view)
         old = self.run.verdicts
         self.run = assemble(self.view, self.shapes, self.portfolio, self.findings, info, self.labels)
+        if changed_obligation:
+            self.tally = Tally.of(self.view, self.run.verdicts)
+            return self.run
         for ob in chosen | (set(old) ^ set(self.run.verdicts)):
             if old.get(ob) != self.run.verdicts.get(ob):
                 self.tally.move(ob, old.get(ob), self.run.verdicts.get(ob))
