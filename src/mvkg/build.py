@@ -21,8 +21,8 @@ from .reasoning import Materialiser, defined_class_types
 from .lexicon import Lexicon, lexicon_from_graph, load_ontology_graph
 from .namespaces import GRAPH, ONTOLOGY_GRAPH, portfolio_graph_iri, resolution_graph
 from .resources import Resources
-from .remote import Endpoint, RemoteStore, is_remote
-from .store import MEMORY, GraphCount, canonical_nquads, graph_counts, replace_store_dir
+from .remote import is_remote
+from .store import MEMORY, GraphCount, canonical_nquads, graph_counts, remote_store, replace_store_dir
 from .workspace import Workspace, atomic_write, sha256_file
 
 
@@ -203,7 +203,7 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
         dump = canonical_nquads(store)
         settings = ws.store_settings()
         if settings.location and is_remote(settings.location):
-            RemoteStore(Endpoint.parse(settings.location, settings.graph_store, settings.timeout)).publish(store, str(GRAPH))
+            remote_store(settings).publish(store, str(GRAPH))
         del store
         if settings.location != MEMORY:  # the on-disk store: instant to open, ~11 s per 1M quads to write
             disk = ox.Store(str(tmp))

@@ -22,7 +22,7 @@ from rdflib import Graph
 
 from .namespaces import MVKG
 from .shaclfast import Finding
-from .store import DataView
+from .store import DataView, memory_copy
 from .validate import Validation, _obligation_info, assemble, run_engine, theme_labels
 
 DIMENSIONS = {
@@ -75,10 +75,7 @@ class LiveValidation:
 
     @classmethod
     def start(cls, view: DataView, shapes: Graph, portfolio: str) -> "LiveValidation":
-        memory = ox.Store()
-        memory.extend(ox.Quad(t.subject, t.predicate, t.object)
-                      for t in view.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
-        own = DataView(memory)
+        own = memory_copy(view)
         findings = run_engine(own, shapes)
         labels = theme_labels(own)
         run = assemble(own, shapes, portfolio, findings, _obligation_info(own), labels)

@@ -70,7 +70,7 @@ REASONER_SECONDS = 300.0
 def reason(g: Graph, timeout: float = REASONER_SECONDS) -> ReasoningResult:
     """Run HermiT over `g` in a child process group that is killed (Java included) when the
     time limit passes. Raises InconsistentOntology with HermiT's explanation."""
-    return start_hermit(g, timeout).result()
+    return HermitRun(g, timeout).result()
 
 
 class HermitRun:
@@ -109,10 +109,6 @@ class HermitRun:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.communicate()
         shutil.rmtree(self.tmp, ignore_errors=True)
-
-
-def start_hermit(g: Graph, timeout: float = REASONER_SECONDS) -> HermitRun:
-    return HermitRun(g, timeout)
 
 
 def _child(path: str) -> None:
@@ -185,7 +181,7 @@ class Materialiser:
     def __init__(self, g: Graph, max_triples: int = HERMIT_MAX_TRIPLES):
         self.graph = g
         self.too_big = len(g) > max_triples
-        self.run = start_hermit(g) if java_available() and not self.too_big else None
+        self.run = HermitRun(g, REASONER_SECONDS) if java_available() and not self.too_big else None
 
     def result(self) -> Materialised:
         if self.run is not None:

@@ -45,9 +45,13 @@ _HANDLED = {SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH["in"], SH.min
 FOCUS = "#mvkg-focus#\n"  # replaced by a VALUES block when only some focus nodes are re-validated
 
 
+def focus_values(focus: tuple[str, ...] | None) -> str:
+    """A VALUES block binding ?this to the focus nodes ("" for all of them)."""
+    return "" if focus is None else "VALUES ?this { " + " ".join(f"<{f}>" for f in focus) + " }\n"
+
+
 def restrict(query: str, focus: tuple[str, ...] | None) -> str:
-    values = "" if focus is None else "VALUES ?this { " + " ".join(f"<{f}>" for f in focus) + " }\n"
-    return query.replace(FOCUS, values)
+    return query.replace(FOCUS, focus_values(focus))
 
 
 class Unsupported(Exception):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 
-from .shaclcore import Branch, Compiled, restrict
+from .shaclcore import Branch, Compiled, focus_values, restrict
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -150,7 +150,7 @@ _SELECT = re.compile(r"\bSELECT\s+((?:DISTINCT|REDUCED)\s+)?", re.IGNORECASE)
 def _targeted(select: str, targets: list[URIRef], focus: tuple[str, ...] | None) -> str:
     """The constraint's query for every focus node of any of `targets` (bound to
     ?mvkgTarget, which is added to the projection)."""
-    values = "" if focus is None else " VALUES $this { " + " ".join(f"<{f}>" for f in focus) + " } "
+    values = focus_values(focus)
     select = set_oriented(select, values)
     m = _WHERE.search(select)
     if not m:

@@ -17,7 +17,7 @@ from rdflib.compare import to_canonical_graph
 from .errors import WorkspaceError
 from .namespaces import GRAPH, PREFIXES
 from .remote import Endpoint, RemoteStore, is_remote
-from .workspace import Workspace
+from .workspace import StoreSettings, Workspace
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,10 @@ def open_location(location: str):
     return ox.Store.read_only(location)
 
 
+def remote_store(settings: StoreSettings) -> RemoteStore:
+    return RemoteStore(Endpoint.parse(settings.location, settings.graph_store, settings.timeout))
+
+
 def load_image(path: Path) -> ox.Store:
     """An in-memory store from the build's N-Quads image (Oxigraph loads ~1M quads in 2 s)."""
     if not path.is_file():
@@ -63,7 +67,7 @@ def open_read_only(ws: Workspace):
     if settings.location == MEMORY:
         return load_image(ws.build_dir / "mvkg.nq")
     if settings.location:
-        return RemoteStore(Endpoint.parse(settings.location, settings.graph_store, settings.timeout))
+        return remote_store(settings)
     if not (ws.store_dir / "CURRENT").exists():
         raise WorkspaceError(
             f"no built graph in {ws.relative(ws.store_dir)}; run `mvkg build` first",
@@ -125,6 +129,14 @@ class DataView:
         if self.graphs is not None:
             kw["default_graph"] = list(self.graphs)
         return self.store.query(query, **kw)
+
+
+def memory_copy(view: DataView) -> DataView:
+    """A private, writable in-memory copy of what the view sees (all in its default graph)."""
+    memory = ox.Store()
+    memory.extend(ox.Quad(t.subject, t.predicate, t.object)
+                  for t in view.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+    return DataView(memory)
 
 
 def portfolio_view(store, portfolio_graph: ox.NamedNode) -> DataView:

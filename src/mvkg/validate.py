@@ -20,7 +20,7 @@ from .shaclcore import compile_shapes
 from .shaclfast import Finding, findings_from_report, only_shapes, report_graph, run_compiled, run_sparql_constraints, without_sparql
 from .shapecheck import check_shapes
 from .upload import check_rdf
-from .store import DataView, open_read_only, portfolio_view
+from .store import DataView, memory_copy, open_read_only, portfolio_view
 from .workspace import Workspace
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -260,9 +260,8 @@ def assemble(view: DataView, shapes: Graph, portfolio: str, findings: list[Findi
 
 def _apply(view: DataView, portfolio: ox.NamedNode, whatif: WhatIf) -> DataView:
     """An in-memory copy of the view with the unsaved changes applied."""
-    memory = ox.Store()
-    memory.extend(ox.Quad(t.subject, t.predicate, t.object)
-                  for t in view.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+    copy = memory_copy(view)
+    memory = copy.store
     member = ox.NamedNode(str(MVKG.member))
     if whatif.members is not None:
         for q in list(memory.quads_for_pattern(portfolio, member, None)):
@@ -270,7 +269,7 @@ def _apply(view: DataView, portfolio: ox.NamedNode, whatif: WhatIf) -> DataView:
         memory.extend(ox.Quad(portfolio, member, ox.NamedNode(iri)) for iri in whatif.members)
     if whatif.extra is not None:
         memory.load(whatif.extra.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return DataView(memory)
+    return copy
 
 
 def _sort_key(ob: ObligationInfo | None) -> tuple[int, int]:
