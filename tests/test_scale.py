@@ -22,7 +22,7 @@ from mvkg.incremental import LiveValidation, Tally
 from mvkg.namespaces import ID, MVKG
 from mvkg.store import open_read_only, portfolio_view
 from mvkg.synth import generate
-from mvkg.validate import portfolio_graph_iri, shapes_for, validate, validate_view
+from mvkg.validate import shapes_for, validate, validate_view
 from mvkg.workspace import Workspace
 
 
@@ -131,7 +131,7 @@ def test_revalidation_after_a_change_equals_full_validation(synthetic, resources
     ws, _ = synthetic
     store = open_read_only(ws)
     shapes = shapes_for(resources)
-    live = LiveValidation.start(portfolio_view(store, ox.NamedNode(str(portfolio_graph_iri("half")))), shapes, "half")
+    live = LiveValidation.start(portfolio_view(store, "half"), shapes, "half")
     not_assessed = [o for o, v in live.run.verdicts.items() if v == "not-assessed"]
     member = next(iter(live.view.query(f"SELECT ?e WHERE {{ ?p <{MVKG.member}> ?e }} ORDER BY ?e LIMIT 1")))["e"]
     outsider = next(iter(live.view.query(

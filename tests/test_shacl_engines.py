@@ -11,10 +11,10 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 import pyoxigraph as ox
 
-from mvkg.namespaces import MVKG
+from mvkg.namespaces import MVKG, portfolio_node
 from mvkg.shaclcore import compile_shapes
-from mvkg.store import DataView, open_read_only
-from mvkg.validate import data_graph, run_engine, validate
+from mvkg.store import DataView, load_image, open_read_only, portfolio_view
+from mvkg.validate import data_graph, run_engine, scoped, shapes_for, validate, validate_view
 
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -170,3 +170,57 @@ def test_logical_constraints_paths_and_fallback_agree_with_pyshacl(seed_data):
     components = {f.component for f in fast}
     assert {"NotConstraintComponent", "AndConstraintComponent", "MinCountConstraintComponent",
             "PatternConstraintComponent", "MaxLengthConstraintComponent", "ClosedConstraintComponent"} <= components
+
+
+ISOLATED = ("fgmv", "in-force-and-drafts", "itu-t-in-force")
+
+
+def test_validation_reads_the_union_of_graphs_when_portfolios_are_isolated(built, resources):
+    """`scoped` reads the union of all graphs (one index lookup per pattern instead of one
+    per graph) and hides the other portfolios; the results equal those on the exact list."""
+    ws, _ = built
+    exact = portfolio_view(open_read_only(ws), "in-force")
+    union = scoped(exact)
+    assert union.union and not exact.union
+    assert union.hidden == {portfolio_node(n) for n in ISOLATED}
+    shapes = shapes_for(resources)
+    assert _key(validate_view(union, shapes, "in-force")) == _key(validate_view(exact, shapes, "in-force"))
+
+
+@pytest.mark.parametrize("stray", [
+    "<https://example.org/x> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <https://w3id.org/mvkg/id/portfolio/fgmv> "
+    "<https://w3id.org/mvkg/graph/catalogue> .",  # a portfolio node used as an object elsewhere
+    "<https://w3id.org/mvkg/id/portfolio/fgmv> <http://www.w3.org/2000/01/rdf-schema#comment> \"x\" "
+    "<https://w3id.org/mvkg/graph/catalogue> .",  # described outside its graph
+    "<https://example.org/x> <https://w3id.org/mvkg/ontology#member> <https://example.org/y> "
+    "<https://w3id.org/mvkg/graph/portfolio/fgmv> .",  # a portfolio graph about something else
+    "<https://example.org/p> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/mvkg/ontology#Portfolio> "
+    "<https://w3id.org/mvkg/graph/catalogue> .",  # a portfolio outside the portfolio graphs
+])
+def test_a_portfolio_that_is_not_isolated_keeps_the_exact_view(built, stray):
+    ws, _ = built
+    store = load_image(ws.build_dir / "mvkg.nq")
+    assert scoped(portfolio_view(store, "in-force")).union
+    store.load(stray.encode(), format=ox.RdfFormat.N_QUADS)
+    assert not scoped(portfolio_view(store, "in-force")).union
+
+
+def test_analyst_shapes_see_only_the_validated_portfolio(built, resources):
+    """Shapes of the analyst's own may reach portfolio data without $portfolioNode (here:
+    every portfolio member must be in force), so a validation with them keeps the exact view."""
+    ws, _ = built
+    own = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix mvkg: <https://w3id.org/mvkg/ontology#> .
+        <https://example.org/InForceMembers> a sh:NodeShape ; sh:targetObjectsOf mvkg:member ;
+            sh:property <https://example.org/InForceStatus> .
+        <https://example.org/InForceStatus> sh:path mvkg:entryStatus ;
+            sh:in ( mvkg:status-published mvkg:status-approved ) .""", format="turtle")
+    shape = "https://example.org/InForceStatus"
+
+    def flagged(run):
+        return {r.focus for r in run.results if r.shape == shape}
+
+    assert not flagged(validate(ws, resources, "in-force", extra_shapes=own))
+    assert flagged(validate(ws, resources, "in-force-and-drafts", extra_shapes=own))
+    union = scoped(portfolio_view(open_read_only(ws), "in-force"))  # what the union view would wrongly report
+    assert flagged(validate_view(union, shapes_for(resources, own), "in-force"))

@@ -9,7 +9,7 @@ the built store. Which focus nodes a change can affect:
     or status can break a sh:class or sh:in elsewhere);
   - every obligation that an affected node assesses, or that is assessed against an
     affected catalogue entry (a member, status or theme change of an entry).
-Every shape is then run again for those focus nodes only; tests/test_incremental.py checks
+Every shape is then run again for those focus nodes only; tests/test_scale.py checks
 the result equals a full validation after the same change."""
 
 from __future__ import annotations

@@ -32,6 +32,11 @@ def portfolio_graph_iri(name: str):
     return GRAPH["portfolio/" + name]
 
 
+def portfolio_node(name: str) -> str:
+    """The portfolio itself (the subject of every triple in its graph)."""
+    return str(ID["portfolio/" + name])
+
+
 PREFIXES = {
     "mvkg": str(MVKG),
     "theme": str(THEME),

@@ -21,7 +21,7 @@ from .catalogue import KINDS, STATUSES, Entry
 from .errors import InputError
 from .extract import slugify
 from .lexicon import Lexicon
-from .namespaces import ID, MVKG
+from .namespaces import MVKG, portfolio_node
 from .rdf import new_graph
 from .workspace import Workspace, atomic_write, dumps_json
 
@@ -55,10 +55,6 @@ class Portfolio:
         if self.exclude:
             out["exclude"] = list(self.exclude)
         return out
-
-
-def portfolio_node(name: str) -> str:
-    return str(ID["portfolio/" + name])
 
 
 def portfolio_dir(ws: Workspace) -> Path:

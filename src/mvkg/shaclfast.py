@@ -170,14 +170,17 @@ def _targeted(select: str, targets: list[URIRef], focus: tuple[str, ...] | None)
 
 def parallel(tasks: list) -> list:
     """Run independent query tasks on every core (Oxigraph releases the GIL while it
-    evaluates), results in task order."""
+    evaluates), all results in task order."""
+    if not tasks:
+        return []
     with ThreadPoolExecutor(max_workers=max(1, min(len(tasks), os.cpu_count() or 1))) as pool:
-        return list(pool.map(lambda task: task(), tasks))
+        return [item for part in pool.map(lambda task: task(), tasks) for item in part]
 
 
-def run_sparql_constraints(store, shapes: Graph, focus: tuple[str, ...] | None = None) -> list[Finding]:
+def sparql_constraint_tasks(store, shapes: Graph, focus: tuple[str, ...] | None = None) -> list:
     """Each SPARQL constraint once for all focus nodes of the target classes of every shape
-    that uses it (or only for `focus`); rows are then dealt to the shapes by target."""
+    that uses it (or only for `focus`), as tasks for `parallel`; rows are then dealt to the
+    shapes by target."""
     users: dict = {}
     for shape, target, severity, constraint in sparql_shapes(shapes):
         users.setdefault(constraint, []).append((shape, target, severity))
@@ -200,8 +203,7 @@ def run_sparql_constraints(store, shapes: Graph, focus: tuple[str, ...] | None =
         del rows  # result objects must die on the thread that made them
         return results
 
-    tasks = [lambda c=c, u=u: task(c, u) for c, u in users.items()]
-    return [f for part in parallel(tasks) for f in part]
+    return [lambda c=c, u=u: task(c, u) for c, u in users.items()]
 
 
 def _default_message(b: Branch, value: ox.Term | None) -> str:
@@ -210,8 +212,9 @@ def _default_message(b: Branch, value: ox.Term | None) -> str:
     return f"{kind} constraint violated{on}" + (f" by {value.value}" if value is not None else "")
 
 
-def run_compiled(store, compiled: Compiled, focus: tuple[str, ...] | None = None) -> list[Finding]:
-    """The compiled core shapes: one query per node shape (or only for `focus`)."""
+def compiled_tasks(store, compiled: Compiled, focus: tuple[str, ...] | None = None) -> list:
+    """The compiled core shapes: one query per node shape (or only for `focus`), as tasks
+    for `parallel`, the shapes with the most constraints first (the longest queries)."""
 
     def task(shape):
         out = []
@@ -225,7 +228,8 @@ def run_compiled(store, compiled: Compiled, focus: tuple[str, ...] | None = None
         del rows  # result objects must die on the thread that made them
         return out
 
-    return [f for part in parallel([lambda s=s: task(s) for s in compiled.shapes]) for f in part]
+    shapes = sorted(compiled.shapes, key=lambda s: -len(s.branches))
+    return [lambda s=s: task(s) for s in shapes]
 
 
 def findings_from_report(report: Graph) -> list[Finding]:

@@ -32,9 +32,8 @@ from .build import check_build_current
 from .coverage import FORMULA, Coverage, coverage
 from .errors import InputError, MvkgError
 from .extract import slugify
-from .namespaces import ID, MVKG, PREFIXES
+from .namespaces import ID, MVKG, PREFIXES, portfolio_node
 from .obligations import list_obligations
-from .portfolios import portfolio_node
 from .resources import Resources
 from .sparql import read_query_file, run_query
 from .store import open_read_only
@@ -170,8 +169,8 @@ def content_id(content: dict) -> str:
 # ------------------------------------------------------------------ RDF
 
 class _Quads:
-    """Quads of one named graph, collected with rdflib terms, serialised by Oxigraph (rdflib's
-    TriG writer needs ~80 s for the report of a 1M-triple workspace)."""
+    """Quads of one named graph, serialised by Oxigraph (rdflib's TriG writer needs ~80 s
+    for the report of a 1M-triple workspace). Terms are Oxigraph's or rdflib's."""
 
     def __init__(self, out: list, graph: URIRef):
         self.out, self.graph = out, _ox(graph)
@@ -181,6 +180,8 @@ class _Quads:
 
 
 def _ox(term):
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return term
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if term.language:
@@ -188,16 +189,13 @@ def _ox(term):
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
 
 
-def snapshot_trig(snapshot_id: str, content: dict, run: Validation) -> bytes:
-    quads: list = []
-    snap = URIRef(str(ID[f"snapshot/{snapshot_id}"]))
-    meta = _Quads(quads, URIRef(f"{snap}/metadata"))
+def _metadata(meta: _Quads, snap: URIRef, content: dict) -> None:
     activity = URIRef(f"{snap}/run")
     meta.add((snap, RDF.type, MVKG.ComplianceSnapshot))
     meta.add((snap, RDF.type, DCAT.Dataset))
     meta.add((snap, RDF.type, PROV.Entity))
-    meta.add((snap, DCTERMS.identifier, Literal(snapshot_id)))
-    meta.add((snap, RDFS.label, Literal(content["label"] or snapshot_id)))
+    meta.add((snap, DCTERMS.identifier, Literal(content["id"])))
+    meta.add((snap, RDFS.label, Literal(content["label"] or content["id"])))
     meta.add((snap, PROV.generatedAtTime, Literal(content["created"], datatype=XSD.dateTime)))
     meta.add((snap, PROV.wasGeneratedBy, activity))
     meta.add((snap, MVKG.snapshotPortfolio, URIRef(portfolio_node(content["portfolio"]["name"]))))
@@ -217,29 +215,41 @@ def snapshot_trig(snapshot_id: str, content: dict, run: Validation) -> bytes:
         meta.add((used, RDF.type, PROV.Entity))
         meta.add((used, MVKG.fileName, Literal(path)))
         meta.add((used, MVKG.sha256, Literal(digest)))
+
+
+def snapshot_trig(snapshot_id: str, content: dict, run: Validation) -> bytes:
+    quads: list = []
+    snap = URIRef(str(ID[f"snapshot/{snapshot_id}"]))
+    _metadata(_Quads(quads, URIRef(f"{snap}/metadata")), snap, {"id": snapshot_id, **content})
+    n = ox.NamedNode  # the loops below run once per obligation and per result: Oxigraph terms
+    a, s = n(str(RDF.type)), n(str(snap))
     verdicts = _Quads(quads, URIRef(f"{snap}/verdicts"))
+    record, v_record, obligation, has_verdict, covering = (
+        n(str(t)) for t in (MVKG.verdictRecord, MVKG.VerdictRecord, MVKG.obligation, MVKG.hasVerdict, MVKG.coveringEntry))
     for key, ob in content["obligations"].items():
-        rec = URIRef(f"{snap}/verdict/{key}")
-        verdicts.add((snap, MVKG.verdictRecord, rec))
-        verdicts.add((rec, RDF.type, MVKG.VerdictRecord))
-        verdicts.add((rec, MVKG.obligation, URIRef(ob["id"])))
-        verdicts.add((rec, MVKG.hasVerdict, MVKG["verdict-" + ob["verdict"]]))
+        rec = n(f"{snap}/verdict/{key}")
+        verdicts.add((s, record, rec))
+        verdicts.add((rec, a, v_record))
+        verdicts.add((rec, obligation, n(ob["id"])))
+        verdicts.add((rec, has_verdict, n(str(MVKG["verdict-" + ob["verdict"]]))))
         for c in ob["covering"]:
-            verdicts.add((rec, MVKG.coveringEntry, URIRef(str(ID["entry/" + slugify(c["entry"])]))))
+            verdicts.add((rec, covering, n(str(ID["entry/" + slugify(c["entry"])]))))
     report = _Quads(quads, URIRef(f"{snap}/report"))
-    root = URIRef(f"{snap}/report/root")
-    report.add((root, RDF.type, SH.ValidationReport))
+    root = n(f"{snap}/report/root")
+    report.add((root, a, n(str(SH.ValidationReport))))
     report.add((root, SH.conforms, Literal(run.conforms)))
+    result, v_result, focus, severity, source, message = (
+        n(str(t)) for t in (SH.result, SH.ValidationResult, SH.focusNode, SH.resultSeverity, SH.sourceShape, SH.resultMessage))
     for r in run.results:
         key = hashlib.sha256("|".join((r.focus, r.shape, r.message)).encode()).hexdigest()[:16]
-        node = URIRef(f"{snap}/report/result/{key}")
-        report.add((root, SH.result, node))
-        report.add((node, RDF.type, SH.ValidationResult))
-        report.add((node, SH.focusNode, URIRef(r.focus)))
-        report.add((node, SH.resultSeverity, SH[r.severity.capitalize()]))
+        node = n(f"{snap}/report/result/{key}")
+        report.add((root, result, node))
+        report.add((node, a, v_result))
+        report.add((node, focus, n(r.focus)))
+        report.add((node, severity, n(str(SH[r.severity.capitalize()]))))
         if r.shape.startswith("http"):
-            report.add((node, SH.sourceShape, URIRef(r.shape)))
-        report.add((node, SH.resultMessage, Literal(r.message)))
+            report.add((node, source, n(r.shape)))
+        report.add((node, message, ox.Literal(r.message)))
     prefixes = {**PREFIXES, "prov": str(PROV), "dcat": str(DCAT), "sh": str(SH)}
     unique = sorted(set(quads), key=str)
     return ox.serialize(unique, format=ox.RdfFormat.TRIG, prefixes=prefixes)

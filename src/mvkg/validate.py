@@ -5,7 +5,8 @@ reference engine and runs the shapes the compiler does not know."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -13,11 +14,11 @@ import pyshacl
 from rdflib import RDFS, Graph, Literal, Namespace
 
 from .errors import InputError
-from .namespaces import MVKG, SKOS, portfolio_graph_iri
-from .portfolios import portfolio_node
+from .namespaces import MVKG, SKOS, portfolio_graph_iri, portfolio_node
 from .resources import Resources
 from .shaclcore import compile_shapes
-from .shaclfast import Finding, findings_from_report, only_shapes, report_graph, run_compiled, run_sparql_constraints, without_sparql
+from .shaclfast import (Finding, compiled_tasks, findings_from_report, only_shapes, parallel, report_graph,
+                        sparql_constraint_tasks, without_sparql)
 from .shapecheck import check_shapes
 from .upload import check_rdf
 from .store import DataView, memory_copy, open_read_only, portfolio_view
@@ -106,16 +107,57 @@ def portfolio_iri(store, name: str) -> ox.NamedNode:
 
 
 def to_rdflib(view: DataView) -> Graph:
-    """The view's default graph as an rdflib Graph (for pyshacl)."""
+    """What the view stands for, as an rdflib Graph (for pyshacl)."""
     g = Graph()
-    g.parse(data="".join(f"{t} .\n" for t in view.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")), format="nt")
+    g.parse(data="".join(f"{t} .\n" for t in view.exact().query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")), format="nt")
     return g
 
 
 def data_graph(store, portfolio: str) -> Graph:
     """Everything a validation sees (data graphs plus one portfolio), as an rdflib Graph."""
     portfolio_iri(store, portfolio)
-    return to_rdflib(portfolio_view(store, ox.NamedNode(str(portfolio_graph_iri(portfolio)))))
+    return to_rdflib(portfolio_view(store, portfolio))
+
+
+PORTFOLIO_VARIABLE = re.compile(r"[?$]portfolioNode\b")
+
+
+def bind_portfolio(shapes: Graph, node: str | None) -> Graph:
+    """The shapes with `$portfolioNode` in every SPARQL constraint replaced by the validated
+    portfolio's node (a copy; unchanged when `node` is None). On data with one portfolio
+    this changes nothing; it lets the checks run where other portfolios are visible too."""
+    selects = [(c, q) for c, q in shapes.subject_objects(SH.select) if PORTFOLIO_VARIABLE.search(str(q))]
+    if node is None or not selects:
+        return shapes
+    bound = Graph()
+    for t in shapes:
+        bound.add(t)
+    for c, q in selects:
+        bound.set((c, SH.select, Literal(PORTFOLIO_VARIABLE.sub(f"<{node}>", str(q)), datatype=q.datatype)))
+    return bound
+
+
+def scoped(view: DataView) -> DataView:
+    """The view over the union of all graphs when that gives the same results for the
+    bundled shapes, else the view itself. It does when every portfolio is isolated: each
+    triple of a portfolio graph is about that portfolio, and no portfolio node occurs
+    anywhere else. The shapes then see another portfolio only through triples about it,
+    which the checks never reach (they name the portfolio by `$portfolioNode`) and whose
+    findings `run_engine` drops."""
+    if view.portfolio is None or view.graphs is None or view.union:
+        return view
+    prefix = str(portfolio_graph_iri(""))
+    nodes = {g.value: portfolio_node(g.value[len(prefix):]) for g in view.store.named_graphs()
+             if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)}
+    pairs = " ".join(f"(<{node}> <{graph}>)" for graph, node in nodes.items())
+    stray = f"""ASK {{
+        {{ VALUES (?node ?own) {{ {pairs} }} GRAPH ?own {{ ?s ?p ?o }} FILTER (?s != ?node) }} UNION
+        {{ VALUES (?node ?own) {{ {pairs} }} GRAPH ?g {{ ?node ?p ?o }} FILTER (?g != ?own) }} UNION
+        {{ VALUES ?node {{ {" ".join(f"<{n}>" for n in nodes.values())} }} GRAPH ?g {{ ?s ?p ?node }} }} UNION
+        {{ GRAPH ?g {{ ?s a <{MVKG.Portfolio}> }} FILTER (!STRSTARTS(STR(?g), "{prefix}")) }} }}"""
+    if not nodes or view.store.query(stray):
+        return view
+    return replace(view, union=True, hidden=frozenset(nodes.values()) - {view.portfolio})
 
 
 def _obligation_info(view: DataView) -> dict[str, ObligationInfo]:
@@ -156,14 +198,14 @@ def run_engine(view: DataView, shapes: Graph, engine: str = "oxigraph", focus: t
     pyshacl. `focus` limits the oxigraph engine to these focus nodes (re-validation)."""
     if engine not in ENGINES:
         raise InputError(f"unknown validation engine {engine!r}; choose from {', '.join(ENGINES)}")
+    shapes = bind_portfolio(shapes, view.portfolio)
     if engine == "pyshacl":
         return _pyshacl_findings(to_rdflib(view), shapes)
     compiled = compile_shapes(without_sparql(shapes))
-    findings = run_compiled(view, compiled, focus)
+    findings = parallel(compiled_tasks(view, compiled, focus) + sparql_constraint_tasks(view, shapes, focus))
     if compiled.unsupported:
         findings += _pyshacl_findings(to_rdflib(view), only_shapes(without_sparql(shapes), compiled.unsupported))
-    findings += run_sparql_constraints(view, shapes, focus)
-    return findings
+    return [f for f in findings if f.focus not in view.hidden]
 
 
 @dataclass(frozen=True)
@@ -204,9 +246,11 @@ def validate(ws: Workspace, resources: Resources, portfolio: str, engine: str = 
     """Validate the built graph with one portfolio (`store`: an already opened graph)."""
     store = store or open_read_only(ws)
     p_iri = portfolio_iri(store, portfolio)
-    view = portfolio_view(store, ox.NamedNode(str(portfolio_graph_iri(portfolio))))
+    view = portfolio_view(store, portfolio)
     if whatif is not None:
         view = _apply(view, p_iri, whatif)
+    elif extra_shapes is None:  # shapes of the analyst's own may look at portfolios differently
+        view = scoped(view)
     return validate_view(view, shapes_for(resources, extra_shapes), portfolio, engine)
 
 
@@ -255,7 +299,7 @@ def assemble(view: DataView, shapes: Graph, portfolio: str, findings: list[Findi
     rows = list(view.query(f"SELECT ?l WHERE {{ <{p_iri}> <{RDFS.label}> ?l }}"))
     label = rows[0]["l"].value if rows else portfolio
     obligations = tuple(sorted(info.values(), key=lambda o: (o.resolution, o.section_order, o.clause_order)))
-    return Validation(portfolio, label, tuple(results), verdicts, obligations, view)
+    return Validation(portfolio, label, tuple(results), verdicts, obligations, view.exact())
 
 
 def _apply(view: DataView, portfolio: ox.NamedNode, whatif: WhatIf) -> DataView:
