@@ -3,7 +3,11 @@ SPARQL endpoint).
 
 Each node shape becomes ONE SELECT: a UNION of one branch per constraint, each branch
 finding every violating focus node of the shape's targets at once (absence is tested with
-MINUS, never FILTER NOT EXISTS, which Oxigraph evaluates per row). pyshacl evaluates the
+MINUS rather than a FILTER NOT EXISTS that Oxigraph would evaluate as a scan per row). The
+exception: all `sh:minCount 1` checks of a shape on plain predicates share one block, a
+VALUES list of (branch, predicate) with a FILTER NOT EXISTS that is a single index lookup
+per focus node and predicate: one pass over the focus nodes instead of one per predicate
+(2x faster at 1M triples). pyshacl evaluates the
 same shapes one focus node at a time in Python; tests/test_shacl_engines.py and the
 benchmark check that both report the same results.
 
@@ -69,16 +73,22 @@ class Branch:
     severity: URIRef
     message: str
     pattern: str
+    required: str | None = None  # a minCount 1 on this predicate: checked in the shape's shared block
 
 
 @dataclass(frozen=True)
 class CompiledShape:
     shape: Node
     branches: tuple[Branch, ...]
+    focus: str = ""  # the pattern binding ?this to the shape's focus nodes
 
     def query(self) -> str:
-        union = "\n UNION ".join(f"{{ {b.pattern} BIND({b.key} AS ?mvkgBranch) }}" for b in self.branches)
-        return f"SELECT DISTINCT ?mvkgBranch ?this ?value WHERE {{ {union} }}"
+        parts = [f"{{ {b.pattern} BIND({b.key} AS ?mvkgBranch) }}" for b in self.branches if b.required is None]
+        required = " ".join(f"({b.key} {b.required})" for b in self.branches if b.required is not None)
+        if required:
+            parts.append(f"{{ {self.focus} VALUES (?mvkgBranch ?mvkgRequired) {{ {required} }} "
+                         f"FILTER NOT EXISTS {{ ?this ?mvkgRequired ?mvkgAny }} }}")
+        return f"SELECT DISTINCT ?mvkgBranch ?this ?value WHERE {{ {' UNION '.join(parts)} }}"
 
 
 @dataclass(frozen=True)
@@ -248,6 +258,10 @@ class _Compiler:
             n = int(n)
             if n == 1:
                 pattern = f"{focus} MINUS {{ {FOCUS} ?this {path} {self.var()} . }}"
+                if isinstance(path_node, URIRef):
+                    out.append(self.branch(prop, "MinCountConstraintComponent", path_node, severity, message, pattern,
+                                           required=path))
+                    continue
             elif n > 1:
                 v = self.var()
                 pattern = (f"{{ SELECT ?this WHERE {{ {focus} OPTIONAL {{ ?this {path} {v} . }} }} "
@@ -270,8 +284,8 @@ class _Compiler:
         return out
 
     def branch(self, shape: Node, component: str, path: Node | None, severity: URIRef, message: str,
-               pattern: str) -> Branch:
-        return Branch(next(self.keys), shape, component, path, severity, message, pattern)
+               pattern: str, required: str | None = None) -> Branch:
+        return Branch(next(self.keys), shape, component, path, severity, message, pattern, required)
 
     def node_shape(self, shape: Node) -> CompiledShape | None:
         if (shape, SH.deactivated, Literal(True)) in self.g:
@@ -284,7 +298,7 @@ class _Compiler:
         branches = self.node_branches(shape, focus, severity, message)
         for prop in self.g.objects(shape, SH.property):
             branches += self.property_branches(prop, focus)
-        return CompiledShape(shape, tuple(branches))
+        return CompiledShape(shape, tuple(branches), focus)
 
 
 def compile_shapes(shapes: Graph) -> Compiled:

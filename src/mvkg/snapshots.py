@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
+import orjson
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 
@@ -32,10 +33,9 @@ from .build import check_build_current
 from .coverage import FORMULA, Coverage, coverage
 from .errors import InputError, MvkgError
 from .extract import slugify
-from .namespaces import ID, MVKG, PREFIXES, portfolio_node
-from .obligations import list_obligations
+from .namespaces import ID, MVKG, PREFIXES, SKOS, portfolio_node
 from .resources import Resources
-from .sparql import read_query_file, run_query
+from .sparql import read_query_file
 from .store import open_read_only
 from .validate import SH, Validation, validate
 from .workspace import Workspace, fsync_dir, sha256_bytes, sha256_file
@@ -101,8 +101,20 @@ def _versions(resources: Resources) -> dict[str, str]:
 
 
 def _rows(store: ox.Store, resources: Resources, name: str) -> list[dict[str, str]]:
-    result = run_query(store, read_query_file(resources.queries / name))
-    return [{c: (t.value if t is not None else "") for c, t in zip(result.columns, row)} for row in result.rows]
+    """The rows of a bundled query (no guard needed), as strings ("" when unbound)."""
+    solutions = store.query(read_query_file(resources.queries / name), prefixes=dict(PREFIXES),
+                            use_default_graph_as_union=True)
+    columns = [v.value for v in solutions.variables]
+    return [{c: (t.value if t is not None else "") for c, t in zip(columns, row)} for row in solutions]
+
+
+def _texts(store) -> dict[str, tuple[str, list[str]]]:
+    """Each obligation's text and theme labels (sorted, as in the obligations listing)."""
+    q = f"""SELECT ?o ?text (GROUP_CONCAT(DISTINCT ?label; separator="\\u001f") AS ?themes) WHERE {{
+        ?o a <{MVKG.Obligation}> ; <{MVKG.text}> ?text .
+        OPTIONAL {{ ?o <{MVKG.hasTheme}>/<{SKOS.prefLabel}> ?label }} }} GROUP BY ?o ?text"""
+    return {o.value: (text.value, sorted(x for x in themes.value.split("\u001f") if x))
+            for o, text, themes in store.query(q, use_default_graph_as_union=True)}
 
 
 def build_content(ws: Workspace, resources: Resources, portfolio: str, label: str, created: datetime,
@@ -113,7 +125,7 @@ def build_content(ws: Workspace, resources: Resources, portfolio: str, label: st
     store = open_read_only(ws)  # opened once: a 'memory' store is loaded only once
     run = run or validate(ws, resources, portfolio, store=store)
     cov = coverage(resources, run)
-    listing = {r.id: r for r in list_obligations(store, resources)}
+    texts = _texts(store)
     assessed: dict[str, dict[str, dict[str, str]]] = {}
     for a in _rows(store, resources, "assessments.rq"):
         assessed.setdefault(a["obligation"], {})[a["entry"] or "(not applicable)"] = {
@@ -126,11 +138,11 @@ def build_content(ws: Workspace, resources: Resources, portfolio: str, label: st
     members = sorted(r["entry"] for r in _rows_members(store, portfolio))
     obligations = {}
     for row in cov.rows:
-        ob = listing[row.id]
+        text, themes = texts.get(row.id, ("", []))
         obligations[short_id(row.id)] = {
             "id": row.id, "resolution": row.resolution, "section": row.section, "item": row.item,
-            "strength": row.strength, "text": ob.text, "text_sha256": sha256_bytes(ob.text.encode("utf-8")),
-            "themes": list(ob.themes), "verdict": row.verdict, "severity": row.severity or None,
+            "strength": row.strength, "text": text, "text_sha256": sha256_bytes(text.encode("utf-8")),
+            "themes": themes, "verdict": row.verdict, "severity": row.severity or None,
             "covering": [{"entry": c.entry, "relation": c.relation, "status": c.status} for c in row.covering],
             "missing_themes": list(row.missing_themes), "messages": sorted(row.messages),
             "assessments": assessed.get(row.id, {}),
@@ -161,7 +173,7 @@ def _summary(cov: Coverage, run: Validation) -> dict:
 
 
 def content_id(content: dict) -> str:
-    body = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)  # = json.dumps(sort_keys, no spaces, UTF-8)
     stamp = datetime.strptime(content["created"], "%Y-%m-%dT%H:%M:%S.%fZ").strftime("%Y%m%dT%H%M%SZ")
     return f"{stamp}-{hashlib.sha256(body).hexdigest()[:12]}"
 
@@ -223,36 +235,33 @@ def snapshot_trig(snapshot_id: str, content: dict, run: Validation) -> bytes:
     _metadata(_Quads(quads, URIRef(f"{snap}/metadata")), snap, {"id": snapshot_id, **content})
     n = ox.NamedNode  # the loops below run once per obligation and per result: Oxigraph terms
     a, s = n(str(RDF.type)), n(str(snap))
-    verdicts = _Quads(quads, URIRef(f"{snap}/verdicts"))
+    g = n(f"{snap}/verdicts")
     record, v_record, obligation, has_verdict, covering = (
         n(str(t)) for t in (MVKG.verdictRecord, MVKG.VerdictRecord, MVKG.obligation, MVKG.hasVerdict, MVKG.coveringEntry))
+    links = []  # the links from the snapshot and the report root come after the nodes they link to
     for key, ob in content["obligations"].items():
         rec = n(f"{snap}/verdict/{key}")
-        verdicts.add((s, record, rec))
-        verdicts.add((rec, a, v_record))
-        verdicts.add((rec, obligation, n(ob["id"])))
-        verdicts.add((rec, has_verdict, n(str(MVKG["verdict-" + ob["verdict"]]))))
-        for c in ob["covering"]:
-            verdicts.add((rec, covering, n(str(ID["entry/" + slugify(c["entry"])]))))
-    report = _Quads(quads, URIRef(f"{snap}/report"))
-    root = n(f"{snap}/report/root")
-    report.add((root, a, n(str(SH.ValidationReport))))
-    report.add((root, SH.conforms, Literal(run.conforms)))
+        links.append(ox.Quad(s, record, rec, g))
+        quads += [ox.Quad(rec, a, v_record, g), ox.Quad(rec, obligation, n(ob["id"]), g),
+                  ox.Quad(rec, has_verdict, n(f"{MVKG}verdict-{ob['verdict']}"), g)]
+        quads += [ox.Quad(rec, covering, n(f"{ID}entry/{slugify(c['entry'])}"), g) for c in ob["covering"]]
+    quads += links
+    g, root = n(f"{snap}/report"), n(f"{snap}/report/root")
+    links = [ox.Quad(root, a, n(str(SH.ValidationReport)), g), ox.Quad(root, n(str(SH.conforms)), ox.Literal(run.conforms), g)]
     result, v_result, focus, severity, source, message = (
         n(str(t)) for t in (SH.result, SH.ValidationResult, SH.focusNode, SH.resultSeverity, SH.sourceShape, SH.resultMessage))
     for r in run.results:
         key = hashlib.sha256("|".join((r.focus, r.shape, r.message)).encode()).hexdigest()[:16]
         node = n(f"{snap}/report/result/{key}")
-        report.add((root, result, node))
-        report.add((node, a, v_result))
-        report.add((node, focus, n(r.focus)))
-        report.add((node, severity, n(str(SH[r.severity.capitalize()]))))
+        links.append(ox.Quad(root, result, node, g))
+        quads += [ox.Quad(node, a, v_result, g), ox.Quad(node, focus, n(r.focus), g),
+                  ox.Quad(node, severity, n(f"{SH}{r.severity.capitalize()}"), g), ox.Quad(node, message, ox.Literal(r.message), g)]
         if r.shape.startswith("http"):
-            report.add((node, source, n(r.shape)))
-        report.add((node, message, ox.Literal(r.message)))
+            quads.append(ox.Quad(node, source, n(r.shape), g))
+    quads += links
     prefixes = {**PREFIXES, "prov": str(PROV), "dcat": str(DCAT), "sh": str(SH)}
-    unique = sorted(set(quads), key=str)
-    return ox.serialize(unique, format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    # the content fixes the order (obligations and results are sorted), so equal content gives equal bytes
+    return ox.serialize(list(dict.fromkeys(quads)), format=ox.RdfFormat.TRIG, prefixes=prefixes)
 
 
 # ------------------------------------------------------------------ storage
@@ -291,11 +300,11 @@ class SnapshotStore:
             raise SnapshotNotFound(f"{'no' if not found else 'more than one'} snapshot matches {ref!r}")
         return found[0]
 
-    def write(self, content: dict, trig: bytes) -> str:
-        snapshot_id = content_id(content)
+    def write(self, content: dict, trig: bytes, snapshot_id: str) -> str:
+        """Store a snapshot whose id is `content_id(content)` (already computed for the TriG)."""
         final = self.path(snapshot_id)
         body = {"id": snapshot_id, **content}
-        files = {"snapshot.json": (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+        files = {"snapshot.json": orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n",  # = json.dumps(indent=2)
                  "snapshot.trig": trig}
         manifest = {"id": snapshot_id, "files": {n: sha256_bytes(d) for n, d in files.items()}}
         files["manifest.json"] = (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
@@ -371,5 +380,5 @@ def create_snapshot(ws: Workspace, resources: Resources, store: SnapshotStore, p
     created = now or datetime.now(timezone.utc)
     content, run = build_content(ws, resources, portfolio, label, created)
     snapshot_id = content_id(content)
-    return store.write(content, snapshot_trig(snapshot_id, content, run))
+    return store.write(content, snapshot_trig(snapshot_id, content, run), snapshot_id)
 

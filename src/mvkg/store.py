@@ -55,7 +55,12 @@ def load_image(path: Path) -> ox.Store:
     if not path.is_file():
         raise WorkspaceError("no built graph; run `mvkg build` first", path=path)
     store = ox.Store()
-    store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    # lenient: the image is Oxigraph's own output from a checked build, so IRI and language
+    # tag validation is skipped (1.9 s instead of 2.5 s per 1M quads)
+    try:
+        store.load(path=str(path), format=ox.RdfFormat.N_QUADS, lenient=True)
+    except (SyntaxError, OSError) as exc:
+        raise WorkspaceError(f"the built graph is unreadable ({exc}); run `mvkg build` again", path=path) from None
     return store
 
 
