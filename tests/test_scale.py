@@ -19,10 +19,13 @@ import pytest
 from conftest import copy_workspace, run_cli, tree_hash
 from mvkg.build import build_workspace
 from mvkg.incremental import LiveValidation, Tally
+from mvkg.assessments import short_id
+from mvkg.catalogue import entry_iri
 from mvkg.namespaces import ID, MVKG
 from mvkg.store import open_read_only, portfolio_view
 from mvkg.synth import generate
 from mvkg.validate import shapes_for, validate, validate_view
+from mvkg.whatif import Hypothetical, hypothetical_graph
 from mvkg.workspace import Workspace
 
 
@@ -161,6 +164,30 @@ def test_revalidation_after_a_change_equals_full_validation(synthetic, resources
         assert Tally.of(live.view, full.verdicts).counts == {k: +v for k, v in live.tally.counts.items()}
     assert before != run.verdicts or live.run.verdicts[not_assessed[0]] != "not-assessed"
     assert live.run.verdicts[not_assessed[0]] != "not-assessed"
+
+
+def test_whatif_moves_equal_a_full_validation_of_the_same_state(synthetic, resources):
+    """The UI's what-if: members dropped, a hypothetical published entry covering three
+    unassessed obligations, then back. After each move the live results equal a full
+    validation of the moved data, and returning to the start restores every verdict."""
+    ws, _ = synthetic
+    shapes = shapes_for(resources)
+    live = LiveValidation.start(portfolio_view(open_read_only(ws), "half"), shapes, "half")
+    start, kept = dict(live.run.verdicts), tuple(sorted(live.members))
+    targets = sorted(o for o, v in start.items() if v == "not-assessed")[:3]
+    theme, publisher = (next(iter(live.view.query(q)))[0].value for q in (
+        f"SELECT ?t WHERE {{ <{targets[0]}> <{MVKG.hasTheme}> ?t }} ORDER BY ?t LIMIT 1",
+        f"SELECT ?a WHERE {{ ?e <{MVKG.publisher}> ?a }} ORDER BY ?a LIMIT 1"))
+    hypo = Hypothetical("X.hypo", "A hypothetical", "published", (theme,), publisher,
+                        tuple((short_id(o), "full") for o in targets))
+    extra, hypo_iri = hypothetical_graph(hypo), entry_iri("X.hypo")
+    for members, graph in ((kept[5:], None), (kept[5:] + (hypo_iri,), extra), (kept + (hypo_iri,), extra), (kept, None)):
+        run = live.move_to(members, graph)
+        full = validate_view(live.view, shapes, "half")
+        assert run.verdicts == full.verdicts and _key(run) == _key(full)
+        assert Tally.of(live.view, full.verdicts).counts == {k: +v for k, v in live.tally.counts.items()}
+        assert all((run.verdicts[o] != "not-assessed") == (graph is not None) for o in targets)
+    assert live.run.verdicts == start and live.members == frozenset(kept) and not live.added
 
 
 def test_benchmark_scale_run_writes_the_record_schema(tmp_path):

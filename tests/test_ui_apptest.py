@@ -69,9 +69,11 @@ def test_whatif_projection_changes_a_verdict_before_saving(ui_workspace):
     projected = metrics["Projected"].value
     assert projected != current
     assert at.session_state["hypotheticals"][0].id == "Draft X.meta-privacy"
-    frame = at.dataframe[-1].value
+    frame = next(d.value for d in at.dataframe if "changed" in d.value.columns)
     changed = frame[frame["changed"] == "yes"]
     assert list(changed["projected"]) == ["✔ covered"]
+    per_theme = at.dataframe[-1].value.set_index("theme")  # the live tally, moved with the change
+    assert per_theme.loc["privacy-enhancing technologies", "✔ covered"] >= 1
 
 
 def test_canned_query_runs(ui_workspace):

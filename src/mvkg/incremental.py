@@ -22,7 +22,7 @@ from rdflib import Graph
 
 from .namespaces import MVKG
 from .shaclfast import Finding
-from .store import DataView, memory_copy
+from .store import DataView, memory_copy, to_oxigraph
 from .validate import Validation, _obligation_info, assemble, run_engine, theme_labels
 
 DIMENSIONS = {
@@ -72,6 +72,8 @@ class LiveValidation:
     run: Validation
     tally: Tally
     labels: dict[str, str]
+    members: frozenset[str] = frozenset()  # the portfolio's members now
+    added: frozenset[ox.Triple] = frozenset()  # triples `move_to` added that were not in the data
 
     @classmethod
     def start(cls, view: DataView, shapes: Graph, portfolio: str) -> "LiveValidation":
@@ -79,7 +81,25 @@ class LiveValidation:
         findings = run_engine(own, shapes)
         labels = theme_labels(own)
         run = assemble(own, shapes, portfolio, findings, _obligation_info(own), labels)
-        return cls(own, shapes, portfolio, findings, run, Tally.of(own, run.verdicts), labels)
+        members = frozenset(r["e"].value for r in own.query(
+            f"SELECT ?e WHERE {{ <{own.portfolio}> <{MVKG.member}> ?e }}")) if own.portfolio else frozenset()
+        return cls(own, shapes, portfolio, findings, run, Tally.of(own, run.verdicts), labels, members)
+
+    def move_to(self, members: tuple[str, ...], extra: Graph | None = None) -> Validation:
+        """Bring the data to a what-if state, the difference from the current one applied
+        as one change: the portfolio's members become `members`, and `extra` (hypothetical
+        entries and assessments) replaces the extra triples of the previous state."""
+        node, member = ox.NamedNode(self.view.portfolio or ""), ox.NamedNode(str(MVKG.member))
+        wanted = frozenset(members)
+        store = self.view.store
+        extra_now = {ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in (extra or ())}
+        new_extra = frozenset(t for t in extra_now if t in self.added or ox.Quad(*t) not in store)
+        added = [ox.Triple(node, member, ox.NamedNode(e)) for e in sorted(wanted - self.members)]
+        removed = [ox.Triple(node, member, ox.NamedNode(e)) for e in sorted(self.members - wanted)]
+        added += sorted(new_extra - self.added, key=str)
+        removed += sorted(self.added - new_extra, key=str)
+        self.members, self.added = wanted, new_extra
+        return self.apply(added, removed) if added or removed else self.run
 
     def apply(self, added: list[ox.Triple] = (), removed: list[ox.Triple] = ()) -> Validation:
         """Change the data and re-validate what the change can affect."""
@@ -118,3 +138,4 @@ class LiveValidation:
             {{ ?a <{MVKG.coveredBy}> ?n ; <{MVKG.assessedObligation}> ?f }} UNION
             {{ ?n <{MVKG.assessedObligation}> ?f }} }}"""
         return {n.value for n in nodes} | {r["f"].value for r in self.view.query(q) if isinstance(r["f"], ox.NamedNode)}
+

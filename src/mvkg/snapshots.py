@@ -36,7 +36,7 @@ from .extract import slugify
 from .namespaces import ID, MVKG, PREFIXES, SKOS, portfolio_node
 from .resources import Resources
 from .sparql import read_query_file
-from .store import open_read_only
+from .store import open_read_only, to_oxigraph
 from .validate import SH, Validation, validate
 from .workspace import Workspace, fsync_dir, sha256_bytes, sha256_file
 
@@ -185,20 +185,10 @@ class _Quads:
     for the report of a 1M-triple workspace). Terms are Oxigraph's or rdflib's."""
 
     def __init__(self, out: list, graph: URIRef):
-        self.out, self.graph = out, _ox(graph)
+        self.out, self.graph = out, to_oxigraph(graph)
 
     def add(self, triple) -> None:
-        self.out.append(ox.Quad(*(_ox(t) for t in triple), self.graph))
-
-
-def _ox(term):
-    if isinstance(term, (ox.NamedNode, ox.Literal)):
-        return term
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+        self.out.append(ox.Quad(*(to_oxigraph(t) for t in triple), self.graph))
 
 
 def _metadata(meta: _Quads, snap: URIRef, content: dict) -> None:

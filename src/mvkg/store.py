@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Dataset
+from rdflib import XSD, BNode, Dataset, URIRef
 from rdflib.compare import to_canonical_graph
 
 from .errors import WorkspaceError
@@ -81,6 +81,19 @@ def open_read_only(ws: Workspace):
         return ox.Store.read_only(str(ws.store_dir))
     except OSError as exc:
         raise WorkspaceError(f"cannot open the built store: {exc}", path=ws.store_dir) from None
+
+
+def to_oxigraph(term):
+    """An rdflib term as an Oxigraph term (Oxigraph terms pass through)."""
+    if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        return term
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
 
 
 def graph_counts(store: ox.Store) -> list[GraphCount]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
-from rdflib import RDFS, Graph, Literal, Namespace
+from rdflib import RDF, RDFS, Graph, Literal, Namespace
 
 from .errors import InputError
 from .namespaces import MVKG, SKOS, portfolio_graph_iri, portfolio_node
@@ -21,7 +21,7 @@ from .shaclfast import (Finding, compiled_tasks, findings_from_report, only_shap
                         sparql_constraint_tasks, without_sparql)
 from .shapecheck import check_shapes
 from .upload import check_rdf
-from .store import DataView, memory_copy, open_read_only, portfolio_view
+from .store import DataView, open_read_only, portfolio_view
 from .workspace import Workspace
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -198,23 +198,17 @@ def run_engine(view: DataView, shapes: Graph, engine: str = "oxigraph", focus: t
     pyshacl. `focus` limits the oxigraph engine to these focus nodes (re-validation)."""
     if engine not in ENGINES:
         raise InputError(f"unknown validation engine {engine!r}; choose from {', '.join(ENGINES)}")
-    shapes = bind_portfolio(shapes, view.portfolio)
     if engine == "pyshacl":
-        return _pyshacl_findings(to_rdflib(view), shapes)
+        data = to_rdflib(view)
+        if len(set(data.subjects(RDF.type, MVKG.Portfolio))) > 1:  # else the variable binds itself, and
+            shapes = bind_portfolio(shapes, view.portfolio)       # rdflib plans the unbound form better
+        return _pyshacl_findings(data, shapes)
+    shapes = bind_portfolio(shapes, view.portfolio)
     compiled = compile_shapes(without_sparql(shapes))
     findings = parallel(compiled_tasks(view, compiled, focus) + sparql_constraint_tasks(view, shapes, focus))
     if compiled.unsupported:
         findings += _pyshacl_findings(to_rdflib(view), only_shapes(without_sparql(shapes), compiled.unsupported))
     return [f for f in findings if f.focus not in view.hidden]
-
-
-@dataclass(frozen=True)
-class WhatIf:
-    """Unsaved changes to judge before saving: a different member list for the portfolio,
-    and extra triples (hypothetical entries and their assessments)."""
-
-    members: tuple[str, ...] | None = None  # entry IRIs replacing the portfolio's members
-    extra: Graph | None = None
 
 
 def user_shapes(paths: list[Path]) -> Graph:
@@ -242,14 +236,12 @@ def shapes_for(resources: Resources, extra_shapes: Graph | None = None) -> Graph
 
 
 def validate(ws: Workspace, resources: Resources, portfolio: str, engine: str = "oxigraph",
-             whatif: WhatIf | None = None, extra_shapes: Graph | None = None, store=None) -> Validation:
+             extra_shapes: Graph | None = None, store=None) -> Validation:
     """Validate the built graph with one portfolio (`store`: an already opened graph)."""
     store = store or open_read_only(ws)
-    p_iri = portfolio_iri(store, portfolio)
+    portfolio_iri(store, portfolio)
     view = portfolio_view(store, portfolio)
-    if whatif is not None:
-        view = _apply(view, p_iri, whatif)
-    elif extra_shapes is None:  # shapes of the analyst's own may look at portfolios differently
+    if extra_shapes is None:  # shapes of the analyst's own may look at portfolios differently
         view = scoped(view)
     return validate_view(view, shapes_for(resources, extra_shapes), portfolio, engine)
 
@@ -300,20 +292,6 @@ def assemble(view: DataView, shapes: Graph, portfolio: str, findings: list[Findi
     label = rows[0]["l"].value if rows else portfolio
     obligations = tuple(sorted(info.values(), key=lambda o: (o.resolution, o.section_order, o.clause_order)))
     return Validation(portfolio, label, tuple(results), verdicts, obligations, view.exact())
-
-
-def _apply(view: DataView, portfolio: ox.NamedNode, whatif: WhatIf) -> DataView:
-    """An in-memory copy of the view with the unsaved changes applied."""
-    copy = memory_copy(view)
-    memory = copy.store
-    member = ox.NamedNode(str(MVKG.member))
-    if whatif.members is not None:
-        for q in list(memory.quads_for_pattern(portfolio, member, None)):
-            memory.remove(q)
-        memory.extend(ox.Quad(portfolio, member, ox.NamedNode(iri)) for iri in whatif.members)
-    if whatif.extra is not None:
-        memory.load(whatif.extra.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return copy
 
 
 def _sort_key(ob: ObligationInfo | None) -> tuple[int, int]:

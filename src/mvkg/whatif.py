@@ -1,5 +1,5 @@
 """What-if: a hypothetical proposed standard and the obligations it would cover, as RDF to
-judge (through mvkg.validate.WhatIf) before anything is saved."""
+judge (through mvkg.incremental.LiveValidation.move_to) before anything is saved."""
 
 from __future__ import annotations
 

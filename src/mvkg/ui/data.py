@@ -15,11 +15,12 @@ from ..canned import canned_queries
 from ..catalogue import load_catalogue
 from ..coverage import Coverage, coverage
 from ..explore import obligation_sdgs, obligation_themes
+from ..incremental import LiveValidation
 from ..portfolios import load_portfolios, members
 from ..resources import Resources, find_resources
 from ..snapshots import SnapshotStore, default_folder
-from ..store import open_read_only
-from ..validate import Result, WhatIf, validate
+from ..store import open_read_only, portfolio_view
+from ..validate import Result, shapes_for, validate
 from ..workspace import Workspace, sha256_file
 
 
@@ -60,11 +61,22 @@ def run(root: str, key: str, portfolio: str) -> tuple[Coverage, tuple[Result, ..
     return coverage(resources(), v), v.results
 
 
-def run_whatif(root: str, portfolio: str, member_iris: tuple[str, ...], extra) -> tuple[Coverage, tuple[Result, ...]]:
-    """Not cached: what-if input is per session and unsaved."""
+def run_whatif(root: str, portfolio: str, member_iris: tuple[str, ...], extra) -> tuple[Coverage, dict]:
+    """Per session and unsaved: the session keeps its own live validation of the portfolio
+    (a private in-memory copy) and moves it to the what-if state, so each change re-validates
+    only what it can affect and the verdict tallies follow. Returns the projected coverage and
+    the projected verdict counts per theme."""
     ws = Workspace(Path(root))
-    v = validate(ws, resources(), portfolio, whatif=WhatIf(member_iris, extra), store=graph(root, build_key(ws)))
-    return coverage(resources(), v), v.results
+    key = build_key(ws)
+    tag = (root, key, portfolio)
+    if st.session_state.get("whatif-of") != tag:  # one live copy per session: a new base replaces it
+        store = graph(root, key)
+        st.session_state["whatif-live"] = LiveValidation.start(portfolio_view(store, portfolio), shapes_for(resources()),
+                                                               portfolio)
+        st.session_state["whatif-of"] = tag
+    live: LiveValidation = st.session_state["whatif-live"]
+    v = live.move_to(member_iris, extra)
+    return coverage(resources(), v), live.tally.by("theme")
 
 
 @st.cache_data(max_entries=8)

@@ -314,7 +314,7 @@ def standards() -> None:
             extra.add(t)
     member_iris = tuple(entry_iri(i) for i in ticked) + tuple(entry_iri(h.id) for h in hypos)
     with st.spinner("Judging the projected portfolio…"):
-        projected, _ = data.run_whatif(root, base, member_iris, extra)
+        projected, per_theme = data.run_whatif(root, base, member_iris, extra)
     c1, c2 = st.columns(2)
     c1.metric(f"Current ({base})", _pct(cov_now.summary.coverage_percent))
     c2.metric("Projected", _pct(projected.summary.coverage_percent),
@@ -326,6 +326,9 @@ def standards() -> None:
                              "projected": VERDICT_MARK[r.verdict], "changed": "yes" if now[r.id] != r.verdict else ""}
                             for r in projected.rows])
     st.dataframe(compare, hide_index=True)
+    st.caption("Projected verdicts per theme (obligations tagged with the theme)")
+    st.dataframe(pd.DataFrame([{"theme": labels["themes"].get(t, t), **{VERDICT_MARK[v]: c.get(v, 0) for v in VERDICTS}}
+                               for t, c in per_theme.items()]), hide_index=True)
 
     st.subheader("Save the ticked entries as a portfolio")
     with st.form("save"):
