@@ -21,7 +21,8 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .namespaces import MVKG
-from .shaclfast import Finding
+from .shaclcore import Compiled, compile_shapes
+from .shaclfast import Finding, without_sparql
 from .store import DataView, memory_copy, to_oxigraph
 from .validate import Validation, _obligation_info, assemble, run_engine, theme_labels
 
@@ -72,18 +73,20 @@ class LiveValidation:
     run: Validation
     tally: Tally
     labels: dict[str, str]
+    compiled: Compiled  # the core shapes, compiled once for every re-validation
     members: frozenset[str] = frozenset()  # the portfolio's members now
     added: frozenset[ox.Triple] = frozenset()  # triples `move_to` added that were not in the data
 
     @classmethod
     def start(cls, view: DataView, shapes: Graph, portfolio: str) -> "LiveValidation":
         own = memory_copy(view)
-        findings = run_engine(own, shapes)
+        compiled = compile_shapes(without_sparql(shapes))
+        findings = run_engine(own, shapes, compiled=compiled)
         labels = theme_labels(own)
         run = assemble(own, shapes, portfolio, findings, _obligation_info(own), labels)
         members = frozenset(r["e"].value for r in own.query(
             f"SELECT ?e WHERE {{ <{own.portfolio}> <{MVKG.member}> ?e }}")) if own.portfolio else frozenset()
-        return cls(own, shapes, portfolio, findings, run, Tally.of(own, run.verdicts), labels, members)
+        return cls(own, shapes, portfolio, findings, run, Tally.of(own, run.verdicts), labels, compiled, members)
 
     def move_to(self, members: tuple[str, ...], extra: Graph | None = None) -> Validation:
         """Bring the data to a what-if state, the difference from the current one applied
@@ -112,7 +115,7 @@ class LiveValidation:
             store.remove(ox.Quad(t.subject, t.predicate, t.object))
         store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in added)
         focus = tuple(sorted(before | self._affected(touched)))
-        fresh = run_engine(self.view, self.shapes, focus=focus) if focus else []
+        fresh = run_engine(self.view, self.shapes, focus=focus, compiled=self.compiled) if focus else []
         chosen = set(focus)
         self.findings = [f for f in self.findings if f.focus not in chosen] + fresh
         info = {o.iri: o for o in self.run.obligations}
@@ -138,4 +141,3 @@ class LiveValidation:
             {{ ?a <{MVKG.coveredBy}> ?n ; <{MVKG.assessedObligation}> ?f }} UNION
             {{ ?n <{MVKG.assessedObligation}> ?f }} }}"""
         return {n.value for n in nodes} | {r["f"].value for r in self.view.query(q) if isinstance(r["f"], ox.NamedNode)}
-

@@ -181,8 +181,8 @@ def content_id(content: dict) -> str:
 # ------------------------------------------------------------------ RDF
 
 class _Quads:
-    """Quads of one named graph, serialised by Oxigraph (rdflib's TriG writer needs ~80 s
-    for the report of a 1M-triple workspace). Terms are Oxigraph's or rdflib's."""
+    """Quads of one named graph from rdflib triples, serialised by Oxigraph (rdflib's TriG
+    writer needs ~80 s for the report of a 1M-triple workspace)."""
 
     def __init__(self, out: list, graph: URIRef):
         self.out, self.graph = out, to_oxigraph(graph)

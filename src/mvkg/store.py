@@ -84,9 +84,7 @@ def open_read_only(ws: Workspace):
 
 
 def to_oxigraph(term):
-    """An rdflib term as an Oxigraph term (Oxigraph terms pass through)."""
-    if isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal)):
-        return term
+    """An rdflib term as an Oxigraph term."""
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, BNode):

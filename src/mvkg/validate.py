@@ -17,7 +17,7 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace
 from .errors import InputError
 from .namespaces import MVKG, SKOS, portfolio_graph_iri, portfolio_node
 from .resources import Resources
-from .shaclcore import compile_shapes
+from .shaclcore import Compiled, compile_shapes
 from .shaclfast import (Finding, compiled_tasks, findings_from_report, only_shapes, parallel, report_graph,
                         sparql_constraint_tasks, without_sparql)
 from .shapecheck import check_shapes
@@ -211,11 +211,13 @@ def _pyshacl_findings(data: Graph, shapes: Graph) -> list[Finding]:
     return findings_from_report(report)
 
 
-def run_engine(view: DataView, shapes: Graph, engine: str = "oxigraph", focus: tuple[str, ...] | None = None) -> list[Finding]:
+def run_engine(view: DataView, shapes: Graph, engine: str = "oxigraph", focus: tuple[str, ...] | None = None,
+               compiled: Compiled | None = None) -> list[Finding]:
     """The SHACL results. 'pyshacl' runs every shape in pyshacl over an rdflib copy (the
     reference); 'oxigraph' runs the core shapes compiled to SPARQL and the SPARQL
     constraints set-at-a-time, in the store, and only shapes the compiler does not know in
-    pyshacl. `focus` limits the oxigraph engine to these focus nodes (re-validation)."""
+    pyshacl. `focus` limits the oxigraph engine to these focus nodes (re-validation);
+    `compiled` is the core shapes already compiled (they do not depend on the portfolio)."""
     if engine not in ENGINES:
         raise InputError(f"unknown validation engine {engine!r}; choose from {', '.join(ENGINES)}")
     if engine == "pyshacl":
@@ -223,8 +225,9 @@ def run_engine(view: DataView, shapes: Graph, engine: str = "oxigraph", focus: t
         if len(set(data.subjects(RDF.type, MVKG.Portfolio))) > 1:  # else the variable binds itself, and
             shapes = bind_portfolio(shapes, view.portfolio)       # rdflib plans the unbound form better
         return _pyshacl_findings(data, shapes)
+    if compiled is None:
+        compiled = compile_shapes(without_sparql(shapes))
     shapes = bind_portfolio(shapes, view.portfolio, focused=focus is not None)
-    compiled = compile_shapes(without_sparql(shapes))
     findings = parallel(compiled_tasks(view, compiled, focus) + sparql_constraint_tasks(view, shapes, focus))
     if compiled.unsupported:
         findings += _pyshacl_findings(to_rdflib(view), only_shapes(without_sparql(shapes), compiled.unsupported))
