@@ -4,10 +4,11 @@ answers on the seed workspace."""
 from __future__ import annotations
 
 import pytest
+import pyoxigraph as ox
 
 from mvkg.resources import find_resources
-from mvkg.sparql import read_query_file, run_query
-from mvkg.store import open_read_only
+from mvkg.sparql import QueryLimits, read_query_file, run_query, run_query_bounded
+from mvkg.store import load_image, open_read_only
 
 QUERIES = sorted(find_resources().queries.glob("*.rq"))
 
@@ -34,3 +35,26 @@ def test_bearer_query_reports_the_successor_of_sg16(built):
     rows = {r[0].value: r for r in result.rows}
     assert rows["Study Group 16"][1].value == "Study Group 21"
     assert int(rows["Study Group 16"][2].value) == 5
+
+
+def test_covering_query_names_the_portfolio_of_each_row(built):
+    """On the whole store every portfolio's covering entries are listed once, under its
+    name; the `portfolio` parameter keeps one."""
+    store = open_read_only(built[0])
+    text = read_query_file(find_resources().queries / "covering.rq")
+    rows = [tuple(t.value for t in r) for r in run_query(store, text).rows]
+    assert len(rows) == len(set(rows))
+    assert {r[0] for r in rows} >= {"itu-t-in-force", "in-force"}
+    one = run_query(store, text, {"portfolio": ox.Literal("itu-t-in-force")}).rows
+    assert one and sorted(tuple(t.value for t in r) for r in one) == sorted(r for r in rows if r[0] == "itu-t-in-force")
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=[p.stem for p in QUERIES])
+def test_a_forked_query_answers_as_a_fresh_process(built, path):
+    """On an in-memory store the UI and CLI fork a child that shares the loaded graph; a
+    fresh process that loads the image itself gives the same answer."""
+    image = built[0].build_dir / "mvkg.nq"
+    location, text = f"memory:{image}", read_query_file(path)
+    forked = run_query_bounded(location, text, QueryLimits(), store=load_image(image))
+    fresh = run_query_bounded(location, text, QueryLimits())
+    assert forked.rows and (forked.columns, forked.rows) == (fresh.columns, fresh.rows)

@@ -206,7 +206,8 @@ def test_benchmark_scale_run_writes_the_record_schema(tmp_path):
     keys = {"task", "size_triples", "engine", "runs", "median_s", "min_s", "max_s", "peak_mb", "baseline_median_s", "ratio"}
     assert all(keys <= set(r) for r in records)
     tasks = {r["task"] for r in records}
-    assert {"build", "validate_full", "validate_incremental", "snapshot", "ui_load", "query_obligations"} <= tasks
+    assert {"build", "validate_full", "validate_incremental", "snapshot", "ui_load", "query_obligations",
+            "query_obligations_all"} <= tasks
     full = next(r for r in records if r["task"] == "validate_full")
     assert full["baseline_median_s"] and full["ratio"] and full["size_triples"] > 9_000
     assert all(r["min_s"] <= r["median_s"] <= r["max_s"] and r["peak_mb"] > 0 for r in records)

@@ -11,6 +11,7 @@ from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
 import pyoxigraph as ox
 
+from mvkg.coverage import coverage
 from mvkg.namespaces import MVKG, portfolio_node
 from mvkg.shaclcore import compile_shapes
 from mvkg.store import DataView, load_image, open_read_only, portfolio_view
@@ -184,7 +185,12 @@ def test_validation_reads_the_union_of_graphs_when_portfolios_are_isolated(built
     assert union.union and not exact.union
     assert union.hidden == {portfolio_node(n) for n in ISOLATED}
     shapes = shapes_for(resources)
-    assert _key(validate_view(union, shapes, "in-force")) == _key(validate_view(exact, shapes, "in-force"))
+    on_union, on_exact = validate_view(union, shapes, "in-force"), validate_view(exact, shapes, "in-force")
+    assert _key(on_union) == _key(on_exact)
+    # the coverage table queries the validated data again: the covering entries must not
+    # come from the other portfolios the union shows
+    assert on_union.data.union and coverage(resources, on_union) == coverage(resources, on_exact)
+    assert any(row.covering for row in coverage(resources, on_union).rows)
 
 
 @pytest.mark.parametrize("stray", [

@@ -298,3 +298,22 @@ def test_kill_9_inside_the_write_window_leaves_no_visible_snapshot(history):
     assert all(r.ok for r in store.verify())
     verify = run_cli("--workspace", str(ws.root), "snapshot", "verify")
     assert "interrupted write" in verify.output and verify.exit_code == 0
+
+
+def test_trig_links_each_verdict_to_the_covering_entries_as_built(history):
+    """The verdict records point at the covering entries' own IRIs, as the built graph has
+    them (read from the store, never rebuilt from the identifier)."""
+    import pyoxigraph as ox
+
+    from mvkg.store import open_read_only
+
+    ws, ids = history
+    trig = (SnapshotStore(ws.data / "snapshots").path(ids[0]) / "snapshot.trig").read_bytes()
+    quads = list(ox.parse(trig, format=ox.RdfFormat.TRIG))
+    covering = "https://w3id.org/mvkg/ontology#coveringEntry"
+    linked = {q.object.value for q in quads if q.predicate.value == covering}
+    snap = json.loads(_cli(ws, "snapshot", "show", ids[0], "--format", "json").output)
+    named = {c["entry"] for ob in snap["obligations"].values() for c in ob["covering"]}
+    built = {r["e"].value: r["id"].value for r in open_read_only(ws).query(
+        "SELECT ?e ?id WHERE { GRAPH ?g { ?e <https://w3id.org/mvkg/ontology#identifier> ?id } }")}
+    assert linked and linked <= set(built) and {built[e] for e in linked} == named

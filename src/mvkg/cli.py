@@ -179,8 +179,8 @@ def query(obj: Context, file: Path | None, text: str | None, fmt: str, timeout: 
     if (file is None) == (text is None):
         raise click.UsageError("give either a query FILE or --query TEXT")
     source = text if text is not None else read_query_file(file)
-    open_read_only(obj.workspace)  # a clear error when nothing is built
-    result = run_query_bounded(store_location(obj.workspace), source, QueryLimits(timeout, max_rows, max_memory))
+    store = open_read_only(obj.workspace)  # a clear error when nothing is built
+    result = run_query_bounded(store_location(obj.workspace), source, QueryLimits(timeout, max_rows, max_memory), store=store)
     _emit(format_result(result, fmt))
     if result.limit_hit:
         click.echo(f"mvkg: the {result.limit_hit} limit stopped the query; the result is incomplete", err=True)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from .resources import Resources
 from .sparql import read_query_file
 from .validate import VERDICTS, Validation
@@ -23,6 +25,7 @@ class Covering:
     relation: str
     status: str
     rationale: str
+    iri: str
 
 
 @dataclass(frozen=True)
@@ -76,9 +79,11 @@ def summarise(verdicts: list[str]) -> Summary:
 def _covering(resources: Resources, run: Validation) -> dict[str, list[Covering]]:
     query = read_query_file(resources.queries / "covering.rq")
     out: dict[str, list[Covering]] = defaultdict(list)
-    for r in run.data.query(query):
+    # the validated portfolio, bound: run.data may show the other portfolios too
+    for r in run.data.query(query, substitutions={ox.Variable("portfolio"): ox.Literal(run.portfolio)}):
         out[r["obligation"].value].append(Covering(r["entry"].value, r["title"].value, r["relation"].value,
-                                                   r["status"].value, r["rationale"].value))
+                                                   r["status"].value, r["rationale"].value,
+                                                   r["entryIri"].value))
     return out
 
 

@@ -32,12 +32,11 @@ from .assessments import short_id
 from .build import check_build_current
 from .coverage import FORMULA, Coverage, coverage
 from .errors import InputError, MvkgError
-from .extract import slugify
 from .namespaces import ID, MVKG, PREFIXES, SKOS, portfolio_node
 from .resources import Resources
 from .sparql import read_query_file
 from .store import open_read_only, to_oxigraph
-from .validate import SH, Validation, validate
+from .validate import SEVERITIES, SH, VERDICTS, Validation, validate
 from .workspace import Workspace, fsync_dir, sha256_bytes, sha256_file
 
 SNAPSHOT_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{12}$")
@@ -117,8 +116,22 @@ def _texts(store) -> dict[str, tuple[str, list[str]]]:
             for o, text, themes in store.query(q, use_default_graph_as_union=True)}
 
 
+def _assessments(store) -> dict[str, dict[str, dict[str, str]]]:
+    """Obligation -> covering entry's identifier ("(not applicable)" for none) -> relation and
+    rationale: only what a snapshot records (the full listing, assessments.rq, takes 1.7x longer)."""
+    q = f"""SELECT ?o ?entry ?relation ?rationale WHERE {{
+        ?a <{MVKG.assessedObligation}> ?o ; <{MVKG.relation}>/<{SKOS.notation}> ?relation ; <{MVKG.rationale}> ?rationale .
+        OPTIONAL {{ ?a <{MVKG.coveredBy}>/<{MVKG.identifier}> ?entry }} }}"""
+    rows = sorted((o.value, entry.value if entry is not None else "(not applicable)", relation.value, rationale.value)
+                  for o, entry, relation, rationale in store.query(q, use_default_graph_as_union=True))
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for o, entry, relation, rationale in rows:  # sorted: entries in order, and the last of duplicates wins
+        out.setdefault(o, {})[entry] = {"relation": relation, "rationale": rationale}
+    return out
+
+
 def build_content(ws: Workspace, resources: Resources, portfolio: str, label: str, created: datetime,
-                  run: Validation | None = None) -> tuple[dict, Validation]:
+                  run: Validation | None = None) -> tuple[dict, Validation, Coverage]:
     inputs = dict(check_build_current(ws, resources))
     for path in sorted(resources.shapes.glob("*.ttl")):
         inputs[f"shapes/{path.name}"] = sha256_file(path)
@@ -126,10 +139,7 @@ def build_content(ws: Workspace, resources: Resources, portfolio: str, label: st
     run = run or validate(ws, resources, portfolio, store=store)
     cov = coverage(resources, run)
     texts = _texts(store)
-    assessed: dict[str, dict[str, dict[str, str]]] = {}
-    for a in _rows(store, resources, "assessments.rq"):
-        assessed.setdefault(a["obligation"], {})[a["entry"] or "(not applicable)"] = {
-            "relation": a["relation"], "rationale": a["rationale"]}
+    assessed = _assessments(store)
     entries: dict[str, dict] = {}
     for row in _rows(store, resources, "catalogue_status.rq"):
         e = entries.setdefault(row["entry"], {"status": row["status"], "themes": []})
@@ -157,7 +167,7 @@ def build_content(ws: Workspace, resources: Resources, portfolio: str, label: st
         "obligations": obligations,
         "entries": dict(sorted(entries.items())),
     }
-    return content, run
+    return content, run, cov
 
 
 def _rows_members(store: ox.Store, portfolio: str) -> list[dict[str, str]]:
@@ -219,7 +229,7 @@ def _metadata(meta: _Quads, snap: URIRef, content: dict) -> None:
         meta.add((used, MVKG.sha256, Literal(digest)))
 
 
-def snapshot_trig(snapshot_id: str, content: dict, run: Validation) -> bytes:
+def snapshot_trig(snapshot_id: str, content: dict, run: Validation, cov: Coverage) -> bytes:
     quads: list = []
     snap = URIRef(str(ID[f"snapshot/{snapshot_id}"]))
     _metadata(_Quads(quads, URIRef(f"{snap}/metadata")), snap, {"id": snapshot_id, **content})
@@ -228,24 +238,27 @@ def snapshot_trig(snapshot_id: str, content: dict, run: Validation) -> bytes:
     g = n(f"{snap}/verdicts")
     record, v_record, obligation, has_verdict, covering = (
         n(str(t)) for t in (MVKG.verdictRecord, MVKG.VerdictRecord, MVKG.obligation, MVKG.hasVerdict, MVKG.coveringEntry))
+    entries = {row.id: [c.iri for c in row.covering] for row in cov.rows}
+    verdicts = {v: n(f"{MVKG}verdict-{v}") for v in VERDICTS}
     links = []  # the links from the snapshot and the report root come after the nodes they link to
     for key, ob in content["obligations"].items():
         rec = n(f"{snap}/verdict/{key}")
         links.append(ox.Quad(s, record, rec, g))
         quads += [ox.Quad(rec, a, v_record, g), ox.Quad(rec, obligation, n(ob["id"]), g),
-                  ox.Quad(rec, has_verdict, n(f"{MVKG}verdict-{ob['verdict']}"), g)]
-        quads += [ox.Quad(rec, covering, n(f"{ID}entry/{slugify(c['entry'])}"), g) for c in ob["covering"]]
+                  ox.Quad(rec, has_verdict, verdicts[ob["verdict"]], g)]
+        quads += [ox.Quad(rec, covering, n(iri), g) for iri in entries[ob["id"]]]
     quads += links
     g, root = n(f"{snap}/report"), n(f"{snap}/report/root")
     links = [ox.Quad(root, a, n(str(SH.ValidationReport)), g), ox.Quad(root, n(str(SH.conforms)), ox.Literal(run.conforms), g)]
     result, v_result, focus, severity, source, message = (
         n(str(t)) for t in (SH.result, SH.ValidationResult, SH.focusNode, SH.resultSeverity, SH.sourceShape, SH.resultMessage))
+    severities = {name: n(str(iri)) for iri, name in SEVERITIES.items()}
     for r in run.results:
         key = hashlib.sha256("|".join((r.focus, r.shape, r.message)).encode()).hexdigest()[:16]
         node = n(f"{snap}/report/result/{key}")
         links.append(ox.Quad(root, result, node, g))
         quads += [ox.Quad(node, a, v_result, g), ox.Quad(node, focus, n(r.focus), g),
-                  ox.Quad(node, severity, n(f"{SH}{r.severity.capitalize()}"), g), ox.Quad(node, message, ox.Literal(r.message), g)]
+                  ox.Quad(node, severity, severities[r.severity], g), ox.Quad(node, message, ox.Literal(r.message), g)]
         if r.shape.startswith("http"):
             quads.append(ox.Quad(node, source, n(r.shape), g))
     quads += links
@@ -368,7 +381,7 @@ def create_snapshot(ws: Workspace, resources: Resources, store: SnapshotStore, p
     if len(label) > 200 or any(ord(ch) < 32 for ch in label):
         raise InputError("a label is at most 200 printable characters")
     created = now or datetime.now(timezone.utc)
-    content, run = build_content(ws, resources, portfolio, label, created)
+    content, run, cov = build_content(ws, resources, portfolio, label, created)
     snapshot_id = content_id(content)
-    return store.write(content, snapshot_trig(snapshot_id, content, run), snapshot_id)
+    return store.write(content, snapshot_trig(snapshot_id, content, run, cov), snapshot_id)
 

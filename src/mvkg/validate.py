@@ -70,7 +70,8 @@ class Validation:
     results: tuple[Result, ...]
     verdicts: dict[str, str]  # obligation IRI -> verdict
     obligations: tuple[ObligationInfo, ...]
-    data: DataView  # the validated data (data graphs + one portfolio), for follow-up queries
+    data: DataView  # the data as validated (`scoped`: maybe the union, with other portfolios visible);
+    # follow-up queries must name the portfolio, as coverage's covering query does
 
     @property
     def report(self) -> Graph:
@@ -314,7 +315,7 @@ def assemble(view: DataView, shapes: Graph, portfolio: str, findings: list[Findi
     rows = list(view.query(f"SELECT ?l WHERE {{ <{p_iri}> <{RDFS.label}> ?l }}"))
     label = rows[0]["l"].value if rows else portfolio
     obligations = tuple(sorted(info.values(), key=lambda o: (o.resolution, o.section_order, o.clause_order)))
-    return Validation(portfolio, label, tuple(results), verdicts, obligations, view.exact())
+    return Validation(portfolio, label, tuple(results), verdicts, obligations, view)
 
 
 def _sort_key(ob: ObligationInfo | None) -> tuple[int, int]:

@@ -398,7 +398,7 @@ def sparql() -> None:
         for p in q.params:
             options = []
             if p.values_query:
-                result = run_query_bounded(store_location(ws), p.values_query, LIMITS)
+                result = run_query_bounded(store_location(ws), p.values_query, LIMITS, store=data.graph(str(ws.root), key))
                 options = [term_text(r[0]) for r in result.rows]
             value = st.selectbox(f"{p.name}: {p.description}", ["(default)"] + options, key=f"param-{choice}-{p.name}")
             if value != "(default)":
@@ -409,7 +409,7 @@ def sparql() -> None:
     if st.button("Run query", type="primary"):
         started = time.perf_counter()
         try:
-            result = run_query_bounded(store_location(ws), query, LIMITS, subs)
+            result = run_query_bounded(store_location(ws), query, LIMITS, subs, data.graph(str(ws.root), key))
         except MvkgError as exc:
             st.error(exc.describe())
             return
