@@ -7,8 +7,8 @@ import pytest
 import pyoxigraph as ox
 
 from mvkg.resources import find_resources
-from mvkg.sparql import QueryLimits, read_query_file, run_query, run_query_bounded
-from mvkg.store import load_image, open_read_only
+from mvkg.sparql import QueryLimits, read_query_file, run_query
+from mvkg.store import open_read_only
 
 QUERIES = sorted(find_resources().queries.glob("*.rq"))
 
@@ -47,14 +47,3 @@ def test_covering_query_names_the_portfolio_of_each_row(built):
     assert {r[0] for r in rows} >= {"itu-t-in-force", "in-force"}
     one = run_query(store, text, {"portfolio": ox.Literal("itu-t-in-force")}).rows
     assert one and sorted(tuple(t.value for t in r) for r in one) == sorted(r for r in rows if r[0] == "itu-t-in-force")
-
-
-@pytest.mark.parametrize("path", QUERIES, ids=[p.stem for p in QUERIES])
-def test_a_forked_query_answers_as_a_fresh_process(built, path):
-    """On an in-memory store the UI and CLI fork a child that shares the loaded graph; a
-    fresh process that loads the image itself gives the same answer."""
-    image = built[0].build_dir / "mvkg.nq"
-    location, text = f"memory:{image}", read_query_file(path)
-    forked = run_query_bounded(location, text, QueryLimits(), store=load_image(image))
-    fresh = run_query_bounded(location, text, QueryLimits())
-    assert forked.rows and (forked.columns, forked.rows) == (fresh.columns, fresh.rows)

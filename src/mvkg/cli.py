@@ -22,7 +22,8 @@ from .namespaces import ONTOLOGY_GRAPH, resolution_graph
 from .obligations import ObligationRow, list_obligations, obligations_csv, obligations_table
 from .resources import Resources, find_resources
 from .portfolios import Portfolio, check_name, load_portfolios, members, save_portfolio
-from .sparql import QueryLimits, format_result, read_query_file, run_query_bounded, to_csv, to_table
+from .bounded import run_query_bounded
+from .sparql import QueryLimits, format_result, read_query_file, to_csv, to_table
 from .align import align, load_decisions, merged_view, record_decision
 from .diff import diff as diff_snapshots
 from .suggest import accept, suggest

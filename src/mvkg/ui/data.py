@@ -19,6 +19,7 @@ from ..incremental import LiveValidation
 from ..portfolios import load_portfolios, members
 from ..resources import Resources, find_resources
 from ..snapshots import SnapshotStore, default_folder
+from ..bounded import QueryWorker
 from ..store import open_read_only, portfolio_view
 from ..validate import Result, shapes_for, validate
 from ..workspace import Workspace, sha256_file
@@ -52,6 +53,13 @@ def graph(root: str, key: str):
     """The built graph, opened once per build and shared by every session (read-only): a
     'memory' store is loaded once, not on every page."""
     return open_read_only(Workspace(Path(root)))
+
+
+@st.cache_resource(max_entries=2)
+def query_worker(root: str, key: str) -> QueryWorker:
+    """Runs the analysts' queries on an in-memory graph in one forked child kept between
+    queries (and sessions), so only the first query pays for forking a loaded graph."""
+    return QueryWorker(graph(root, key))
 
 
 @st.cache_data(show_spinner="Validating…", max_entries=32)

@@ -29,7 +29,8 @@ from ..explore import (
 from ..portfolios import Portfolio, check_name, save_portfolio
 from ..reports import VERDICT_MARK
 from ..snapshots import create_snapshot
-from ..sparql import QueryLimits, format_result, run_query_bounded, term_text
+from ..bounded import run_query_bounded
+from ..sparql import QueryLimits, format_result, term_text
 from ..store import store_location
 from ..validate import VERDICTS
 from ..whatif import Hypothetical, hypothetical_graph
@@ -398,7 +399,7 @@ def sparql() -> None:
         for p in q.params:
             options = []
             if p.values_query:
-                result = run_query_bounded(store_location(ws), p.values_query, LIMITS, store=data.graph(str(ws.root), key))
+                result = run_query_bounded(store_location(ws), p.values_query, LIMITS, worker=data.query_worker(str(ws.root), key))
                 options = [term_text(r[0]) for r in result.rows]
             value = st.selectbox(f"{p.name}: {p.description}", ["(default)"] + options, key=f"param-{choice}-{p.name}")
             if value != "(default)":
@@ -409,7 +410,7 @@ def sparql() -> None:
     if st.button("Run query", type="primary"):
         started = time.perf_counter()
         try:
-            result = run_query_bounded(store_location(ws), query, LIMITS, subs, data.graph(str(ws.root), key))
+            result = run_query_bounded(store_location(ws), query, LIMITS, subs, worker=data.query_worker(str(ws.root), key))
         except MvkgError as exc:
             st.error(exc.describe())
             return
