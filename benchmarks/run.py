@@ -269,7 +269,9 @@ def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--add-scale":  # one more size, appended to the committed results
         n = int(sys.argv[2])
         records = [r for r in json.loads((OUT / "results.json").read_text()) if r.get("nominal_size") != n]
-        render(records + [r | {"added": True} for r in scale(n)], json.loads((OUT / "machine.json").read_text()))
+        records += [r | {"added": True} for r in scale(n)]
+        records.sort(key=lambda r: r.get("nominal_size", 0))  # the seed workspace first, then by size
+        render(records, json.loads((OUT / "machine.json").read_text()))
         return
     resources = find_resources()
     lex = load_lexicon(resources)

@@ -7,7 +7,7 @@ import pytest
 import pyoxigraph as ox
 
 from mvkg.resources import find_resources
-from mvkg.sparql import QueryLimits, read_query_file, run_query
+from mvkg.sparql import read_query_file, run_query
 from mvkg.store import open_read_only
 
 QUERIES = sorted(find_resources().queries.glob("*.rq"))

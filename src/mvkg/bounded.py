@@ -29,7 +29,7 @@ import orjson
 import pyoxigraph as ox
 
 from .errors import MvkgError, QueryError
-from .sparql import QueryLimits, QueryResult, check_query, run_query
+from .sparql import QueryLimits, QueryResult, check_query, collector_paused, run_query
 
 _HEADER = 8  # bytes of a frame's length
 
@@ -75,11 +75,12 @@ def _answer(store, query: str, subs: dict[str, str], max_rows: int, form: str | 
 
 
 def _result_from(answer: bytes) -> QueryResult:
-    body = orjson.loads(answer)
-    if "error" in body:
-        raise QueryError(body["error"])
-    rows = tuple(tuple(_term_from(t) for t in row) for row in body["rows"])
-    triples = tuple(ox.Triple(*(_term_from(t) for t in tr)) for tr in body["triples"])
+    with collector_paused():
+        body = orjson.loads(answer)
+        if "error" in body:
+            raise QueryError(body["error"])
+        rows = tuple(tuple(_term_from(t) for t in row) for row in body["rows"])
+        triples = tuple(ox.Triple(*(_term_from(t) for t in tr)) for tr in body["triples"])
     return QueryResult(body["kind"], tuple(body["columns"]), rows, body["boolean"], triples, body["seconds"],
                        body["limit_hit"])
 

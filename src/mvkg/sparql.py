@@ -99,11 +99,12 @@ def _oxigraph_syntax(query: str) -> None:
 
 
 @contextmanager
-def _collector_paused():
-    """Python's cyclic garbage collector off while a result's rows are built: the new tuples
-    all survive, so its full passes would walk the growing heap again and again (a third of
-    the time of a 50k-row listing at 1M triples). The rows hold no reference cycles. Turned
-    back on by whoever paused it first, so overlapping calls from several threads leave it on."""
+def collector_paused():
+    """Python's cyclic garbage collector off while a result's rows are built (here, and when a
+    child's answer is decoded): the new tuples all survive, so its full passes would walk the
+    growing heap again and again (a third of the time of a 50k-row listing at 1M triples).
+    The rows hold no reference cycles. Turned back on by whoever paused it first, so
+    overlapping calls from several threads leave it on."""
     was_on = gc.isenabled()
     gc.disable()
     try:
@@ -136,7 +137,7 @@ def run_query(store: ox.Store, query: str, substitutions: dict[str, ox.NamedNode
                                time.perf_counter() - started, hit)
         columns = tuple(v.value for v in result.variables)
         solutions = islice(result, max_rows + 1) if max_rows else result
-        with _collector_paused():
+        with collector_paused():
             rows = tuple(tuple(sol) for sol in solutions)  # a solution iterates its values in column order
         if max_rows and len(rows) > max_rows:
             return QueryResult("select", columns, rows[:max_rows], None, (), time.perf_counter() - started, "row")

@@ -49,17 +49,22 @@ def ensure_built(ws: Workspace) -> str:
 
 
 @st.cache_resource(max_entries=2, show_spinner="Opening the graph…")
+def _opened(root: str, key: str) -> tuple[object, QueryWorker]:
+    """The built graph, opened once per build and shared by every session (read-only: a
+    'memory' store is loaded once, not on every page), and the worker that runs the
+    analysts' queries on it: for an in-memory graph, one forked child kept between queries
+    and sessions, so only the first query pays for forking a loaded graph. Cached together,
+    so a worker never keeps a graph the cache has let go."""
+    store = open_read_only(Workspace(Path(root)))
+    return store, QueryWorker(store)
+
+
 def graph(root: str, key: str):
-    """The built graph, opened once per build and shared by every session (read-only): a
-    'memory' store is loaded once, not on every page."""
-    return open_read_only(Workspace(Path(root)))
+    return _opened(root, key)[0]
 
 
-@st.cache_resource(max_entries=2)
 def query_worker(root: str, key: str) -> QueryWorker:
-    """Runs the analysts' queries on an in-memory graph in one forked child kept between
-    queries (and sessions), so only the first query pays for forking a loaded graph."""
-    return QueryWorker(graph(root, key))
+    return _opened(root, key)[1]
 
 
 @st.cache_data(show_spinner="Validating…", max_entries=32)
