@@ -171,9 +171,9 @@ def _end(slot: list) -> None:
         return
     try:
         os.kill(child.pid, signal.SIGKILL)
-    except ProcessLookupError:
+        os.waitpid(child.pid, 0)
+    except (ProcessLookupError, ChildProcessError):  # already gone, or reaped elsewhere
         pass
-    os.waitpid(child.pid, 0)
     os.close(child.requests)
     os.close(child.answers)
 
