@@ -87,6 +87,29 @@ def test_canned_query_runs(ui_workspace):
     assert len(result) >= 1
 
 
+def test_queries_on_an_in_memory_graph_share_one_kept_child(ui_workspace, monkeypatch):
+    """With the `memory` store the page's queries run in the child the UI keeps for the graph:
+    the same answer twice, from the same child."""
+    from mvkg.ui import data
+
+    monkeypatch.setenv("MVKG_STORE", "memory")
+    data._opened.clear()  # the graph an earlier test opened is the on-disk store
+    try:
+        at = page("sparql")
+        at.selectbox[0].set_value("obligations_by_bearer").run()
+        at.button[0].click().run()
+        _clean(at)
+        first = at.dataframe[-1].value
+        worker = data.query_worker(str(ui_workspace.root), data.build_key(ui_workspace))
+        pid = worker.pid
+        at.button[0].click().run()
+        _clean(at)
+        assert len(first) >= 1 and first.equals(at.dataframe[-1].value)
+        assert pid is not None and worker.pid == pid
+    finally:
+        data._opened.clear()
+
+
 def test_query_results_show_labels_next_to_iris(ui_workspace):
     at = page("sparql")
     at.text_area[0].set_value("SELECT ?o WHERE { ?o a mvkg:Obligation ; mvkg:itemPath \"g\" }").run()
