@@ -4,7 +4,7 @@ Every page is a thin view over the mvkg library (src/mvkg/ui/pages.py)."""
 
 import streamlit as st
 
-from mvkg.errors import MvkgError
+from mvkg.kernel.errors import MvkgError
 from mvkg.ui import pages
 
 st.set_page_config(page_title="mvkg", page_icon="🧭", layout="wide")

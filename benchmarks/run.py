@@ -33,15 +33,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from mvkg.build import build_workspace, load_lexicon  # noqa: E402
-from mvkg.canned import canned_queries  # noqa: E402
-from mvkg.resources import find_resources  # noqa: E402
-from mvkg.snapshots import SnapshotStore, create_snapshot  # noqa: E402
-from mvkg.bounded import QueryWorker, run_query_bounded  # noqa: E402
-from mvkg.sparql import QueryLimits, run_query  # noqa: E402
-from mvkg.store import open_read_only  # noqa: E402
-from mvkg.validate import validate  # noqa: E402
-from mvkg.workspace import Workspace  # noqa: E402
+from mvkg.graph.build import build_workspace, load_lexicon  # noqa: E402
+from mvkg.query.named import canned_queries  # noqa: E402
+from mvkg.kernel.resources import find_resources  # noqa: E402
+from mvkg.history.snapshots import SnapshotStore, create_snapshot  # noqa: E402
+from mvkg.query.bounded import QueryWorker, run_query_bounded  # noqa: E402
+from mvkg.query.sparql import QueryLimits, run_query  # noqa: E402
+from mvkg.query.store import open_read_only  # noqa: E402
+from mvkg.compliance.validate import validate  # noqa: E402
+from mvkg.kernel.workspace import Workspace  # noqa: E402
 
 RUNS = int(os.environ.get("MVKG_BENCH_RUNS", "5"))
 
@@ -151,11 +151,11 @@ def scale(size: int) -> list[dict]:
     """Every scale task on one synthetic workspace of about `size` triples."""
     import pyoxigraph as ox
 
-    from mvkg.coverage import coverage
-    from mvkg.incremental import LiveValidation
-    from mvkg.namespaces import ID, MVKG
-    from mvkg.store import load_image, portfolio_view
-    from mvkg.validate import scoped, shapes_for, validate_view
+    from mvkg.compliance.coverage import coverage
+    from mvkg.compliance.incremental import LiveValidation
+    from mvkg.kernel.namespaces import ID, MVKG
+    from mvkg.query.store import load_image, portfolio_view
+    from mvkg.compliance.validate import scoped, shapes_for, validate_view
 
     resources = find_resources()
     lex = load_lexicon(resources)

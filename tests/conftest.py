@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mvkg.build import build_workspace, load_lexicon
+from mvkg.graph.build import build_workspace, load_lexicon
 from mvkg.cli import main
-from mvkg.resources import find_resources
-from mvkg.workspace import Workspace
+from mvkg.kernel.resources import find_resources
+from mvkg.kernel.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import csv
 import json
 
-from mvkg.align import align, evaluate
-from mvkg.store import open_read_only
-from mvkg.suggest import precision_at, suggest
+from mvkg.analysis.align import align, evaluate
+from mvkg.query.store import open_read_only
+from mvkg.analysis.suggest import precision_at, suggest
 
 from conftest import FIXTURES, run_cli
 
@@ -37,7 +37,7 @@ def test_align_json_has_typed_relations_scores_and_evidence(built):
 
 
 def test_review_is_kept_with_who_and_when_and_reaches_the_graph(workspace, resources, lexicon):
-    from mvkg.build import build_workspace
+    from mvkg.graph.build import build_workspace
 
     a, b = "ecp-mv/resolves/para_3", "atu-mv/resolves/para_a"
     result = run_cli("--workspace", str(workspace.root), "align-review", a, b, "--decision", "rejected", "--by", "A. Analyst")
@@ -81,7 +81,7 @@ def test_suggestions_rank_with_reasons_and_skip_assessed_entries(built):
 
 
 def test_accepting_a_suggestion_records_a_machine_suggested_assessment(workspace, resources, lexicon):
-    from mvkg.build import build_workspace
+    from mvkg.graph.build import build_workspace
 
     build_workspace(workspace, resources, lexicon)
     ob = "atu-mv/resolves/para_g"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from mvkg.build import build_workspace
+from mvkg.graph.build import build_workspace
 
 from conftest import copy_workspace, run_cli, tree_hash
 

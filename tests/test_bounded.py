@@ -10,11 +10,11 @@ import threading
 
 import pytest
 
-from mvkg.bounded import QueryWorker, run_query_bounded
-from mvkg.errors import QueryError
-from mvkg.resources import find_resources
-from mvkg.sparql import QueryLimits, read_query_file
-from mvkg.store import load_image
+from mvkg.query.bounded import QueryWorker, run_query_bounded
+from mvkg.kernel.errors import QueryError
+from mvkg.kernel.resources import find_resources
+from mvkg.query.sparql import QueryLimits, read_query_file
+from mvkg.query.store import load_image
 
 QUERIES = sorted(find_resources().queries.glob("*.rq"))
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

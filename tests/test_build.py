@@ -6,9 +6,9 @@ import subprocess
 import sys
 import zipfile
 
-from mvkg.build import build_workspace
-from mvkg.namespaces import GRAPH
-from mvkg.store import open_read_only
+from mvkg.graph.build import build_workspace
+from mvkg.kernel.namespaces import GRAPH
+from mvkg.query.store import open_read_only
 
 from conftest import REPO, copy_workspace
 
@@ -73,7 +73,7 @@ def test_wheel_ships_resources_and_finds_them(tmp_path):
         assert "mvkg/_resources/queries/obligations.rq" in names
         assert "mvkg/_resources/data/resolutions/ecp-mv.txt" in names
         zf.extractall(tmp_path / "site")
-    code = "from mvkg.resources import find_resources; print(find_resources().root)"
+    code = "from mvkg.kernel.resources import find_resources; print(find_resources().root)"
     out = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(tmp_path / 'site')!r}); {code}"],
                          capture_output=True, text=True, check=True)
     assert out.stdout.strip().endswith("mvkg/_resources")

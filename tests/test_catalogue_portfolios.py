@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from mvkg import build as build_module
-from mvkg.build import build_workspace
+from mvkg.graph import build as build_module
+from mvkg.graph.build import build_workspace
 
 from conftest import run_cli, tree_hash
 
@@ -105,11 +105,11 @@ def test_inconsistent_data_stops_the_build_and_keeps_the_old_one(workspace, reso
 
 
 def test_without_java_the_build_warns_and_uses_owl_rl(workspace, resources, lexicon, monkeypatch):
-    monkeypatch.setattr("mvkg.reasoning.java_available", lambda: False)
+    monkeypatch.setattr("mvkg.graph.reasoning.java_available", lambda: False)
     report = build_module.build_workspace(workspace, resources, lexicon)
     assert report.reasoner == "owl-rl"
     assert report.warnings and "Java is not installed" in report.warnings[0]
-    from mvkg.validate import validate
+    from mvkg.compliance.validate import validate
 
     run = validate(workspace, resources, "itu-t-in-force")
     assert "not-assessed" not in run.verdicts.values()  # obligations were still classified

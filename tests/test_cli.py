@@ -153,7 +153,7 @@ def test_console_script_exit_codes_and_help(tmp_path):
 def test_ingest_ttl_output_is_the_resolution_graph(workspace):
     from rdflib import RDF, BNode, Graph
 
-    from mvkg.namespaces import MVKG
+    from mvkg.kernel.namespaces import MVKG
 
     result = _ingest(workspace, str(SEED_ECP), "--code", "ECP-TTL", "--dry-run", "--format", "ttl")
     assert result.exit_code == 0, result.output

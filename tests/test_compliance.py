@@ -1,6 +1,6 @@
 """Compliance scenarios on a copy of the workspace with controlled assessments: every
 verdict, its transitions, severities, missing themes, the theme hierarchy, and exit codes.
-Verdicts come from the SHACL report (mvkg.validate)."""
+Verdicts come from the SHACL report (mvkg.compliance.validate)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import json
 
 import pytest
 
-from mvkg.build import build_workspace
-from mvkg.coverage import coverage
-from mvkg.validate import validate
+from mvkg.graph.build import build_workspace
+from mvkg.compliance.coverage import coverage
+from mvkg.compliance.validate import validate
 
 from conftest import REPO, copy_workspace, run_cli
 

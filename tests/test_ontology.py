@@ -8,8 +8,8 @@ import re
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
-from mvkg.lexicon import load_ontology_graph
-from mvkg.namespaces import MVKG, SKOS
+from mvkg.kernel.lexicon import load_ontology_graph
+from mvkg.kernel.namespaces import MVKG, SKOS
 
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 ENTITY_TYPES = (OWL.Class, *PROPERTY_TYPES, OWL.NamedIndividual)

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from mvkg.extract import build_record
-from mvkg.model import ResolutionMeta
-from mvkg.parse import parse_resolution
-from mvkg.readers import decode_text
+from mvkg.ingest.extract import build_record
+from mvkg.kernel.model import ResolutionMeta
+from mvkg.ingest.parse import parse_resolution
+from mvkg.ingest.readers import decode_text
 
 from conftest import FIXTURES
 

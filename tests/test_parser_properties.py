@@ -9,9 +9,9 @@ import textwrap
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mvkg.extract import build_record, collapse
-from mvkg.model import ResolutionMeta
-from mvkg.parse import parse_resolution
+from mvkg.ingest.extract import build_record, collapse
+from mvkg.kernel.model import ResolutionMeta
+from mvkg.ingest.parse import parse_resolution
 
 WORDS = ["standards", "metaverse", "networks", "develop", "services", "privacy", "users", "platforms",
          "accessible", "interoperable", "guidelines", "for", "with", "in", "of", "the", "data", "immersive"]

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 import pyoxigraph as ox
 
-from mvkg.resources import find_resources
-from mvkg.sparql import read_query_file, run_query
-from mvkg.store import open_read_only
+from mvkg.kernel.resources import find_resources
+from mvkg.query.sparql import read_query_file, run_query
+from mvkg.query.store import open_read_only
 
 QUERIES = sorted(find_resources().queries.glob("*.rq"))
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from rdflib import RDF, Dataset, Graph, URIRef
 
-from mvkg.namespaces import GRAPH, MVKG
-from mvkg.reasoning import InconsistentOntology, java_available, reason
+from mvkg.kernel.namespaces import GRAPH, MVKG
+from mvkg.graph.reasoning import InconsistentOntology, java_available, reason
 
 pytestmark = pytest.mark.skipif(not java_available(), reason="Java missing: `make test` installs it")
 
@@ -63,7 +63,7 @@ def test_disjoint_classes_are_enforced(union):
 def test_build_stores_the_inferences_in_their_own_graph(built):
     ws, report = built
     assert report.reasoner == "hermit"
-    from mvkg.store import open_read_only
+    from mvkg.query.store import open_read_only
 
     q = """ASK { GRAPH <https://w3id.org/mvkg/graph/inferred> {
         <https://w3id.org/mvkg/id/atu-mv/resolves/para_g/obligation> a mvkg:BindingObligation } }"""
@@ -71,7 +71,7 @@ def test_build_stores_the_inferences_in_their_own_graph(built):
 
 
 def test_owlrl_fallback_classifies_too(union):
-    from mvkg.reasoning import owlrl_types
+    from mvkg.graph.reasoning import owlrl_types
 
     types = set(owlrl_types(union))
     assert ("https://w3id.org/mvkg/id/atu-mv/resolves/para_g/obligation", str(MVKG.BindingObligation)) in types
@@ -82,7 +82,7 @@ def test_owlrl_fallback_classifies_too(union):
 def test_the_reasoner_is_stopped_at_its_time_limit(union):
     import time
 
-    from mvkg.reasoning import ReasonerTimeout
+    from mvkg.graph.reasoning import ReasonerTimeout
 
     started = time.perf_counter()
     with pytest.raises(ReasonerTimeout) as exc:

@@ -17,16 +17,16 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import copy_workspace, run_cli, tree_hash
-from mvkg.build import build_workspace
-from mvkg.incremental import LiveValidation, Tally
-from mvkg.assessments import short_id
-from mvkg.catalogue import entry_iri
-from mvkg.namespaces import ID, MVKG
-from mvkg.store import open_read_only, portfolio_view
-from mvkg.synth import generate
-from mvkg.validate import shapes_for, validate, validate_view
-from mvkg.whatif import Hypothetical, hypothetical_graph
-from mvkg.workspace import Workspace
+from mvkg.graph.build import build_workspace
+from mvkg.compliance.incremental import LiveValidation, Tally
+from mvkg.inputs.assessments import short_id
+from mvkg.inputs.catalogue import entry_iri
+from mvkg.kernel.namespaces import ID, MVKG
+from mvkg.query.store import open_read_only, portfolio_view
+from mvkg.inputs.synth import generate
+from mvkg.compliance.validate import shapes_for, validate, validate_view
+from mvkg.compliance.whatif import Hypothetical, hypothetical_graph
+from mvkg.kernel.workspace import Workspace
 
 
 def _free_port() -> int:

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import RDF, Graph, Namespace
 
-from mvkg.errors import InputError, QueryError
-from mvkg.sparql import check_query
-from mvkg.upload import check_rdf
+from mvkg.kernel.errors import InputError, QueryError
+from mvkg.query.sparql import check_query
+from mvkg.inputs.rdf_import import check_rdf
 
 from conftest import REPO
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from mvkg.build import build_workspace
-from mvkg.diff import diff, explain
-from mvkg.errors import InputError
-from mvkg.snapshots import SnapshotStore
+from mvkg.graph.build import build_workspace
+from mvkg.history.diff import diff, explain
+from mvkg.kernel.errors import InputError
+from mvkg.history.snapshots import SnapshotStore
 
 from conftest import copy_workspace, run_cli
 
@@ -305,7 +305,7 @@ def test_trig_links_each_verdict_to_the_covering_entries_as_built(history):
     them (read from the store, never rebuilt from the identifier)."""
     import pyoxigraph as ox
 
-    from mvkg.store import open_read_only
+    from mvkg.query.store import open_read_only
 
     ws, ids = history
     trig = (SnapshotStore(ws.data / "snapshots").path(ids[0]) / "snapshot.trig").read_bytes()

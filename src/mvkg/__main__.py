@@ -1,3 +1,3 @@
-from .cli import main
+from mvkg.cli import main
 
 main()

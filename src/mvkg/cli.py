@@ -11,29 +11,30 @@ from pathlib import Path
 import click
 import pyoxigraph as ox
 
-from . import __version__
-from .build import build_workspace, load_lexicon
-from . import reports, snapshot_reports
-from .catalogue import entry_summary, import_csv, load_catalogue
-from .coverage import coverage as compute_coverage
-from .errors import EXIT_CHECKS_FAILED, MvkgError
-from .ingest import ingest_file, save_to_workspace
-from .namespaces import ONTOLOGY_GRAPH, resolution_graph
-from .obligations import ObligationRow, list_obligations, obligations_csv, obligations_table
-from .resources import Resources, find_resources
-from .portfolios import Portfolio, check_name, load_portfolios, members, save_portfolio
-from .bounded import run_query_bounded
-from .sparql import QueryLimits, format_result, read_query_file, to_csv, to_table
-from .align import align, load_decisions, merged_view, record_decision
-from .diff import diff as diff_snapshots
-from .suggest import accept, suggest
-from .synth import generate
-from .upload import import_rdf
-from .snapshots import SnapshotStore, create_snapshot, default_folder
-from .validate import ENGINES, user_shapes
-from .validate import validate as run_validation
-from .store import open_read_only, store_location
-from .workspace import Workspace, open_workspace
+from mvkg import __version__
+from mvkg.graph.build import build_workspace, load_lexicon
+from mvkg.render import reports
+from mvkg.render import snapshot_reports
+from mvkg.inputs.catalogue import entry_summary, import_csv, load_catalogue
+from mvkg.compliance.coverage import coverage as compute_coverage
+from mvkg.kernel.errors import EXIT_CHECKS_FAILED, MvkgError
+from mvkg.ingest.resolutions import ingest_file, save_to_workspace
+from mvkg.kernel.namespaces import ONTOLOGY_GRAPH, resolution_graph
+from mvkg.analysis.obligations import ObligationRow, list_obligations, obligations_csv, obligations_table
+from mvkg.kernel.resources import Resources, find_resources
+from mvkg.inputs.portfolios import Portfolio, check_name, load_portfolios, members, save_portfolio
+from mvkg.query.bounded import run_query_bounded
+from mvkg.query.sparql import QueryLimits, format_result, read_query_file, to_csv, to_table
+from mvkg.analysis.align import align, load_decisions, merged_view, record_decision
+from mvkg.history.diff import diff as diff_snapshots
+from mvkg.analysis.suggest import accept, suggest
+from mvkg.inputs.synth import generate
+from mvkg.inputs.rdf_import import import_rdf
+from mvkg.history.snapshots import SnapshotStore, create_snapshot, default_folder
+from mvkg.compliance.validate import ENGINES, user_shapes
+from mvkg.compliance.validate import validate as run_validation
+from mvkg.query.store import open_read_only, store_location
+from mvkg.kernel.workspace import Workspace, open_workspace
 
 
 @dataclass(frozen=True)

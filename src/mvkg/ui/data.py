@@ -10,19 +10,19 @@ from pathlib import Path
 
 import streamlit as st
 
-from ..build import build_workspace, load_lexicon
-from ..canned import canned_queries
-from ..catalogue import load_catalogue
-from ..coverage import Coverage, coverage
-from ..explore import obligation_sdgs, obligation_themes
-from ..incremental import LiveValidation
-from ..portfolios import load_portfolios, members
-from ..resources import Resources, find_resources
-from ..snapshots import SnapshotStore, default_folder
-from ..bounded import QueryWorker
-from ..store import open_read_only, portfolio_view
-from ..validate import Result, shapes_for, validate
-from ..workspace import Workspace, sha256_file
+from mvkg.graph.build import build_workspace, load_lexicon
+from mvkg.query.named import canned_queries
+from mvkg.inputs.catalogue import load_catalogue
+from mvkg.compliance.coverage import Coverage, coverage
+from mvkg.analysis.explore import obligation_sdgs, obligation_themes
+from mvkg.compliance.incremental import LiveValidation
+from mvkg.inputs.portfolios import load_portfolios, members
+from mvkg.kernel.resources import Resources, find_resources
+from mvkg.history.snapshots import SnapshotStore, default_folder
+from mvkg.query.bounded import QueryWorker
+from mvkg.query.store import open_read_only, portfolio_view
+from mvkg.compliance.validate import Result, shapes_for, validate
+from mvkg.kernel.workspace import Workspace, sha256_file
 
 
 def workspace() -> Workspace:

@@ -12,13 +12,13 @@ import pandas as pd
 import pyoxigraph as ox
 import streamlit as st
 
-from .. import snapshot_reports
-from ..align import align, load_decisions, merged_view, record_decision
-from ..assessments import obligation_iri, short_id
-from ..coverage import FORMULA
-from ..diff import diff as diff_snapshots
-from ..errors import MvkgError
-from ..explore import (
+from mvkg.render import snapshot_reports
+from mvkg.analysis.align import align, load_decisions, merged_view, record_decision
+from mvkg.inputs.assessments import obligation_iri, short_id
+from mvkg.compliance.coverage import FORMULA
+from mvkg.history.diff import diff as diff_snapshots
+from mvkg.kernel.errors import MvkgError
+from mvkg.analysis.explore import (
     breakdown,
     by_resolution,
     labels_for,
@@ -26,15 +26,15 @@ from ..explore import (
     obligation_detail,
     resolution_codes,
 )
-from ..portfolios import Portfolio, check_name, save_portfolio
-from ..reports import VERDICT_MARK
-from ..snapshots import create_snapshot
-from ..bounded import run_query_bounded
-from ..sparql import QueryLimits, format_result, term_text
-from ..store import store_location
-from ..validate import VERDICTS
-from ..whatif import Hypothetical, hypothetical_graph
-from . import data
+from mvkg.inputs.portfolios import Portfolio, check_name, save_portfolio
+from mvkg.render.reports import VERDICT_MARK
+from mvkg.history.snapshots import create_snapshot
+from mvkg.query.bounded import run_query_bounded
+from mvkg.query.sparql import QueryLimits, format_result, term_text
+from mvkg.query.store import store_location
+from mvkg.compliance.validate import VERDICTS
+from mvkg.compliance.whatif import Hypothetical, hypothetical_graph
+from mvkg.ui import data
 
 DEFAULT_PORTFOLIO = "itu-t-in-force"
 VERDICT_COLOURS = ["#1b7f3b", "#b58900", "#6c71c4", "#c0392b", "#7f8c8d", "#95a5a6"]
@@ -201,8 +201,8 @@ def _add_resolution(ws) -> None:
         import tempfile
         from pathlib import Path
 
-        from ..build import build_workspace, load_lexicon
-        from ..ingest import ingest_file, save_to_workspace
+        from mvkg.graph.build import build_workspace, load_lexicon
+        from mvkg.ingest.resolutions import ingest_file, save_to_workspace
 
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / Path(upload.name).name
@@ -307,7 +307,7 @@ def standards() -> None:
     st.subheader("Current vs projected")
     from rdflib import Graph
 
-    from ..catalogue import entry_iri
+    from mvkg.inputs.catalogue import entry_iri
 
     extra = Graph()
     for h in hypos:

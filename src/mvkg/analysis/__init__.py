@@ -1,0 +1,1 @@
+"""Analysis views over the built graph: obligation listings and detail, alignment, suggestions."""

@@ -1,0 +1,1 @@
+"""Compliance: SHACL validation (compiled and reference engines), verdicts, coverage, what-if."""

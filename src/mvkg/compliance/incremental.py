@@ -1,0 +1,143 @@
+"""Re-validation after a small change (one assessment, a portfolio member, an entry's
+status), limited to what the change can affect, with the coverage tallies the UI shows
+(per theme, bearer, resolution and SDG) updated by the difference instead of recounted.
+
+A `LiveValidation` owns an in-memory copy of one portfolio's data, so changes never touch
+the built store. Which focus nodes a change can affect:
+  - the subjects of the changed triples (and the objects of mvkg:member, coveredBy and
+    assessedObligation links), and every node that points at one of them (a removed type
+    or status can break a sh:class or sh:in elsewhere);
+  - every obligation that an affected node assesses, or that is assessed against an
+    affected catalogue entry (a member, status or theme change of an entry).
+Every shape is then run again for those focus nodes only; tests/test_scale.py checks
+the result equals a full validation after the same change."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from mvkg.kernel.namespaces import MVKG
+from mvkg.compliance.shaclcore import Compiled, compile_shapes
+from mvkg.compliance.shaclfast import Finding, without_sparql
+from mvkg.query.store import DataView, memory_copy, to_oxigraph
+from mvkg.compliance.validate import Validation, _obligation_info, assemble, run_engine, theme_labels
+
+DIMENSIONS = {
+    "theme": f"?o <{MVKG.hasTheme}> ?k",
+    "bearer": f"?o <{MVKG.bearer}> ?k",
+    "resolution": f"?o <{MVKG.inResolution}>/<{MVKG.code}> ?k",
+    "sdg": f"?o <{MVKG.sdg}> ?k",
+}
+
+
+@dataclass
+class Tally:
+    """Verdict counts per (dimension, key), e.g. ("theme", theme IRI) -> Counter."""
+
+    keys: dict[str, list[tuple[str, str]]]  # obligation -> [(dimension, key)]
+    counts: dict[tuple[str, str], Counter] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, view: DataView, verdicts: dict[str, str]) -> "Tally":
+        keys: dict[str, list[tuple[str, str]]] = {}
+        for dim, pattern in DIMENSIONS.items():
+            for r in view.query(f"SELECT ?o ?k WHERE {{ ?o a <{MVKG.Obligation}> . {pattern} }}"):
+                keys.setdefault(r["o"].value, []).append((dim, r["k"].value))
+        tally = cls(keys)
+        for ob, verdict in verdicts.items():
+            tally.move(ob, None, verdict)
+        return tally
+
+    def move(self, obligation: str, old: str | None, new: str | None) -> None:
+        for key in self.keys.get(obligation, ()):
+            c = self.counts.setdefault(key, Counter())
+            if old:
+                c[old] -= 1
+            if new:
+                c[new] += 1
+
+    def by(self, dimension: str) -> dict[str, dict[str, int]]:
+        return {k: {v: n for v, n in c.items() if n} for (d, k), c in sorted(self.counts.items()) if d == dimension}
+
+
+@dataclass
+class LiveValidation:
+    view: DataView
+    shapes: Graph
+    portfolio: str
+    findings: list[Finding]
+    run: Validation
+    tally: Tally
+    labels: dict[str, str]
+    compiled: Compiled  # the core shapes, compiled once for every re-validation
+    members: frozenset[str] = frozenset()  # the portfolio's members now
+    added: frozenset[ox.Triple] = frozenset()  # triples `move_to` added that were not in the data
+
+    @classmethod
+    def start(cls, view: DataView, shapes: Graph, portfolio: str) -> "LiveValidation":
+        own = memory_copy(view)
+        compiled = compile_shapes(without_sparql(shapes))
+        findings = run_engine(own, shapes, compiled=compiled)
+        labels = theme_labels(own)
+        run = assemble(own, shapes, portfolio, findings, _obligation_info(own), labels)
+        members = frozenset(r["e"].value for r in own.query(
+            f"SELECT ?e WHERE {{ <{own.portfolio}> <{MVKG.member}> ?e }}")) if own.portfolio else frozenset()
+        return cls(own, shapes, portfolio, findings, run, Tally.of(own, run.verdicts), labels, compiled, members)
+
+    def move_to(self, members: tuple[str, ...], extra: Graph | None = None) -> Validation:
+        """Bring the data to a what-if state, the difference from the current one applied
+        as one change: the portfolio's members become `members`, and `extra` (hypothetical
+        entries and assessments) replaces the extra triples of the previous state."""
+        node, member = ox.NamedNode(self.view.portfolio or ""), ox.NamedNode(str(MVKG.member))
+        wanted = frozenset(members)
+        store = self.view.store
+        extra_now = {ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in (extra or ())}
+        new_extra = frozenset(t for t in extra_now if t in self.added or ox.Quad(*t) not in store)
+        added = [ox.Triple(node, member, ox.NamedNode(e)) for e in sorted(wanted - self.members)]
+        removed = [ox.Triple(node, member, ox.NamedNode(e)) for e in sorted(self.members - wanted)]
+        added += sorted(new_extra - self.added, key=str)
+        removed += sorted(self.added - new_extra, key=str)
+        self.members, self.added = wanted, new_extra
+        return self.apply(added, removed) if added or removed else self.run
+
+    def apply(self, added: list[ox.Triple] = (), removed: list[ox.Triple] = ()) -> Validation:
+        """Change the data and re-validate what the change can affect."""
+        store = self.view.store
+        linking = {str(MVKG.member), str(MVKG.coveredBy), str(MVKG.assessedObligation)}
+        touched = {t.subject for t in [*added, *removed]} | {t.object for t in [*added, *removed]
+                                                             if t.predicate.value in linking}
+        before = self._affected(touched)
+        for t in removed:
+            store.remove(ox.Quad(t.subject, t.predicate, t.object))
+        store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in added)
+        focus = tuple(sorted(before | self._affected(touched)))
+        fresh = run_engine(self.view, self.shapes, focus=focus, compiled=self.compiled) if focus else []
+        chosen = set(focus)
+        self.findings = [f for f in self.findings if f.focus not in chosen] + fresh
+        info = {o.iri: o for o in self.run.obligations}
+        changed_obligation = any(t.subject.value in info for t in [*added, *removed])
+        if changed_obligation:  # its themes, bearers ... may have changed too
+            info = _obligation_info(self.view)
+        old = self.run.verdicts
+        self.run = assemble(self.view, self.shapes, self.portfolio, self.findings, info, self.labels)
+        if changed_obligation:
+            self.tally = Tally.of(self.view, self.run.verdicts)
+            return self.run
+        for ob in chosen | (set(old) ^ set(self.run.verdicts)):
+            if old.get(ob) != self.run.verdicts.get(ob):
+                self.tally.move(ob, old.get(ob), self.run.verdicts.get(ob))
+        return self.run
+
+    def _affected(self, nodes: set) -> set[str]:
+        if not nodes:
+            return set()
+        values = " ".join(str(n) for n in nodes)
+        q = f"""SELECT DISTINCT ?f WHERE {{ VALUES ?n {{ {values} }}
+            {{ ?f ?p ?n }} UNION
+            {{ ?a <{MVKG.coveredBy}> ?n ; <{MVKG.assessedObligation}> ?f }} UNION
+            {{ ?n <{MVKG.assessedObligation}> ?f }} }}"""
+        return {n.value for n in nodes} | {r["f"].value for r in self.view.query(q) if isinstance(r["f"], ox.NamedNode)}

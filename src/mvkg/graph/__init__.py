@@ -1,0 +1,1 @@
+"""Building the graph: data/ and the ontology into named graphs, OWL reasoning."""

@@ -1,0 +1,1 @@
+"""Compliance snapshots and their explained differences."""

@@ -1,0 +1,387 @@
+"""Compliance snapshots: immutable, content-addressed records of one compliance run.
+
+A snapshot is a folder data/snapshots/ID/ holding
+  snapshot.json   the summary: verdicts, covering entries, missing themes, figures, inputs, versions
+  snapshot.trig   the same as RDF: PROV-O/DCAT metadata, the SHACL report, the verdict records
+  manifest.json   sha256 of both files
+It is written into a hidden temporary folder, fsynced, then renamed into place in one step,
+so readers see a whole snapshot or none; a crash leaves at most a hidden .tmp-* folder.
+IDs look like 20261122T054512Z-3fa9c2d81b07: the creation time and the start of the sha256
+of the content. Labels are data, never part of a path."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+import orjson
+import pyoxigraph as ox
+from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
+
+from mvkg import __version__
+from mvkg.inputs.assessments import short_id
+from mvkg.graph.build import check_build_current
+from mvkg.compliance.coverage import FORMULA, Coverage, coverage
+from mvkg.kernel.errors import InputError, MvkgError
+from mvkg.kernel.namespaces import ID, MVKG, PREFIXES, SKOS, portfolio_node
+from mvkg.kernel.resources import Resources
+from mvkg.query.sparql import read_query_file
+from mvkg.query.store import open_read_only, to_oxigraph
+from mvkg.compliance.validate import SEVERITIES, SH, VERDICTS, Validation, validate
+from mvkg.kernel.workspace import Workspace, fsync_dir, sha256_bytes, sha256_file
+
+SNAPSHOT_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{12}$")
+FILES = ("snapshot.json", "snapshot.trig")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+LIBRARIES = ("rdflib", "pyoxigraph", "pyshacl", "owlready2", "python-docx", "click")
+
+
+class SnapshotNotFound(MvkgError):
+    pass
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    id: str
+    created: str
+    label: str
+    portfolio: str
+    coverage_percent: float | None
+    binding_percent: float | None
+    counts: dict[str, int]
+
+    def to_json(self) -> dict[str, object]:
+        return {"id": self.id, "created": self.created, "label": self.label, "portfolio": self.portfolio,
+                "coverage_percent": self.coverage_percent, "binding_coverage_percent": self.binding_percent,
+                "counts": self.counts}
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    id: str
+    ok: bool
+    problems: tuple[str, ...]
+
+
+def check_id(snapshot_id: str) -> str:
+    if not SNAPSHOT_ID.match(snapshot_id):
+        raise InputError(f"{snapshot_id!r} is not a snapshot id (like 20261122T054512Z-3fa9c2d81b07)")
+    return snapshot_id
+
+
+def default_folder(ws: Workspace) -> Path:
+    return ws.data / "snapshots"
+
+
+# ------------------------------------------------------------------ content
+
+def _versions(resources: Resources) -> dict[str, str]:
+    out = {"mvkg": __version__, "python": platform.python_version()}
+    for lib in LIBRARIES:
+        try:
+            out[lib] = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            out[lib] = "not installed"
+    for name, path in (("ontology", resources.ontology / "mvkg.ttl"), ("shapes", resources.shapes / "compliance.ttl")):
+        m = re.search(r'owl:versionInfo\s+"([^"]+)"', path.read_text(encoding="utf-8"))
+        out[name] = m.group(1) if m else "unknown"
+    return out
+
+
+def _rows(store: ox.Store, resources: Resources, name: str) -> list[dict[str, str]]:
+    """The rows of a bundled query (no guard needed), as strings ("" when unbound)."""
+    solutions = store.query(read_query_file(resources.queries / name), prefixes=dict(PREFIXES),
+                            use_default_graph_as_union=True)
+    columns = [v.value for v in solutions.variables]
+    return [{c: (t.value if t is not None else "") for c, t in zip(columns, row)} for row in solutions]
+
+
+def _texts(store) -> dict[str, tuple[str, list[str]]]:
+    """Each obligation's text and theme labels (sorted, as in the obligations listing)."""
+    q = f"""SELECT ?o ?text (GROUP_CONCAT(DISTINCT ?label; separator="\\u001f") AS ?themes) WHERE {{
+        ?o a <{MVKG.Obligation}> ; <{MVKG.text}> ?text .
+        OPTIONAL {{ ?o <{MVKG.hasTheme}>/<{SKOS.prefLabel}> ?label }} }} GROUP BY ?o ?text"""
+    return {o.value: (text.value, sorted(x for x in themes.value.split("\u001f") if x))
+            for o, text, themes in store.query(q, use_default_graph_as_union=True)}
+
+
+def _assessments(store) -> dict[str, dict[str, dict[str, str]]]:
+    """Obligation -> covering entry's identifier ("(not applicable)" for none) -> relation and
+    rationale: only what a snapshot records (the full listing, assessments.rq, takes 1.7x longer)."""
+    q = f"""SELECT ?o ?entry ?relation ?rationale WHERE {{
+        ?a <{MVKG.assessedObligation}> ?o ; <{MVKG.relation}>/<{SKOS.notation}> ?relation ; <{MVKG.rationale}> ?rationale .
+        OPTIONAL {{ ?a <{MVKG.coveredBy}>/<{MVKG.identifier}> ?entry }} }}"""
+    rows = sorted((o.value, entry.value if entry is not None else "(not applicable)", relation.value, rationale.value)
+                  for o, entry, relation, rationale in store.query(q, use_default_graph_as_union=True))
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for o, entry, relation, rationale in rows:  # sorted: entries in order, and the last of duplicates wins
+        out.setdefault(o, {})[entry] = {"relation": relation, "rationale": rationale}
+    return out
+
+
+def build_content(ws: Workspace, resources: Resources, portfolio: str, label: str, created: datetime,
+                  run: Validation | None = None) -> tuple[dict, Validation, Coverage]:
+    inputs = dict(check_build_current(ws, resources))
+    for path in sorted(resources.shapes.glob("*.ttl")):
+        inputs[f"shapes/{path.name}"] = sha256_file(path)
+    store = open_read_only(ws)  # opened once: a 'memory' store is loaded only once
+    run = run or validate(ws, resources, portfolio, store=store)
+    cov = coverage(resources, run)
+    texts = _texts(store)
+    assessed = _assessments(store)
+    entries: dict[str, dict] = {}
+    for row in _rows(store, resources, "catalogue_status.rq"):
+        e = entries.setdefault(row["entry"], {"status": row["status"], "themes": []})
+        if row["theme"]:
+            e["themes"].append(row["theme"])
+    members = sorted(r["entry"] for r in _rows_members(store, portfolio))
+    obligations = {}
+    for row in cov.rows:
+        text, themes = texts.get(row.id, ("", []))
+        obligations[short_id(row.id)] = {
+            "id": row.id, "resolution": row.resolution, "section": row.section, "item": row.item,
+            "strength": row.strength, "text": text, "text_sha256": sha256_bytes(text.encode("utf-8")),
+            "themes": themes, "verdict": row.verdict, "severity": row.severity or None,
+            "covering": [{"entry": c.entry, "relation": c.relation, "status": c.status} for c in row.covering],
+            "missing_themes": list(row.missing_themes), "messages": sorted(row.messages),
+            "assessments": assessed.get(row.id, {}),
+        }
+    content = {
+        "created": created.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        "label": label,
+        "portfolio": {"name": portfolio, "label": run.portfolio_label, "members": members},
+        "versions": _versions(resources),
+        "inputs": dict(sorted(inputs.items())),
+        "summary": _summary(cov, run),
+        "obligations": obligations,
+        "entries": dict(sorted(entries.items())),
+    }
+    return content, run, cov
+
+
+def _rows_members(store: ox.Store, portfolio: str) -> list[dict[str, str]]:
+    q = f"""SELECT ?entry WHERE {{ GRAPH ?g {{ <{portfolio_node(portfolio)}> <{MVKG.member}> ?e }}
+            GRAPH ?h {{ ?e <{MVKG.identifier}> ?entry }} }}"""
+    return [{"entry": r["entry"].value} for r in store.query(q)]
+
+
+def _summary(cov: Coverage, run: Validation) -> dict:
+    return {"coverage_percent": cov.summary.coverage_percent, "formula": FORMULA, "counts": cov.summary.counts,
+            "binding": {"coverage_percent": cov.binding.coverage_percent, "counts": cov.binding.counts},
+            "conforms": run.conforms, "severity_counts": run.counts()}
+
+
+def content_id(content: dict) -> str:
+    body = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)  # = json.dumps(sort_keys, no spaces, UTF-8)
+    stamp = datetime.strptime(content["created"], "%Y-%m-%dT%H:%M:%S.%fZ").strftime("%Y%m%dT%H%M%SZ")
+    return f"{stamp}-{hashlib.sha256(body).hexdigest()[:12]}"
+
+
+# ------------------------------------------------------------------ RDF
+
+class _Quads:
+    """Quads of one named graph from rdflib triples, serialised by Oxigraph (rdflib's TriG
+    writer needs ~80 s for the report of a 1M-triple workspace)."""
+
+    def __init__(self, out: list, graph: URIRef):
+        self.out, self.graph = out, to_oxigraph(graph)
+
+    def add(self, triple) -> None:
+        self.out.append(ox.Quad(*(to_oxigraph(t) for t in triple), self.graph))
+
+
+def _metadata(meta: _Quads, snap: URIRef, content: dict) -> None:
+    activity = URIRef(f"{snap}/run")
+    meta.add((snap, RDF.type, MVKG.ComplianceSnapshot))
+    meta.add((snap, RDF.type, DCAT.Dataset))
+    meta.add((snap, RDF.type, PROV.Entity))
+    meta.add((snap, DCTERMS.identifier, Literal(content["id"])))
+    meta.add((snap, RDFS.label, Literal(content["label"] or content["id"])))
+    meta.add((snap, PROV.generatedAtTime, Literal(content["created"], datatype=XSD.dateTime)))
+    meta.add((snap, PROV.wasGeneratedBy, activity))
+    meta.add((snap, MVKG.snapshotPortfolio, URIRef(portfolio_node(content["portfolio"]["name"]))))
+    summary = content["summary"]
+    if summary["coverage_percent"] is not None:
+        meta.add((snap, MVKG.coveragePercent, Literal(str(summary["coverage_percent"]), datatype=XSD.decimal)))
+    meta.add((snap, MVKG.formula, Literal(summary["formula"])))
+    for verdict, n in summary["counts"].items():
+        meta.add((snap, MVKG.verdictCount, Literal(f"{verdict}={n}")))
+    meta.add((activity, RDF.type, PROV.Activity))
+    meta.add((activity, PROV.endedAtTime, Literal(content["created"], datatype=XSD.dateTime)))
+    for tool, version in content["versions"].items():
+        meta.add((activity, MVKG.note, Literal(f"{tool} {version}")))
+    for path, digest in content["inputs"].items():
+        used = URIRef(f"{snap}/input/{hashlib.sha256(path.encode()).hexdigest()[:16]}")
+        meta.add((activity, PROV.used, used))
+        meta.add((used, RDF.type, PROV.Entity))
+        meta.add((used, MVKG.fileName, Literal(path)))
+        meta.add((used, MVKG.sha256, Literal(digest)))
+
+
+def snapshot_trig(snapshot_id: str, content: dict, run: Validation, cov: Coverage) -> bytes:
+    quads: list = []
+    snap = URIRef(str(ID[f"snapshot/{snapshot_id}"]))
+    _metadata(_Quads(quads, URIRef(f"{snap}/metadata")), snap, {"id": snapshot_id, **content})
+    n = ox.NamedNode  # the loops below run once per obligation and per result: Oxigraph terms
+    a, s = n(str(RDF.type)), n(str(snap))
+    g = n(f"{snap}/verdicts")
+    record, v_record, obligation, has_verdict, covering = (
+        n(str(t)) for t in (MVKG.verdictRecord, MVKG.VerdictRecord, MVKG.obligation, MVKG.hasVerdict, MVKG.coveringEntry))
+    entries = {row.id: [c.iri for c in row.covering] for row in cov.rows}
+    verdicts = {v: n(f"{MVKG}verdict-{v}") for v in VERDICTS}
+    links = []  # the links from the snapshot and the report root come after the nodes they link to
+    for key, ob in content["obligations"].items():
+        rec = n(f"{snap}/verdict/{key}")
+        links.append(ox.Quad(s, record, rec, g))
+        quads += [ox.Quad(rec, a, v_record, g), ox.Quad(rec, obligation, n(ob["id"]), g),
+                  ox.Quad(rec, has_verdict, verdicts[ob["verdict"]], g)]
+        quads += [ox.Quad(rec, covering, n(iri), g) for iri in entries[ob["id"]]]
+    quads += links
+    g, root = n(f"{snap}/report"), n(f"{snap}/report/root")
+    links = [ox.Quad(root, a, n(str(SH.ValidationReport)), g), ox.Quad(root, n(str(SH.conforms)), ox.Literal(run.conforms), g)]
+    result, v_result, focus, severity, source, message = (
+        n(str(t)) for t in (SH.result, SH.ValidationResult, SH.focusNode, SH.resultSeverity, SH.sourceShape, SH.resultMessage))
+    severities = {name: n(str(iri)) for iri, name in SEVERITIES.items()}
+    for r in run.results:
+        key = hashlib.sha256("|".join((r.focus, r.shape, r.message)).encode()).hexdigest()[:16]
+        node = n(f"{snap}/report/result/{key}")
+        links.append(ox.Quad(root, result, node, g))
+        quads += [ox.Quad(node, a, v_result, g), ox.Quad(node, focus, n(r.focus), g),
+                  ox.Quad(node, severity, severities[r.severity], g), ox.Quad(node, message, ox.Literal(r.message), g)]
+        if r.shape.startswith("http"):
+            quads.append(ox.Quad(node, source, n(r.shape), g))
+    quads += links
+    prefixes = {**PREFIXES, "prov": str(PROV), "dcat": str(DCAT), "sh": str(SH)}
+    # the content fixes the order (obligations and results are sorted), so equal content gives equal bytes
+    return ox.serialize(list(dict.fromkeys(quads)), format=ox.RdfFormat.TRIG, prefixes=prefixes)
+
+
+# ------------------------------------------------------------------ storage
+
+@dataclass(frozen=True)
+class SnapshotStore:
+    folder: Path
+
+    def path(self, snapshot_id: str) -> Path:
+        return self.folder / check_id(snapshot_id)
+
+    def ids(self) -> list[str]:
+        if not self.folder.is_dir():
+            return []
+        return sorted(p.name for p in self.folder.iterdir() if p.is_dir() and SNAPSHOT_ID.match(p.name))
+
+    def load(self, snapshot_id: str) -> dict:
+        path = self.path(snapshot_id) / "snapshot.json"
+        if not path.is_file():
+            raise SnapshotNotFound(f"no snapshot {snapshot_id} in {self.folder}")
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def resolve(self, ref: str) -> str:
+        """A full id, a unique prefix of one, or 'latest'."""
+        ids = self.ids()
+        if ref == "latest":
+            if not ids:
+                raise SnapshotNotFound(f"no snapshots in {self.folder}")
+            return ids[-1]
+        if SNAPSHOT_ID.match(ref) and ref in ids:
+            return ref
+        if not re.fullmatch(r"[0-9A-Za-z-]{4,40}", ref):
+            raise InputError(f"{ref!r} is not a snapshot id")
+        found = [i for i in ids if i.startswith(ref) or i.endswith(ref)]
+        if len(found) != 1:
+            raise SnapshotNotFound(f"{'no' if not found else 'more than one'} snapshot matches {ref!r}")
+        return found[0]
+
+    def write(self, content: dict, trig: bytes, snapshot_id: str) -> str:
+        """Store a snapshot whose id is `content_id(content)` (already computed for the TriG)."""
+        final = self.path(snapshot_id)
+        body = {"id": snapshot_id, **content}
+        files = {"snapshot.json": orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n",  # = json.dumps(indent=2)
+                 "snapshot.trig": trig}
+        manifest = {"id": snapshot_id, "files": {n: sha256_bytes(d) for n, d in files.items()}}
+        files["manifest.json"] = (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.folder))
+        os.chmod(tmp, 0o755)
+        try:
+            for name, data in files.items():
+                with open(tmp / name, "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+            fsync_dir(tmp)
+            try:
+                os.rename(tmp, final)
+            except OSError:
+                if final.is_dir() and self.verify_one(snapshot_id).ok:
+                    shutil.rmtree(tmp)  # the same content was written by someone else: done
+                    return snapshot_id
+                raise
+            fsync_dir(self.folder)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return snapshot_id
+
+    def verify_one(self, snapshot_id: str) -> VerifyResult:
+        folder = self.path(snapshot_id)
+        problems = []
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            return VerifyResult(snapshot_id, False, (f"manifest.json unreadable: {exc}",))
+        if manifest.get("id") != snapshot_id:
+            problems.append("manifest names another id")
+        for name in FILES:
+            path = folder / name
+            if not path.is_file():
+                problems.append(f"{name} is missing")
+            elif sha256_file(path) != manifest.get("files", {}).get(name):
+                problems.append(f"{name} does not match its sha256 in the manifest")
+        if not problems:
+            body = json.loads((folder / "snapshot.json").read_text(encoding="utf-8"))
+            content = {k: v for k, v in body.items() if k != "id"}
+            if content_id(content) != snapshot_id or body.get("id") != snapshot_id:
+                problems.append("content does not hash to the snapshot id")
+        return VerifyResult(snapshot_id, not problems, tuple(problems))
+
+    def verify(self, snapshot_id: str | None = None) -> list[VerifyResult]:
+        ids = [self.resolve(snapshot_id)] if snapshot_id else self.ids()
+        return [self.verify_one(i) for i in ids]
+
+    def leftovers(self) -> list[Path]:
+        """Hidden temporary folders left by interrupted writes."""
+        return sorted(self.folder.glob(".tmp-*")) if self.folder.is_dir() else []
+
+    def infos(self, portfolio: str | None = None) -> list[SnapshotInfo]:
+        out = []
+        for i in self.ids():
+            body = self.load(i)
+            if portfolio and body["portfolio"]["name"] != portfolio:
+                continue
+            s = body["summary"]
+            out.append(SnapshotInfo(i, body["created"], body["label"], body["portfolio"]["name"],
+                                    s["coverage_percent"], s["binding"]["coverage_percent"], s["counts"]))
+        return sorted(out, key=lambda x: (x.created, x.id))
+
+
+def create_snapshot(ws: Workspace, resources: Resources, store: SnapshotStore, portfolio: str, label: str,
+                    now: datetime | None = None) -> str:
+    if len(label) > 200 or any(ord(ch) < 32 for ch in label):
+        raise InputError("a label is at most 200 printable characters")
+    created = now or datetime.now(timezone.utc)
+    content, run, cov = build_content(ws, resources, portfolio, label, created)
+    snapshot_id = content_id(content)
+    return store.write(content, snapshot_trig(snapshot_id, content, run, cov), snapshot_id)
+

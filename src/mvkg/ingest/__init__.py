@@ -1,0 +1,1 @@
+"""Ingest: a published resolution file into a typed record and its RDF graph."""

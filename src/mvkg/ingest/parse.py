@@ -1,0 +1,372 @@
+"""The grammar of ITU/UN resolutions: text → title block, sections and nested items, with
+exact code-point offsets. Words (verbs, markers) come from the lexicon, not from here;
+this module knows only layout: lines, item labels and how labels nest."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from mvkg.kernel.errors import InputError
+from mvkg.kernel.lexicon import Lexicon, Verb, find_mentions
+
+# An item label at the start of a line: "1", "1.", "1)", "a)", "(a)", "ii)", "A." ...
+_LABEL_RX = re.compile(
+    r"^[ \t]*(?:\((?P<paren>\d{1,3}|[a-z]{1,5}|[A-Z]{1,5})\)"
+    r"|(?P<punct>\d{1,3}|[a-z]{1,5}|[A-Z]{1,5})[\).]"
+    r"|(?P<bare>\d{1,3})(?=[ \t]))(?:[ \t]+|$)"
+)
+_ROMAN_RX = re.compile(r"^(x{0,3})(ix|iv|v?i{0,3})$")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+_TERMINAL_RX = re.compile(r"[;.:,]\s*$")
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based
+    start: int  # code-point offset of the first character
+    text: str  # without the line break
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass
+class Item:
+    """A numbered item or unnumbered paragraph; offsets cover its own text (no label)."""
+
+    label: str  # "" for an unnumbered paragraph
+    start: int
+    end: int
+    line: int
+    children: list[Item] = field(default_factory=list)
+    parent: Item | None = None
+    style: str = ""
+    value: int = 0
+
+    def path(self) -> tuple[str, ...]:
+        labels: list[str] = []
+        node: Item | None = self
+        while node is not None:
+            labels.append(node.label)
+            node = node.parent
+        return tuple(reversed(labels))
+
+
+@dataclass
+class Section:
+    verb: Verb
+    heading_start: int
+    heading_end: int
+    addressee_start: int  # offset where the text after the verb starts
+    line: int
+    intro: Item | None = None  # unnumbered lead-in before the first item
+    items: list[Item] = field(default_factory=list)  # top-level items or paragraphs
+
+
+@dataclass
+class ParsedText:
+    text: str
+    code: str | None = None
+    number: str | None = None
+    title: str | None = None
+    document_numbers: list[str] = field(default_factory=list)
+    date: str | None = None
+    proposer: str | None = None
+    assembly: str | None = None
+    body_line: int = 1
+    sections: list[Section] = field(default_factory=list)
+
+
+def split_lines(text: str) -> list[Line]:
+    lines = []
+    pos = 0
+    number = 1
+    for m in re.finditer(r"\r\n|\r|\n", text):
+        lines.append(Line(number, pos, text[pos : m.start()]))
+        pos = m.end()
+        number += 1
+    if pos < len(text):
+        lines.append(Line(number, pos, text[pos:]))
+    return lines
+
+
+def _label_candidates(raw: str) -> list[tuple[str, int]]:
+    """Possible (style, value) readings of a label; 'i' may be alpha 9 or roman 1."""
+    if raw.isdigit():
+        return [("num", int(raw))]
+    out: list[tuple[str, int]] = []
+    case = "lower" if raw.islower() else "upper"
+    low = raw.lower()
+    if len(low) == 1:
+        out.append(("alpha-" + case, ord(low) - ord("a") + 1))
+    if _ROMAN_RX.match(low):
+        out.append(("roman-" + case, _roman_value(low)))
+    return out
+
+
+def _roman_value(s: str) -> int:
+    total = 0
+    for i, ch in enumerate(s):
+        v = _ROMAN_VALUES[ch]
+        nxt = _ROMAN_VALUES[s[i + 1]] if i + 1 < len(s) else 0
+        total += -v if v < nxt else v
+    return total
+
+
+class _Nesting:
+    """Places labelled items into levels: a label continues an open level when it is the
+    next value of that level's style; the first value of a new style opens a level."""
+
+    def __init__(self) -> None:
+        self.levels: list[Item] = []
+
+    def place(self, raw: str) -> tuple[int, str, int] | None:
+        cands = _label_candidates(raw)
+        for depth in range(len(self.levels) - 1, -1, -1):
+            last = self.levels[depth]
+            for style, value in cands:
+                if style != last.style:
+                    continue
+                if value == last.value + 1 or (not style.startswith("roman") and last.value < value <= last.value + 3):
+                    return depth, style, value
+        open_styles = {lvl.style for lvl in self.levels}
+        for style, value in sorted(cands, key=lambda c: c[0].startswith("alpha")):
+            if value == 1 and style not in open_styles:
+                return len(self.levels), style, value
+        if not self.levels:
+            for style, value in cands:
+                if style == "num":
+                    return 0, style, value
+        return None
+
+    def push(self, depth: int, item: Item) -> None:
+        del self.levels[depth:]
+        item.parent = self.levels[-1] if self.levels else None
+        self.levels.append(item)
+
+
+def _match_first(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
+    for rx in patterns:
+        m = rx.search(text)
+        if m:
+            return m
+    return None
+
+
+class _Parser:
+    def __init__(self, text: str, lexicon: Lexicon, path: str):
+        self.text = text
+        self.lex = lexicon
+        self.path = path
+        self.lines = split_lines(text)
+        self.result = ParsedText(text=text)
+
+    # -------------------------------------------------------------- title block
+    def title_block(self) -> int:
+        """Read the title block; return the index of the first body line."""
+        # the title line is the last one before the adopting body's line ("The ... Assembly,")
+        assembly_idx = next(
+            (i for i, ln in enumerate(self.lines) if _match_first(self.lex.pattern("assembly"), ln.text)),
+            len(self.lines),
+        )
+        title_idx = None
+        for i, line in enumerate(self.lines[:assembly_idx]):
+            m = _match_first(self.lex.pattern("title"), line.text)
+            if m:
+                title_idx = i
+                self.result.code = m.groupdict().get("code")
+                self.result.number = m.groupdict().get("number")
+        header = self.lines[:title_idx] if title_idx is not None else []
+        for line in header:
+            m = _match_first(self.lex.pattern("docnumber"), line.text)
+            if m and m.group("number") not in self.result.document_numbers:
+                self.result.document_numbers.append(m.group("number"))
+            d = _match_first(self.lex.pattern("date"), line.text)
+            if d and self.result.date is None:
+                self.result.date = _iso_date(d)
+        header_text = "\n".join(line.text for line in header)
+        regional = [self.lex.actors[m.iri] for m in find_mentions(self.lex.actor_matchers, header_text)]
+        regional = [a for a in regional if a.regional]
+        if regional:
+            self.result.proposer = regional[0].iri
+        start = (title_idx + 1) if title_idx is not None else 0
+        return self._title_and_assembly(start)
+
+    def _title_and_assembly(self, start: int) -> int:
+        i = start
+        while i < len(self.lines):
+            line = self.lines[i]
+            stripped = line.text.strip()
+            if not stripped or re.fullmatch(r"\(.*\)", stripped):
+                i += 1
+                continue
+            m = _match_first(self.lex.pattern("assembly"), line.text)
+            if m:
+                mentions = find_mentions(self.lex.actor_matchers, m.group("body"))
+                if mentions:
+                    self.result.assembly = mentions[0].iri
+                return i + 1
+            if self._heading(line) is not None:
+                return i
+            if self.result.title is None and start > 0:
+                self.result.title = stripped
+            i += 1
+        return start
+
+    # -------------------------------------------------------------- body
+    def _heading(self, line: Line) -> tuple[Verb, int] | None:
+        if _LABEL_RX.match(line.text):
+            return None
+        m = self.lex.heading_rx.match(line.text)
+        if not m:
+            return None
+        rest = m.group("rest")
+        if rest and not rest[0] in " \t,:":
+            return None
+        if len(rest) > 400 or rest.rstrip().endswith(";"):
+            return None
+        return self.lex.verb_for(m.group("verb")), line.start + m.end("verb")
+
+    def body(self, first: int) -> None:
+        section: Section | None = None
+        nesting = _Nesting()
+        current: Item | None = None
+        prev_text = ""
+        i = first
+        while i < len(self.lines):
+            line = self.lines[i]
+            if _match_first(self.lex.pattern("end-of-body"), line.text):
+                break
+            if not line.text.strip():
+                i += 1
+                continue
+            heading = self._heading(line)
+            if heading is not None and not (_ends_paragraph(prev_text) or _verb_alone(line.text, self.lex)):
+                heading = None  # a wrapped line that happens to start with a verb
+            if heading is not None:
+                verb, verb_end = heading
+                i, section, current = self._open_section(i, verb, verb_end)
+                nesting = _Nesting()
+                prev_text = "" if current is None else self.text[current.start : current.end]
+                continue
+            if section is None:  # prose between the title block and the first heading
+                i += 1
+                continue
+            current = self._body_line(line, section, nesting, current, prev_text)
+            prev_text = line.text
+            i += 1
+
+    def _open_section(self, i: int, verb: Verb, verb_end: int) -> tuple[int, Section, Item | None]:
+        line = self.lines[i]
+        end = line.end
+        rest = self.text[verb_end:end]
+        inline: Item | None = None
+        if rest.strip().lower().startswith("that "):
+            end = verb_end
+        elif verb.operative and _TERMINAL_RX.search(rest):
+            m = _match_first(self.lex.pattern("inline-action"), rest)
+            if m:
+                end = verb_end + m.start()
+        # a heading wrapped over several lines ends with an open word ("... Directors of")
+        j = i + 1
+        while end == line.end and _match_first(self.lex.pattern("open-end"), self.text[line.start:end]) and j < len(self.lines):
+            nxt = self.lines[j]
+            if not nxt.text.strip() or _LABEL_RX.match(nxt.text) or _match_first(self.lex.pattern("paragraph-start"), nxt.text):
+                break
+            line = nxt
+            end = nxt.end
+            j += 1
+        heading_start = self.lines[i].start + (len(self.lines[i].text) - len(self.lines[i].text.lstrip()))
+        heading_end = _rstrip_end(self.text, heading_start, end)
+        section = Section(verb, heading_start, heading_end, verb_end, self.lines[i].number)
+        self.result.sections.append(section)
+        if end < line.end:  # inline paragraph after the heading on the same line
+            start = _skip_space(self.text, end, line.end)
+            inline = Item("", start, _rstrip_end(self.text, start, line.end), line.number)
+            section.items.append(inline)
+        return j, section, inline
+
+    def _body_line(self, line: Line, section: Section, nesting: _Nesting, current: Item | None, prev: str) -> Item:
+        m = _LABEL_RX.match(line.text)
+        if m:
+            raw = m.group("paren") or m.group("punct") or m.group("bare")
+            placed = nesting.place(raw)
+            if placed is not None:
+                depth, style, value = placed
+                start = line.start + m.end()
+                item = Item(raw, start, _rstrip_end(self.text, start, line.end), line.number, style=style, value=value)
+                if depth == 0 and section.items and not section.items[-1].style and section.intro is None:
+                    # an unnumbered paragraph before the first item is the section's lead-in
+                    section.intro = section.items.pop()
+                nesting.push(depth, item)
+                if item.parent is None:
+                    section.items.append(item)
+                else:
+                    item.parent.children.append(item)
+                return item
+        starts_new = current is None or (
+            not current.style and _ends_paragraph(prev) and _match_first(self.lex.pattern("paragraph-start"), line.text)
+        )
+        if starts_new:
+            start = _skip_space(self.text, line.start, line.end)
+            item = Item("", start, _rstrip_end(self.text, start, line.end), line.number)
+            section.items.append(item)
+            return item
+        assert current is not None
+        current.end = _rstrip_end(self.text, current.start, line.end)
+        return current
+
+
+def _ends_paragraph(prev: str) -> bool:
+    return not prev.strip() or bool(_TERMINAL_RX.search(prev))
+
+
+def _verb_alone(line: str, lex: Lexicon) -> bool:
+    m = lex.heading_rx.match(line)
+    return bool(m) and not m.group("rest").strip()
+
+
+def _skip_space(text: str, start: int, end: int) -> int:
+    while start < end and text[start] in " \t":
+        start += 1
+    return start
+
+
+def _rstrip_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in " \t\r\n":
+        end -= 1
+    return end
+
+
+def _iso_date(m: re.Match[str]) -> str:
+    return datetime.strptime(f"{m.group('day')} {m.group('month')} {m.group('year')}", "%d %B %Y").date().isoformat()
+
+
+def parse_resolution(text: str, lexicon: Lexicon, path: str = "<text>") -> ParsedText:
+    """Parse a resolution text. Raises InputError when no operative section is found."""
+    if not text.strip():
+        raise InputError("the file is empty: expected the text of a resolution", path=path)
+    parser = _Parser(text, lexicon, path)
+    first = parser.title_block()
+    parser.result.body_line = parser.lines[first].number if first < len(parser.lines) else len(parser.lines)
+    parser.body(first)
+    result = parser.result
+    if not any(s.verb.operative for s in result.sections):
+        if result.sections:
+            last = result.sections[-1]
+            raise InputError(
+                "no operative section found (a heading such as 'resolves', 'instructs ...' or "
+                "'invites ...'); the text ends after its preamble",
+                path=path,
+                line=last.line,
+            )
+        raise InputError(
+            "no resolution structure found: expected section headings such as 'considering' "
+            "and 'resolves' on lines of their own",
+            path=path,
+            line=parser.result.body_line,
+        )
+    return result

@@ -1,0 +1,1 @@
+"""The analysts' other inputs: catalogue, assessments, portfolios, RDF imports, synthetic workspaces."""

@@ -1,0 +1,214 @@
+"""The catalogue of standards and activities: data/catalogue/*.csv, one row per entry.
+
+Schema (header, in this order):
+  id          official identifier, unique (e.g. "ITU-T Y.4240", "ISO/IEC 23247-1:2021")
+  title       official title
+  publisher   actor notation from ontology/actors.ttl (itu-t, iso-iec-jtc1, ieee, w3c ...)
+  kind        recommendation | technical-report | technical-specification | standard | work-item | activity
+  status      published | approved | in-progress | proposed | withdrawn
+  date        yyyy, yyyy-mm or yyyy-mm-dd, or empty when unknown
+  url         where the entry can be read (http/https), or empty
+  themes      theme notations separated by ';' (ontology/themes.ttl)
+  topics      metaverse topic notations separated by ';' (ontology/topics.ttl)
+  source_url  where the facts came from; several separated by ' ; '
+  notes       uncertainty and remarks
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
+
+from mvkg.inputs.csvtable import Problem, TableError, read_rows, rows_bytes, split_list, valid_iso_date
+from mvkg.ingest.extract import slugify
+from mvkg.kernel.lexicon import Lexicon
+from mvkg.kernel.namespaces import ID, MVKG
+from mvkg.ingest.rdf import new_graph
+from mvkg.kernel.workspace import Workspace, atomic_write_many
+
+COLUMNS = ("id", "title", "publisher", "kind", "status", "date", "url", "themes", "topics", "source_url", "notes")
+KINDS = ("recommendation", "technical-report", "technical-specification", "standard", "work-item", "activity")
+STATUSES = ("published", "approved", "in-progress", "proposed", "withdrawn")
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    publisher: str  # actor IRI
+    kind: str
+    status: str
+    date: str
+    url: str
+    themes: tuple[str, ...]  # IRIs
+    topics: tuple[str, ...]
+    source_urls: tuple[str, ...]
+    notes: str
+    file: str
+    row: int
+
+    @property
+    def iri(self) -> str:
+        return entry_iri(self.id)
+
+
+def entry_iri(identifier: str) -> str:
+    return str(ID["entry/" + slugify(identifier)])
+
+
+def catalogue_files(ws: Workspace) -> list[Path]:
+    folder = ws.data / "catalogue"
+    return sorted(folder.glob("*.csv")) if folder.is_dir() else []
+
+
+def _check_row(row: dict[str, str], lex: Lexicon, maps: dict[str, dict[str, str]]) -> tuple[list[str], dict]:
+    errors = []
+    for col in ("id", "title", "publisher", "kind", "status"):
+        if not row[col]:
+            errors.append(f"'{col}' is empty")
+    if row["kind"] and row["kind"] not in KINDS:
+        errors.append(f"kind {row['kind']!r} is not one of {', '.join(KINDS)}")
+    if row["status"] and row["status"] not in STATUSES:
+        errors.append(f"status {row['status']!r} is not one of {', '.join(STATUSES)}")
+    if row["publisher"] and row["publisher"] not in maps["actor"]:
+        errors.append(f"publisher {row['publisher']!r} is no actor notation in ontology/actors.ttl")
+    if row["date"] and not valid_iso_date(row["date"]):
+        errors.append(f"date {row['date']!r} is not yyyy, yyyy-mm or yyyy-mm-dd")
+    for col in ("url",):
+        if row[col] and not row[col].startswith(("http://", "https://")):
+            errors.append(f"{col} {row[col]!r} is not an http(s) URL")
+    resolved = {}
+    for col, kind in (("themes", "theme"), ("topics", "topic")):
+        values = split_list(row[col])
+        unknown = [v for v in values if v not in maps[kind]]
+        if unknown:
+            errors.append(f"unknown {kind} notation(s) {unknown} (see ontology/{kind}s.ttl)")
+        resolved[col] = tuple(maps[kind][v] for v in values if v in maps[kind])
+    return errors, resolved
+
+
+def parse_entries(path: Path, lex: Lexicon, label: str) -> tuple[list[Entry], list[Problem]]:
+    maps = {k: lex.notations(k) for k in ("theme", "topic", "actor")}
+    entries, problems = [], []
+    for line, row in read_rows(path, COLUMNS):
+        errors, resolved = _check_row(row, lex, maps)
+        problems += [Problem(line, e) for e in errors]
+        if errors:
+            continue
+        entries.append(Entry(
+            id=row["id"], title=row["title"], publisher=maps["actor"][row["publisher"]], kind=row["kind"],
+            status=row["status"], date=row["date"], url=row["url"], themes=resolved["themes"],
+            topics=resolved["topics"], source_urls=tuple(u.strip() for u in row["source_url"].split(" ; ") if u.strip()),
+            notes=row["notes"], file=label, row=line))
+    return entries, problems
+
+
+def _duplicates(entries: list[Entry]) -> list[tuple[str, Problem]]:
+    seen: dict[str, Entry] = {}
+    out = []
+    for e in entries:
+        key = slugify(e.id)
+        if key in seen:
+            first = seen[key]
+            out.append((e.file, Problem(e.row, f"id {e.id!r} duplicates {first.id!r} ({first.file}:{first.row})")))
+        else:
+            seen[key] = e
+    return out
+
+
+def load_catalogue(ws: Workspace, lex: Lexicon) -> list[Entry]:
+    entries: list[Entry] = []
+    for path in catalogue_files(ws):
+        found, problems = parse_entries(path, lex, ws.relative(path))
+        if problems:
+            raise TableError(ws.relative(path), problems)
+        entries += found
+    dups = _duplicates(entries)
+    if dups:
+        raise TableError(dups[0][0], [p for _, p in dups])
+    return entries
+
+
+def entry_summary(e: Entry, lex: Lexicon) -> dict[str, object]:
+    """The public JSON form of `mvkg catalogue list`."""
+    return {"id": e.id, "title": e.title, "publisher": lex.actors[e.publisher].label, "kind": e.kind,
+            "status": e.status, "date": e.date or None, "url": e.url or None,
+            "themes": [lex.themes[t].label for t in e.themes]}
+
+
+def _issued(date: str) -> Literal:
+    dt = {4: XSD.gYear, 7: XSD.gYearMonth, 10: XSD.date}[len(date)]
+    return Literal(date, datatype=dt)
+
+
+def catalogue_graph(entries: list[Entry]) -> Graph:
+    g = new_graph()
+    for e in entries:
+        s = URIRef(e.iri)
+        g.add((s, RDF.type, MVKG.Activity if e.kind == "activity" else MVKG.Standard))
+        g.add((s, MVKG.identifier, Literal(e.id)))
+        g.add((s, MVKG.title, Literal(e.title)))
+        g.add((s, RDFS.label, Literal(f"{e.id}: {e.title}")))
+        g.add((s, MVKG.publisher, URIRef(e.publisher)))
+        g.add((s, MVKG.kind, MVKG["kind-" + e.kind]))
+        g.add((s, MVKG.entryStatus, MVKG["status-" + e.status]))
+        if e.date:
+            g.add((s, MVKG.issued, _issued(e.date)))
+        if e.url:
+            g.add((s, MVKG.url, Literal(e.url, datatype=XSD.anyURI)))
+        for t in e.themes:
+            g.add((s, MVKG.hasTheme, URIRef(t)))
+        for t in e.topics:
+            g.add((s, MVKG.hasTopic, URIRef(t)))
+        for u in e.source_urls:
+            g.add((s, MVKG.sourceUrl, Literal(u, datatype=XSD.anyURI)))
+        if e.notes:
+            g.add((s, MVKG.note, Literal(e.notes)))
+    return g
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    added: tuple[str, ...]
+    updated: tuple[str, ...]
+    target: str
+
+
+def import_csv(ws: Workspace, lex: Lexicon, source: Path) -> ImportReport:
+    """Validate every row of `source` first; only if all are valid, merge them into the
+    catalogue (new ids into catalogue.csv, known ids updated where they live)."""
+    new, problems = parse_entries(source, lex, str(source))
+    dups = _duplicates(new)
+    problems += [p for _, p in dups]
+    if problems:
+        raise TableError(source, sorted(problems, key=lambda p: p.row))
+    existing = load_catalogue(ws, lex)
+    where = {slugify(e.id): e.file for e in existing}
+    incoming = {slugify(e.id): e for e in new}
+    raw_new = {slugify(r["id"]): r for _, r in read_rows(source, COLUMNS)}
+    files = {ws.relative(p): p for p in catalogue_files(ws)}
+    target = ws.data / "catalogue" / "catalogue.csv"
+    files.setdefault(ws.relative(target), target)
+    added, updated = [], []
+    writes: dict[Path, bytes] = {}
+    for label, path in files.items():
+        rows = [r for _, r in read_rows(path, COLUMNS)] if path.exists() else []
+        changed = False
+        for i, r in enumerate(rows):
+            key = slugify(r["id"])
+            if key in incoming and where.get(key) == label:
+                rows[i] = raw_new[key]
+                updated.append(r["id"])
+                changed = True
+        if path == target:
+            for key, e in incoming.items():
+                if key not in where:
+                    rows.append(raw_new[key])
+                    added.append(e.id)
+                    changed = True
+        if changed:
+            writes[path] = rows_bytes(COLUMNS, rows)
+    atomic_write_many(ws, writes)  # all files change together or none does
+    return ImportReport(tuple(added), tuple(updated), ws.relative(target))

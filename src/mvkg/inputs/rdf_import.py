@@ -1,0 +1,115 @@
+"""The gate for RDF that analysts bring in (`mvkg import-rdf`): parsed strictly by Oxigraph
+with an explicit base IRI, size and nesting limits, no XML DOCTYPE or entities, no remote
+JSON-LD contexts, and owl:imports removed before anything (owlready2 included) sees the
+data. A bad file is rejected whole, with the line and the reason; nothing is written."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from mvkg.kernel.errors import InputError
+from mvkg.ingest.extract import slugify
+from mvkg.ingest.readers import decode_text
+from mvkg.kernel.workspace import Workspace, atomic_write
+
+FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
+           ".trig": ox.RdfFormat.TRIG, ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
+           ".xml": ox.RdfFormat.RDF_XML, ".jsonld": ox.RdfFormat.JSON_LD}
+UPLOAD_BASE = "https://w3id.org/mvkg/upload/"  # relative IRIs resolve here, never against a path
+OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
+_LINE = re.compile(r"line (\d+)")
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    max_bytes: int = 20 * 1024 * 1024
+    max_depth: int = 64  # nesting of [ ], ( ) in Turtle/TriG, of { } [ ] in JSON-LD
+    max_triples: int = 1_000_000
+
+
+@dataclass(frozen=True)
+class Checked:
+    triples: tuple[ox.Triple, ...]
+    removed_imports: tuple[str, ...]
+
+
+def nesting_depth(text: str, opening: str, closing: str) -> int:
+    """Deepest bracket nesting outside strings, IRIs and comments (a cheap pre-scan that
+    keeps a hostile file from driving a recursive parser deep)."""
+    depth = deepest = 0
+    quote = None
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == quote:
+                quote = None
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "<" and opening != "{[":
+            end = text.find(">", i)
+            i = end if end > i else i
+        elif ch == "#" and opening != "{[":
+            end = text.find("\n", i)
+            i = end if end > i else len(text)
+        elif ch in opening:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in closing:
+            depth -= 1
+        i += 1
+    return deepest
+
+
+def check_rdf(data: bytes, name: str, limits: UploadLimits = UploadLimits()) -> Checked:
+    suffix = Path(name).suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(f"unsupported RDF file type {suffix!r}; expected one of {', '.join(sorted(FORMATS))}", path=name)
+    if len(data) > limits.max_bytes:
+        raise InputError(f"file is {len(data)} bytes; the limit is {limits.max_bytes}", path=name)
+    text = decode_text(data, name, allow_nul=True)  # RDF literals may hold any character
+    fmt = FORMATS[suffix]
+    if fmt == ox.RdfFormat.RDF_XML and re.search(r"<!(DOCTYPE|ENTITY)", text, re.I):
+        raise InputError("XML DOCTYPE and entity declarations are not accepted (external entities and entity "
+                         "expansion are refused)", path=name, line=text[: re.search(r"<!(DOCTYPE|ENTITY)", text, re.I).start()].count("\n") + 1)
+    brackets = ("{[", "}]") if fmt == ox.RdfFormat.JSON_LD else ("[(", "])")
+    depth = nesting_depth(text, *brackets)
+    if depth > limits.max_depth:
+        raise InputError(f"nesting {depth} deep; the limit is {limits.max_depth}", path=name)
+    try:
+        quads = list(ox.parse(data, format=fmt, base_iri=UPLOAD_BASE))
+    except SyntaxError as exc:
+        message = str(exc)
+        m = _LINE.search(message)
+        raise InputError(f"not valid {fmt.name}: {message}", path=name, line=int(m.group(1)) if m else None) from None
+    if len(quads) > limits.max_triples:
+        raise InputError(f"{len(quads)} triples; the limit is {limits.max_triples}", path=name)
+    kept, removed = [], []
+    for q in quads:
+        if q.predicate.value == OWL_IMPORTS:
+            removed.append(str(q.object.value))
+        else:
+            kept.append(ox.Triple(q.subject, q.predicate, q.object))
+    return Checked(tuple(kept), tuple(removed))
+
+
+def import_rdf(ws: Workspace, path: Path, name: str | None = None, limits: UploadLimits = UploadLimits()) -> tuple[Path, Checked]:
+    """Check an RDF file and store it as data/extra/NAME.nt (loaded by `mvkg build` into its
+    own named graph); nothing is written when the file is rejected."""
+    if not path.is_file():
+        raise InputError("no such file", path=path)
+    checked = check_rdf(path.read_bytes(), str(path), limits)
+    slug = slugify(name or path.stem)
+    if not slug:
+        raise InputError("give the import a name of letters and digits (--name)")
+    target = ws.data / "extra" / f"{slug}.nt"
+    body = "".join(f"{t} .\n" for t in checked.triples)
+    atomic_write(target, body.encode("utf-8"))
+    return target, checked

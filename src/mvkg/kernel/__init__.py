@@ -1,0 +1,1 @@
+"""The kernel: errors, IRIs and ids, vocabulary, workspace layout, shipped resources."""

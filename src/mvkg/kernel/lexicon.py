@@ -1,0 +1,284 @@
+"""The lexicon: verbs, actors, themes, topics, SDGs and structural patterns, read from the
+ontology. Nothing here knows a keyword: every word the ingest recognises comes from
+`ontology/*.ttl` (labels, alt labels, hidden labels and mvkg:matchPattern)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, Graph, URIRef
+
+from mvkg.kernel.errors import InputError
+from mvkg.kernel.namespaces import MVKG, SKOS
+
+_FLAGS = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class Match:
+    """One recognised mention: which concept, where (offsets into the searched text), what."""
+
+    iri: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """Recognises one concept in text by its labels and patterns."""
+
+    iri: str
+    regexes: tuple[re.Pattern[str], ...]
+
+    def finditer(self, text: str) -> Iterable[Match]:
+        for rx in self.regexes:
+            for m in rx.finditer(text):
+                if m.end() > m.start():
+                    yield Match(self.iri, m.start(), m.end(), m.group(0))
+
+
+@dataclass(frozen=True)
+class Concept:
+    iri: str
+    label: str
+    notation: str
+    broader: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Verb:
+    iri: str
+    label: str
+    notation: str
+    operative: bool
+    strength: str | None
+    labels: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Actor:
+    iri: str
+    label: str
+    notation: str
+    head: str | None
+    number: int | None
+    study_group: bool
+    regional: bool
+    default_bearer: str | None
+    part_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    verbs: tuple[Verb, ...]
+    heading_rx: re.Pattern[str]
+    verb_by_label: dict[str, Verb]
+    actors: dict[str, Actor]
+    actor_matchers: tuple[Matcher, ...]
+    themes: dict[str, Concept]
+    theme_matchers: tuple[Matcher, ...]
+    topics: dict[str, Concept]
+    topic_matchers: tuple[Matcher, ...]
+    sdgs: dict[int, str]
+    patterns: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
+
+    def pattern(self, role: str) -> tuple[re.Pattern[str], ...]:
+        return self.patterns.get(role, ())
+
+    def verb_for(self, heading_word: str) -> Verb:
+        return self.verb_by_label[_norm(heading_word)]
+
+    def notations(self, kind: str) -> dict[str, str]:
+        """notation -> IRI for 'theme', 'topic' or 'actor'."""
+        table = {"theme": self.themes, "topic": self.topics, "actor": self.actors}[kind]
+        return {c.notation: iri for iri, c in table.items()}
+
+    def within(self, actor: str, unit: str) -> bool:
+        """True when `actor` is `unit` or part of it (a study group is within ITU-T)."""
+        seen = set()
+        while actor and actor not in seen:
+            if actor == unit:
+                return True
+            seen.add(actor)
+            actor = self.actors[actor].part_of if actor in self.actors else None
+        return False
+
+    def study_group(self, number: int) -> Actor | None:
+        for actor in self.actors.values():
+            if actor.study_group and actor.number == number:
+                return actor
+        return None
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def phrase_regex(phrase: str) -> str:
+    """A label as a regex: case-insensitive, any run of white space, whole words only."""
+    words = [re.escape(w) for w in phrase.split()]
+    return r"(?<![\w-])" + r"\s+".join(words) + r"(?![\w-])"
+
+
+def _literals(g: Graph, s: URIRef, p: URIRef) -> list[str]:
+    return sorted(str(o) for o in g.objects(s, p))
+
+
+def _one(g: Graph, s: URIRef, p: URIRef) -> str | None:
+    values = _literals(g, s, p)
+    return values[0] if values else None
+
+
+def _compile(pattern: str, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, _FLAGS)
+    except re.error as exc:
+        raise InputError(f"invalid mvkg:matchPattern on {where}: {exc}") from None
+
+
+def _matcher(g: Graph, s: URIRef) -> Matcher:
+    labels = [
+        *_literals(g, s, SKOS.prefLabel),
+        *_literals(g, s, SKOS.altLabel),
+        *_literals(g, s, SKOS.hiddenLabel),
+    ]
+    regexes = []
+    if labels:
+        alternation = "|".join(phrase_regex(x) for x in sorted(set(labels), key=len, reverse=True))
+        regexes.append(_compile(alternation, str(s)))
+    regexes += [_compile(p, str(s)) for p in _literals(g, s, MVKG.matchPattern)]
+    return Matcher(str(s), tuple(regexes))
+
+
+def _concepts(g: Graph, cls: URIRef) -> tuple[dict[str, Concept], tuple[Matcher, ...]]:
+    concepts: dict[str, Concept] = {}
+    matchers = []
+    for s in sorted(g.subjects(RDF.type, cls)):
+        concepts[str(s)] = Concept(
+            iri=str(s),
+            label=_one(g, s, SKOS.prefLabel) or str(s),
+            notation=_one(g, s, SKOS.notation) or str(s).rsplit("/", 1)[-1],
+            broader=tuple(sorted(str(o) for o in g.objects(s, SKOS.broader))),
+        )
+        matchers.append(_matcher(g, s))
+    return concepts, tuple(matchers)
+
+
+def _verbs(g: Graph) -> tuple[Verb, ...]:
+    verbs = []
+    for cls, operative in ((MVKG.OperativeVerb, True), (MVKG.PreambularVerb, False)):
+        for s in sorted(g.subjects(RDF.type, cls)):
+            strength = g.value(s, MVKG.strength)
+            labels = tuple(_literals(g, s, SKOS.prefLabel) + _literals(g, s, SKOS.altLabel))
+            verbs.append(
+                Verb(
+                    iri=str(s),
+                    label=_one(g, s, SKOS.prefLabel) or str(s),
+                    notation=_one(g, s, SKOS.notation) or str(s).rsplit("/", 1)[-1],
+                    operative=operative,
+                    strength=str(strength).rsplit("#", 1)[-1] if strength else None,
+                    labels=labels,
+                )
+            )
+    return tuple(verbs)
+
+
+def _heading_rx(verbs: tuple[Verb, ...]) -> re.Pattern[str]:
+    labels = sorted({lab for v in verbs for lab in v.labels}, key=len, reverse=True)
+    alternation = "|".join(r"\s+".join(re.escape(w) for w in lab.split()) for lab in labels)
+    return re.compile(r"^[ \t]*(?P<verb>" + alternation + r")(?![\w-])(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def _actors(g: Graph) -> tuple[dict[str, Actor], tuple[Matcher, ...]]:
+    classes = (MVKG.Organization, MVKG.StudyGroup, MVKG.StandardsBody, MVKG.Post,
+               MVKG.MemberGroup, MVKG.RegionalOrganization)
+    subjects = sorted({s for c in classes for s in g.subjects(RDF.type, c)})
+    actors: dict[str, Actor] = {}
+    matchers = []
+    for s in subjects:
+        head = g.value(s, MVKG.head)
+        number = g.value(s, MVKG.number)
+        default = g.value(s, MVKG.defaultBearer)
+        part_of = g.value(s, MVKG.partOf)
+        actors[str(s)] = Actor(
+            iri=str(s),
+            label=_one(g, s, SKOS.prefLabel) or str(s),
+            notation=_one(g, s, SKOS.notation) or str(s).rsplit("/", 1)[-1],
+            head=str(head) if head else None,
+            number=int(number) if number is not None else None,
+            study_group=(s, RDF.type, MVKG.StudyGroup) in g,
+            regional=(s, RDF.type, MVKG.RegionalOrganization) in g,
+            default_bearer=str(default) if default else None,
+            part_of=str(part_of) if part_of else None,
+        )
+        matchers.append(_matcher(g, s))
+    return actors, tuple(matchers)
+
+
+def _patterns(g: Graph) -> dict[str, tuple[re.Pattern[str], ...]]:
+    by_role: dict[str, list[re.Pattern[str]]] = {}
+    for s in sorted(g.subjects(RDF.type, MVKG.TextPattern)):
+        role = g.value(s, MVKG.patternRole)
+        if role is None:
+            continue
+        name = str(role).rsplit("#role-", 1)[-1]
+        by_role.setdefault(name, []).extend(_compile(p, str(s)) for p in _literals(g, s, MVKG.matchPattern))
+    return {k: tuple(v) for k, v in by_role.items()}
+
+
+def _sdgs(g: Graph) -> dict[int, str]:
+    return {
+        int(g.value(s, MVKG.number)): str(s)
+        for s in g.subjects(RDF.type, MVKG.SustainableDevelopmentGoal)
+        if g.value(s, MVKG.number) is not None
+    }
+
+
+def lexicon_from_graph(g: Graph) -> Lexicon:
+    verbs = _verbs(g)
+    actors, actor_matchers = _actors(g)
+    themes, theme_matchers = _concepts(g, MVKG.Theme)
+    topics, topic_matchers = _concepts(g, MVKG.MetaverseTopic)
+    by_label = {_norm(lab): v for v in verbs for lab in v.labels}
+    return Lexicon(
+        verbs=verbs,
+        heading_rx=_heading_rx(verbs),
+        verb_by_label=by_label,
+        actors=actors,
+        actor_matchers=actor_matchers,
+        themes=themes,
+        theme_matchers=theme_matchers,
+        topics=topics,
+        topic_matchers=topic_matchers,
+        sdgs=_sdgs(g),
+        patterns=_patterns(g),
+    )
+
+
+def load_ontology_graph(files: Iterable[Path]) -> Graph:
+    g = Graph()
+    for path in files:
+        try:
+            g.parse(path, format="turtle")
+        except Exception as exc:  # rdflib raises many types for bad Turtle
+            raise InputError(f"cannot parse ontology file: {exc}", path=path) from None
+    return g
+
+
+def find_mentions(matchers: Iterable[Matcher], text: str) -> list[Match]:
+    """All mentions, longest first where they overlap, in text order."""
+    found = sorted(
+        (m for matcher in matchers for m in matcher.finditer(text)),
+        key=lambda m: (m.start, -(m.end - m.start), m.iri),
+    )
+    chosen: list[Match] = []
+    taken_until = -1
+    for m in found:
+        if m.start >= taken_until:
+            chosen.append(m)
+            taken_until = m.end
+    return chosen

@@ -1,0 +1,219 @@
+"""A workspace is a folder holding `data/` (resolutions, and later catalogue, assessments,
+portfolios, snapshots) and `build/` (the built store, git-ignored). Every write here is
+atomic: a temporary file in the same folder, fsync, then rename."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from mvkg.kernel.errors import InputError, WorkspaceError
+from mvkg.kernel.model import ResolutionMeta
+
+_META_KEYS = {"code", "title", "proposer", "document_numbers", "date", "status", "related", "origin"}
+_STATUSES = {"draft", "adopted"}
+
+
+@dataclass(frozen=True)
+class ResolutionEntry:
+    meta: ResolutionMeta
+    text_path: Path
+    meta_path: Path
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    """Where the built graph is read from: the embedded store (location None) or a remote
+    SPARQL endpoint (`sparql+http://…`)."""
+
+    location: str | None = None
+    graph_store: str | None = None
+    timeout: float = 300.0
+
+
+SETTINGS_FILE = "mvkg.toml"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    store_override: str | None = None  # --store on the command line
+
+    def store_settings(self) -> StoreSettings:
+        """--store, else $MVKG_STORE, else [store] in mvkg.toml, else the embedded store."""
+        table = _settings_table(self.root / SETTINGS_FILE)
+        location = self.store_override or os.environ.get("MVKG_STORE") or table.get("location")
+        if location in ("", "embedded"):
+            location = None
+        try:
+            timeout = float(table.get("timeout", 300.0))
+        except (TypeError, ValueError):
+            raise InputError("[store] timeout must be a number of seconds", path=self.root / SETTINGS_FILE) from None
+        return StoreSettings(location, table.get("graph_store"), timeout)
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def resolutions_dir(self) -> Path:
+        return self.data / "resolutions"
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def store_dir(self) -> Path:
+        return self.build_dir / "store"
+
+    def relative(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def resolutions(self) -> list[ResolutionEntry]:
+        if not self.resolutions_dir.is_dir():
+            return []
+        return [self._entry(p) for p in sorted(self.resolutions_dir.glob("*.json"))]
+
+    def _entry(self, meta_path: Path) -> ResolutionEntry:
+        meta = read_meta(meta_path)
+        text_path = meta_path.with_suffix(".txt")
+        if not text_path.is_file():
+            raise WorkspaceError(f"metadata without its text: expected {text_path.name} next to it", path=meta_path)
+        return ResolutionEntry(meta, text_path, meta_path)
+
+
+def _settings_table(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    import tomllib
+
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8")).get("store", {})
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"invalid settings file: {exc}", path=path) from None
+    if not isinstance(table, dict) or any(not isinstance(table.get(k, ""), str) for k in ("location", "graph_store")):
+        raise InputError("expected a [store] table with string values location and graph_store", path=path)
+    return table
+
+
+def open_workspace(root: str | Path, store: str | None = None) -> Workspace:
+    path = Path(root)
+    if not path.is_dir():
+        raise WorkspaceError("workspace folder does not exist", path=path)
+    ws = Workspace(path, store)
+    recover(ws)
+    return ws
+
+
+JOURNAL = ".mvkg-journal.json"
+
+
+def atomic_write_many(ws: Workspace, files: dict[Path, bytes]) -> None:
+    """Write several files as one change. Each is written to a temporary file and fsynced;
+    a journal naming every rename is then written (the commit point); the renames follow and
+    the journal is removed. A crash before the journal leaves the old files; after it,
+    `recover` (run whenever the workspace is opened) finishes the renames."""
+    staged = {}
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            staged[tmp] = str(path)
+    except BaseException:
+        for tmp in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    atomic_write(ws.data / JOURNAL, json.dumps({"renames": staged}).encode("utf-8"))
+    recover(ws)
+
+
+def recover(ws: Workspace) -> None:
+    """Finish a multi-file change whose journal was committed (idempotent)."""
+    journal = ws.data / JOURNAL
+    if not journal.is_file():
+        return
+    try:
+        renames = json.loads(journal.read_text(encoding="utf-8"))["renames"]
+    except (ValueError, KeyError):
+        raise WorkspaceError("the change journal is damaged; restore data/ from version control", path=journal) from None
+    for tmp, final in renames.items():
+        if Path(tmp).exists():
+            os.replace(tmp, final)
+            fsync_dir(Path(final).parent)
+    journal.unlink()
+    fsync_dir(journal.parent)
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    return sha256_bytes(path.read_bytes())
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def dumps_json(obj: object) -> bytes:
+    return (json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+
+
+def read_meta(path: Path) -> ResolutionMeta:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InputError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno) from None
+    except UnicodeDecodeError:
+        raise InputError("metadata is not UTF-8", path=path) from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("code"), str) or not raw["code"].strip():
+        raise InputError('expected a JSON object with a non-empty "code"', path=path)
+    unknown = set(raw) - _META_KEYS
+    if unknown:
+        raise InputError(f"unknown keys {sorted(unknown)}; allowed: {sorted(_META_KEYS)}", path=path)
+    status = raw.get("status") or "draft"
+    if status not in _STATUSES:
+        raise InputError(f'"status" must be one of {sorted(_STATUSES)}, not {status!r}', path=path)
+    return ResolutionMeta(
+        code=raw["code"],
+        title=raw.get("title"),
+        proposer=raw.get("proposer"),
+        document_numbers=tuple(raw.get("document_numbers") or ()),
+        date=raw.get("date"),
+        status=status,
+        related=tuple(raw.get("related") or ()),
+        origin=raw.get("origin"),
+    )

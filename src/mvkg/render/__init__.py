@@ -1,0 +1,1 @@
+"""Renderings for people: tables, reports, snapshot reports."""

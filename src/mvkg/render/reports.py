@@ -1,0 +1,82 @@
+"""Text renderings of validation and coverage for the CLI (the UI renders the same objects)."""
+
+from __future__ import annotations
+
+import json
+
+from mvkg.compliance.coverage import FORMULA, Coverage
+from mvkg.query.sparql import to_csv, to_table
+from mvkg.compliance.validate import Validation
+
+VERDICT_MARK = {"covered": "✔ covered", "partial": "◐ partial", "proposed-only": "◌ proposed-only",
+                "not-covered": "✘ not-covered", "not-assessed": "? not-assessed", "not-applicable": "– not-applicable"}
+
+
+def validation_json(run: Validation) -> str:
+    body = {"conforms": run.conforms, "portfolio": run.portfolio, "counts": run.counts(),
+            "results": [r.to_json() for r in run.results]}
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def validation_text(run: Validation) -> str:
+    c = run.counts()
+    lines = [f"portfolio {run.portfolio} ({run.portfolio_label}): "
+             + ("conforms (no violation)" if run.conforms else "does NOT conform"),
+             f"  {c['violation']} violation(s), {c['warning']} warning(s), {c['info']} info"]
+    for sev in ("violation", "warning", "info"):
+        results = [r for r in run.results if r.severity == sev]
+        if results:
+            lines.append(f"\n{sev.upper()} ({len(results)})")
+            lines += [f"  - {r.message}" for r in results]
+    return "\n".join(lines) + "\n"
+
+
+def validation_md(run: Validation) -> str:
+    c = run.counts()
+    lines = [f"# Validation: portfolio {run.portfolio_label} (`{run.portfolio}`)", "",
+             f"**{'Conforms' if run.conforms else 'Does not conform'}**: {c['violation']} violations, "
+             f"{c['warning']} warnings, {c['info']} info.", "",
+             "| severity | resolution | section | item | message |", "|---|---|---|---|---|"]
+    lines += [f"| {r.severity} | {r.resolution} | {r.section} | {r.item} | {_md(r.message)} |" for r in run.results]
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def coverage_json(cov: Coverage) -> str:
+    return json.dumps(cov.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _row(r) -> list[str]:
+    return [r.resolution, r.section, r.item, r.strength, VERDICT_MARK[r.verdict],
+            ", ".join(c.entry for c in r.covering), ", ".join(r.missing_themes)]
+
+
+_HEAD = ["resolution", "section", "item", "strength", "verdict", "covering", "missing themes"]
+
+
+def coverage_table(cov: Coverage) -> str:
+    s, b = cov.summary, cov.binding
+    pct = "n/a" if s.coverage_percent is None else f"{s.coverage_percent:.1f} %"
+    bpct = "n/a" if b.coverage_percent is None else f"{b.coverage_percent:.1f} %"
+    head = (f"portfolio {cov.portfolio} ({cov.portfolio_label}): coverage {pct} of all obligations, "
+            f"{bpct} of binding ones\n  {FORMULA}\n  "
+            + ", ".join(f"{k}: {v}" for k, v in s.counts.items()) + "\n\n")
+    return head + to_table(_HEAD, [_row(r) for r in cov.rows])
+
+
+def coverage_csv(cov: Coverage) -> str:
+    return to_csv(["id", *_HEAD], [[r.id, *_row(r)] for r in cov.rows])
+
+
+def coverage_md(cov: Coverage) -> str:
+    s = cov.summary
+    pct = "n/a" if s.coverage_percent is None else f"{s.coverage_percent:.1f} %"
+    lines = [f"Portfolio **{cov.portfolio_label}** (`{cov.portfolio}`): coverage **{pct}**. "
+             f"Formula: {FORMULA}.", "",
+             "| " + " | ".join(_HEAD) + " |", "|" + "---|" * len(_HEAD)]
+    lines += ["| " + " | ".join(_md(x) for x in _row(r)) + " |" for r in cov.rows]
+    lines += ["", "Counts: " + ", ".join(f"{k} {v}" for k, v in s.counts.items()) + "."]
+    return "\n".join(lines) + "\n"
