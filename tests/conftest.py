@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mvkg.graph.build import build_workspace, load_lexicon
+from mvkg.graph.build import load_lexicon
+from mvkg import pipeline
 from mvkg.cli import main
 from mvkg.kernel.resources import find_resources
 from mvkg.kernel.workspace import Workspace
@@ -41,7 +42,7 @@ def workspace(tmp_path) -> Workspace:
 def built(tmp_path_factory, resources, lexicon):
     """The seed workspace, built once for the session (read-only use)."""
     ws = copy_workspace(tmp_path_factory.mktemp("built"))
-    report = build_workspace(ws, resources, lexicon)
+    report = pipeline.build(ws, resources, lexicon)
     return ws, report
 
 

@@ -37,7 +37,7 @@ def test_align_json_has_typed_relations_scores_and_evidence(built):
 
 
 def test_review_is_kept_with_who_and_when_and_reaches_the_graph(workspace, resources, lexicon):
-    from mvkg.graph.build import build_workspace
+    from mvkg import pipeline
 
     a, b = "ecp-mv/resolves/para_3", "atu-mv/resolves/para_a"
     result = run_cli("--workspace", str(workspace.root), "align-review", a, b, "--decision", "rejected", "--by", "A. Analyst")
@@ -49,7 +49,7 @@ def test_review_is_kept_with_who_and_when_and_reaches_the_graph(workspace, resou
     assert {(r["a"], r["b"], r["decision"], r["by"]) for r in rows} == {
         (a, b, "rejected", "A. Analyst"), ("ecp-mv/resolves/para_3", "atu-mv/resolves/para_f", "changed", "A. Analyst")}
     assert all(len(r["date"]) == 10 for r in rows)
-    build_workspace(workspace, resources, lexicon)
+    pipeline.build(workspace, resources, lexicon)
     pairs = align(open_read_only(workspace), "ECP-MV", "ATU-MV",
                   list(csv.DictReader((workspace.data / "alignments" / "decisions.csv").open())))
     status = {(p.a.key, p.b.key): (p.status, p.relation, p.decided_by) for p in pairs if p.a and p.b}
@@ -81,9 +81,9 @@ def test_suggestions_rank_with_reasons_and_skip_assessed_entries(built):
 
 
 def test_accepting_a_suggestion_records_a_machine_suggested_assessment(workspace, resources, lexicon):
-    from mvkg.graph.build import build_workspace
+    from mvkg import pipeline
 
-    build_workspace(workspace, resources, lexicon)
+    pipeline.build(workspace, resources, lexicon)
     ob = "atu-mv/resolves/para_g"
     first = suggest(open_read_only(workspace), ob, top=1)[0]
     result = run_cli("--workspace", str(workspace.root), "suggest", ob, "--accept", first.entry, "--relation", "partial",
@@ -95,7 +95,7 @@ def test_accepting_a_suggestion_records_a_machine_suggested_assessment(workspace
     assert "confirmed by B. Analyst" in rows[0]["rationale"]
     again = run_cli("--workspace", str(workspace.root), "suggest", ob, "--accept", first.entry, "--by", "B. Analyst")
     assert again.exit_code == 2
-    build_workspace(workspace, resources, lexicon)  # the accepted assessment is valid input
+    pipeline.build(workspace, resources, lexicon)  # the accepted assessment is valid input
     assert first.entry not in {s.entry for s in suggest(open_read_only(workspace), ob, top=20)}
 
 

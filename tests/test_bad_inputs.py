@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from mvkg.graph.build import build_workspace
+from mvkg import pipeline
 
 from conftest import copy_workspace, run_cli, tree_hash
 
@@ -53,7 +53,7 @@ def sink():
 @pytest.fixture(scope="module")
 def base(tmp_path_factory, resources, lexicon):
     ws = copy_workspace(tmp_path_factory.mktemp("bad-base"))
-    build_workspace(ws, resources, lexicon)
+    pipeline.build(ws, resources, lexicon)
     return ws
 
 
@@ -290,7 +290,7 @@ def test_owl_imports_are_stripped_and_never_followed(ws, tmp_path, sink, resourc
     result = run_cli("--workspace", str(ws.root), "import-rdf", str(path))
     assert result.exit_code == 0 and "removed owl:imports" in result.output
     assert "owl#imports" not in (ws.data / "extra" / "onto.nt").read_text()
-    build_workspace(ws, resources, lexicon)  # HermiT, pyshacl and Oxigraph all see the data
+    pipeline.build(ws, resources, lexicon)  # HermiT, pyshacl and Oxigraph all see the data
     assert len(_Counter.hits) == before_hits
 
 

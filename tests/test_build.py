@@ -6,7 +6,7 @@ import subprocess
 import sys
 import zipfile
 
-from mvkg.graph.build import build_workspace
+from mvkg import pipeline
 from mvkg.kernel.namespaces import GRAPH
 from mvkg.query.store import open_read_only
 
@@ -28,7 +28,7 @@ def test_two_builds_are_identical(tmp_path, resources, lexicon):
     dumps = []
     for name in ("a", "b"):
         ws = copy_workspace(tmp_path / name)
-        build_workspace(ws, resources, lexicon)
+        pipeline.build(ws, resources, lexicon)
         dumps.append((ws.build_dir / "mvkg.nq").read_bytes())
     assert dumps[0] == dumps[1]
 

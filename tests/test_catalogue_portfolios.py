@@ -8,7 +8,7 @@ import json
 import pytest
 
 from mvkg.graph import build as build_module
-from mvkg.graph.build import build_workspace
+from mvkg import pipeline
 
 from conftest import run_cli, tree_hash
 
@@ -91,7 +91,7 @@ def test_portfolio_create_errors(workspace, args, needle):
 
 
 def test_inconsistent_data_stops_the_build_and_keeps_the_old_one(workspace, resources, lexicon):
-    build_workspace(workspace, resources, lexicon)
+    pipeline.build(workspace, resources, lexicon)
     old = (workspace.build_dir / "mvkg.nq").read_bytes()
     meta_path = workspace.resolutions_dir / "atu-mv.json"
     meta = json.loads(meta_path.read_text())
@@ -106,7 +106,7 @@ def test_inconsistent_data_stops_the_build_and_keeps_the_old_one(workspace, reso
 
 def test_without_java_the_build_warns_and_uses_owl_rl(workspace, resources, lexicon, monkeypatch):
     monkeypatch.setattr("mvkg.graph.reasoning.java_available", lambda: False)
-    report = build_module.build_workspace(workspace, resources, lexicon)
+    report = pipeline.build(workspace, resources, lexicon)
     assert report.reasoner == "owl-rl"
     assert report.warnings and "Java is not installed" in report.warnings[0]
     from mvkg.compliance.validate import validate

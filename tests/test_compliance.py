@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from mvkg.graph.build import build_workspace
+from mvkg import pipeline
 from mvkg.compliance.coverage import coverage
 from mvkg.compliance.validate import validate
 
@@ -64,7 +64,7 @@ def scenario(tmp_path_factory, resources, lexicon):
     created = run_cli("--workspace", str(ws.root), "portfolio", "create", "no-y4240", "--from", "itu-t-in-force",
                       "--exclude", "ITU-T Y.4240", "--label", "ITU-T in force without Y.4240")
     assert created.exit_code == 0, created.output
-    build_workspace(ws, resources, lexicon)
+    pipeline.build(ws, resources, lexicon)
     return ws
 
 
@@ -118,7 +118,7 @@ def second_state(tmp_path_factory, resources, lexicon, scenario):
     shutil.copytree(scenario.data, ws.data)
     rows = [(A, "ITU-T Y.4240", "partial")] + [r for r in S1 if r[0] not in (A, B)] + [(C, "ITU-T Q.FITSM", "partial")]
     _write_assessments(ws, rows)
-    build_workspace(ws, resources, lexicon)
+    pipeline.build(ws, resources, lexicon)
     return ws
 
 

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import copy_workspace, run_cli, tree_hash
-from mvkg.graph.build import build_workspace
+from mvkg import pipeline
 from mvkg.compliance.incremental import LiveValidation, Tally
 from mvkg.inputs.assessments import short_id
 from mvkg.inputs.catalogue import entry_iri
@@ -64,7 +64,7 @@ def test_remote_sparql_endpoint_gives_the_same_verdicts(oxigraph_server, tmp_pat
     local_ws, _ = built
     ws = copy_workspace(tmp_path / "remote")
     (ws.root / "mvkg.toml").write_text(f'[store]\nlocation = "sparql+{oxigraph_server}/query"\n', encoding="utf-8")
-    build_workspace(ws, resources)  # publishes every graph with the graph store protocol
+    pipeline.build(ws, resources)  # publishes every graph with the graph store protocol
     remote_graphs = {g.value for g in open_read_only(ws).named_graphs()}
     assert remote_graphs == {g.value for g in open_read_only(local_ws).named_graphs()}
     for portfolio in ("itu-t-in-force", "in-force-and-drafts"):
@@ -94,7 +94,7 @@ def test_memory_location_holds_the_same_graph(tmp_path, resources, built):
     local_ws, _ = built
     ws = copy_workspace(tmp_path / "mem")
     (ws.root / "mvkg.toml").write_text('[store]\nlocation = "memory"\n', encoding="utf-8")
-    build_workspace(ws, resources)
+    pipeline.build(ws, resources)
     assert not ws.store_dir.exists()  # nothing on disk but the image
     assert (ws.build_dir / "mvkg.nq").read_bytes() == (local_ws.build_dir / "mvkg.nq").read_bytes()
     assert validate(ws, resources, "in-force").verdicts == validate(local_ws, resources, "in-force").verdicts
@@ -114,7 +114,7 @@ def test_synthetic_workspace_is_deterministic(tmp_path, lexicon):
 def synthetic(tmp_path_factory, resources, lexicon):
     ws = Workspace(tmp_path_factory.mktemp("synth"))
     generate(ws, lexicon, 10_000, seed=1)
-    report = build_workspace(ws, resources, lexicon)
+    report = pipeline.build(ws, resources, lexicon)
     return ws, report
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from mvkg.graph.build import build_workspace
+from mvkg import pipeline
 from mvkg.history.diff import diff, explain
 from mvkg.kernel.errors import InputError
 from mvkg.history.snapshots import SnapshotStore
@@ -62,13 +62,13 @@ def history(tmp_path_factory, resources, lexicon):
     # 1: OB covered by a draft only (in-progress Q.FITSM) in 'in-force-and-drafts'
     _set_assessments(ws, [(OB, "ITU-T Q.FITSM", "full"), ("atu-mv/resolves/para_g", "ISO/IEC 27701:2019", "partial"),
                           (R2, "ITU-T Y.4240", "partial")])
-    build_workspace(ws, resources, lexicon)
+    pipeline.build(ws, resources, lexicon)
     ids.append(_cli(ws, "snapshot", "create", "-p", "in-force-and-drafts", "--label", "baseline").output.strip())
     # 2: the draft is published (status change); a new assessment for ATU g
     _set_status(ws, "ITU-T Q.FITSM", "published")
     _set_assessments(ws, [(OB, "ITU-T Q.FITSM", "full"), ("atu-mv/resolves/para_g", "ISO/IEC 27701:2019", "full"),
                           (R2, "ITU-T Y.4240", "full")])
-    build_workspace(ws, resources, lexicon)
+    pipeline.build(ws, resources, lexicon)
     ids.append(_cli(ws, "snapshot", "create", "-p", "in-force-and-drafts", "--label", "after publication").output.strip())
     # 3: the entry leaves the portfolio; the text of ECP resolves 3 changes; ATU g's item label changes
     pf = ws.data / "portfolios" / "in-force-and-drafts.json"
@@ -84,7 +84,7 @@ def history(tmp_path_factory, resources, lexicon):
                    encoding="utf-8")
     _set_assessments(ws, [(OB, "ITU-T Q.FITSM", "full"), ("atu-mv/resolves/para_h", "ISO/IEC 27701:2019", "full"),
                           (R2, "ITU-T Y.4240", "full")])
-    build_workspace(ws, resources, lexicon)
+    pipeline.build(ws, resources, lexicon)
     ids.append(_cli(ws, "snapshot", "create", "-p", "in-force-and-drafts", "--label", "excluded").output.strip())
     return ws, ids
 

@@ -12,7 +12,8 @@ import click
 import pyoxigraph as ox
 
 from mvkg import __version__
-from mvkg.graph.build import build_workspace, load_lexicon
+from mvkg.graph.build import load_lexicon
+from mvkg import pipeline
 from mvkg.render import reports
 from mvkg.render import snapshot_reports
 from mvkg.inputs.catalogue import entry_summary, import_csv, load_catalogue
@@ -138,7 +139,7 @@ def synth(obj: Context, folder: Path, triples: int, seed: int) -> None:
 @click.pass_obj
 def build(obj: Context) -> None:
     """Build the knowledge graph from data/ into the embedded store (build/store)."""
-    report = build_workspace(obj.workspace, obj.resources)
+    report = pipeline.build(obj.workspace, obj.resources)
     for warning in report.warnings:
         click.echo(f"mvkg: warning: {warning}", err=True)
     click.echo(f"built {report.store}: {report.triples} triples in {len(report.graphs)} named graphs")

@@ -17,6 +17,7 @@ from mvkg.graph.build import BuildReport, build_workspace, load_lexicon
 from mvkg.history.snapshots import SnapshotStore, create_snapshot
 from mvkg.ingest.resolutions import Ingested, ingest_file, save_to_workspace
 from mvkg.kernel.errors import InputError
+from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.namespaces import GRAPH, ONTOLOGY_GRAPH, resolution_graph
 from mvkg.kernel.resources import Resources
 from mvkg.kernel.workspace import Workspace
@@ -41,9 +42,9 @@ def derive_alignments(ws: Workspace, store: ox.Store, records: list) -> Graph:
     return g
 
 
-def build(ws: Workspace, resources: Resources) -> BuildReport:
+def build(ws: Workspace, resources: Resources, lex: Lexicon | None = None) -> BuildReport:
     """`mvkg build`: data/ into the store, reasoning, and the alignments of related drafts."""
-    return build_workspace(ws, resources, derived={str(GRAPH["alignments"]): derive_alignments})
+    return build_workspace(ws, resources, lex, derived={str(GRAPH["alignments"]): derive_alignments})
 
 
 @dataclass(frozen=True)

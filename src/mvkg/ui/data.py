@@ -10,7 +10,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from mvkg.graph.build import build_workspace, load_lexicon
+from mvkg.graph.build import load_lexicon
+from mvkg import pipeline
 from mvkg.query.named import canned_queries
 from mvkg.inputs.catalogue import load_catalogue
 from mvkg.compliance.coverage import Coverage, coverage
@@ -42,7 +43,7 @@ def ensure_built(ws: Workspace) -> str:
     key = build_key(ws)
     if not key:
         with st.status("Building the knowledge graph (first start)…", expanded=True) as status:
-            report = build_workspace(ws, resources())
+            report = pipeline.build(ws, resources())
             status.update(label=f"Built {report.triples} triples, {report.obligations} obligations", state="complete")
         key = build_key(ws)
     return key

@@ -201,7 +201,8 @@ def _add_resolution(ws) -> None:
         import tempfile
         from pathlib import Path
 
-        from mvkg.graph.build import build_workspace, load_lexicon
+        from mvkg import pipeline
+        from mvkg.graph.build import load_lexicon
         from mvkg.ingest.resolutions import ingest_file, save_to_workspace
 
         with tempfile.TemporaryDirectory() as tmp:
@@ -218,7 +219,7 @@ def _add_resolution(ws) -> None:
             try:
                 save_to_workspace(ws, ingested)
                 with st.status("Rebuilding…"):
-                    build_workspace(ws, data.resources())
+                    pipeline.build(ws, data.resources())
                 st.success(f"{rec.meta.code} added.")
             except MvkgError as exc:
                 st.error(exc.describe())
