@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run build test system-deps lock clean readme bench w3c-suites
+.PHONY: install run build test lint system-deps lock clean readme bench w3c-suites
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,11 @@ $(W3C)/.done: constraints.txt
 
 w3c-suites: install $(W3C)/.done
 
-test: install system-deps w3c-suites
+lint: install
+	$(BIN)/ruff check src tests app.py benchmarks tools
+	$(BIN)/mypy
+
+test: install system-deps w3c-suites lint
 	$(BIN)/pytest
 
 lock: install

@@ -19,7 +19,7 @@ import pytest
 from conftest import copy_workspace, run_cli, tree_hash
 from mvkg import pipeline
 from mvkg.compliance.incremental import LiveValidation, Tally
-from mvkg.inputs.assessments import short_id
+from mvkg.kernel.namespaces import short_id
 from mvkg.inputs.catalogue import entry_iri
 from mvkg.kernel.namespaces import ID, MVKG
 from mvkg.query.store import open_read_only, portfolio_view

@@ -12,10 +12,11 @@ import pyoxigraph as ox
 from mvkg.kernel.resources import Resources
 from mvkg.query.sparql import read_query_file
 from mvkg.compliance.validate import VERDICTS, Validation
+from mvkg.kernel.vocabulary import VOCABULARY
 
 FORMULA = ("coverage % = (covered + 0.5 × partial) / (obligations − not-applicable − not-assessed) × 100; "
            "proposed-only and not-covered count 0")
-_SEVERITY_ORDER = ("violation", "warning", "info")
+_SEVERITY_ORDER = VOCABULARY.severities.notations
 
 
 @dataclass(frozen=True)

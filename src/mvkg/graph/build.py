@@ -14,10 +14,10 @@ from rdflib import RDF, Graph
 
 from mvkg import __version__
 from mvkg.kernel.errors import InputError, WorkspaceError
-from mvkg.inputs.assessments import assessment_files, assessments_graph, load_assessments
-from mvkg.inputs.catalogue import catalogue_files, catalogue_graph, load_catalogue
+from mvkg.inputs.assessments import assessments_graph, load_assessments
+from mvkg.inputs.catalogue import catalogue_graph, load_catalogue
 from mvkg.ingest.resolutions import record_from_entry
-from mvkg.inputs.portfolios import load_portfolios, portfolio_dir, portfolio_graph
+from mvkg.inputs.portfolios import load_portfolios, portfolio_graph
 from mvkg.graph.reasoning import Materialiser, defined_class_types
 from mvkg.kernel.lexicon import Lexicon, lexicon_from_graph, load_ontology_graph
 from mvkg.kernel.namespaces import GRAPH, ONTOLOGY_GRAPH, portfolio_graph_iri, resolution_graph
@@ -62,24 +62,6 @@ def _load_ontology(store: ox.Store, resources: Resources) -> dict[str, str]:
     return inputs
 
 
-def extra_files(ws: Workspace) -> list[Path]:
-    folder = ws.data / "extra"
-    return sorted(folder.glob("*.nt")) if folder.is_dir() else []
-
-
-def rdf_portfolio_files(ws: Workspace) -> list[Path]:
-    """Portfolios given as RDF (an exported member list), each loaded into its own graph."""
-    folder = portfolio_dir(ws)
-    return sorted(folder.glob("*.nt")) if folder.is_dir() else []
-
-
-def data_files(ws: Workspace) -> list[Path]:
-    """The workspace files besides the resolutions that a build reads."""
-    decisions = ws.data / "alignments" / "decisions.csv"
-    return [*catalogue_files(ws), *assessment_files(ws), *sorted(portfolio_dir(ws).glob("*.json")),
-            *rdf_portfolio_files(ws), *([decisions] if decisions.is_file() else []), *extra_files(ws)]
-
-
 def _load_file(store: ox.Store, path: Path, graph) -> None:
     """An N-Triples file (checked when it was imported) into one graph."""
     try:
@@ -88,31 +70,9 @@ def _load_file(store: ox.Store, path: Path, graph) -> None:
         raise InputError(f"invalid N-Triples: {exc}", path=path) from None
 
 
-def current_inputs(ws: Workspace, resources: Resources) -> dict[str, str]:
-    """sha256 of every input a build reads, as it is on disk now (same keys as the manifest)."""
-    out = {f"ontology/{p.name}": sha256_file(p) for p in resources.ontology_files()}
-    for entry in ws.resolutions():
-        out[ws.relative(entry.text_path)] = sha256_file(entry.text_path)
-        out[ws.relative(entry.meta_path)] = sha256_file(entry.meta_path)
-    out.update({ws.relative(p): sha256_file(p) for p in data_files(ws)})
-    return out
-
-
-def built_inputs(ws: Workspace) -> dict[str, str]:
-    path = ws.build_dir / "manifest.json"
-    if not path.is_file():
-        raise WorkspaceError("no build manifest; run `mvkg build` first")
-    return json.loads(path.read_text(encoding="utf-8"))["inputs"]
-
-
 def check_build_current(ws: Workspace, resources: Resources) -> dict[str, str]:
     """The build's inputs, or an error naming what changed since the build."""
-    built, now = built_inputs(ws), current_inputs(ws, resources)
-    changed = sorted(k for k in set(built) | set(now) if built.get(k) != now.get(k))
-    if changed:
-        raise WorkspaceError(f"the build is out of date ({', '.join(changed[:5])}"
-                             f"{' …' if len(changed) > 5 else ''} changed since); run `mvkg build` first")
-    return built
+    return ws.check_build_current(resources.ontology_files())
 
 
 Derive = Callable[[Workspace, ox.Store, list], Graph]
@@ -139,7 +99,7 @@ def _reasoning_input(store: ox.Store) -> Graph:
 
 def _described(ws: Workspace, location: str | None) -> str:
     if location == MEMORY:
-        return f"memory (image {ws.relative(ws.build_dir / 'mvkg.nq')})"
+        return f"memory (image {ws.relative(ws.image_file)})"
     if location:
         return f"{location} (and {ws.relative(ws.store_dir)})"
     return ws.relative(ws.store_dir)
@@ -173,13 +133,13 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
         _add_graph(store, assessments_graph(assessments), GRAPH["coverage"])
         for name, graph in portfolio_graphs.items():
             _add_graph(store, graph, portfolio_graph_iri(name))
-        for path in rdf_portfolio_files(ws):
+        for path in ws.rdf_portfolio_files():
             if path.stem in portfolio_graphs:
                 raise InputError(f"portfolio {path.stem!r} is defined twice (.json and .nt)", path=path)
             _load_file(store, path, portfolio_graph_iri(path.stem))
-        for extra in extra_files(ws):  # checked on import; loaded strictly, each into its own graph
+        for extra in ws.extra_files():  # checked on import; loaded strictly, each into its own graph
             _load_file(store, extra, GRAPH["extra/" + extra.stem])
-        for path in data_files(ws):
+        for path in ws.data_files():
             inputs[ws.relative(path)] = sha256_file(path)
         for graph_iri, derive in (derived or {}).items():
             _add_graph(store, derive(ws, store, records), graph_iri)
@@ -210,7 +170,7 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
         shutil.rmtree(ws.store_dir, ignore_errors=True)  # no stale copy for anyone to read
     else:
         replace_store_dir(tmp, ws.store_dir)
-    atomic_write(ws.build_dir / "mvkg.nq", dump)
+    atomic_write(ws.image_file, dump)
     report = BuildReport(
         store=_described(ws, settings.location),
         graphs=counts,
@@ -226,5 +186,5 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
     )
     manifest = {"mvkg_version": __version__, "triples": report.triples, "reasoner": report.reasoner,
                 "graphs": {g.graph: g.triples for g in counts}, "inputs": inputs}
-    atomic_write(ws.build_dir / "manifest.json", json.dumps(manifest, indent=2).encode("utf-8"))
+    atomic_write(ws.manifest_file, json.dumps(manifest, indent=2).encode("utf-8"))
     return report

@@ -17,14 +17,10 @@ from mvkg.kernel.model import (
     Span,
     Tag,
 )
-from mvkg.kernel.namespaces import ID
+from mvkg.kernel.namespaces import ID, slugify
 from mvkg.ingest.parse import Item, ParsedText, Section
 
 _NUMBER_RX = re.compile(r"\d{1,2}")
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _span(text: str, start: int, end: int) -> Span:

@@ -8,7 +8,8 @@ from pathlib import Path
 from rdflib import Graph
 
 from mvkg.kernel.errors import InputError
-from mvkg.ingest.extract import build_record, slugify
+from mvkg.ingest.extract import build_record
+from mvkg.kernel.namespaces import slugify
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.model import ResolutionMeta, ResolutionRecord
 from mvkg.ingest.parse import parse_resolution

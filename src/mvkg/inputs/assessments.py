@@ -25,15 +25,16 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from mvkg.inputs.catalogue import Entry, entry_iri
 from mvkg.inputs.csvtable import Problem, TableError, read_rows
-from mvkg.ingest.extract import slugify
-from mvkg.kernel.namespaces import ID, MVKG
+
+from mvkg.kernel.namespaces import ID, MVKG, obligation_iri, short_id, slugify
 from mvkg.ingest.rdf import new_graph
 from mvkg.kernel.workspace import Workspace
+from mvkg.kernel.vocabulary import VOCABULARY
 
 COLUMNS = ("obligation", "entry", "relation", "rationale", "evidence", "evidence_url", "assessor", "date",
            "confidence", "method")
-RELATIONS = ("full", "partial", "none", "not-applicable")
-METHODS = ("manual", "machine-suggested")
+RELATIONS = VOCABULARY.relations.notations
+METHODS = VOCABULARY.methods.notations
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -57,19 +58,6 @@ class Assessment:
         short = short_id(self.obligation)
         tail = slugify(self.entry.rsplit("/entry/", 1)[-1]) if self.entry else "not-applicable"
         return str(ID[f"assessment/{short}/{tail}"])
-
-
-def obligation_iri(short_id: str) -> str:
-    return str(ID[short_id.strip("/")]) + "/obligation"
-
-
-def short_id(obligation: str) -> str:
-    return obligation.removeprefix(str(ID)).removesuffix("/obligation")
-
-
-def assessment_files(ws: Workspace) -> list[Path]:
-    folder = ws.data / "coverage"
-    return sorted(folder.glob("*.csv")) if folder.is_dir() else []
 
 
 def _check(row: dict[str, str], obligations: set[str], entries: set[str]) -> list[str]:
@@ -107,7 +95,7 @@ def load_assessments(ws: Workspace, obligations: set[str], entries: list[Entry])
     known = {e.iri for e in entries}
     out: list[Assessment] = []
     seen: dict[str, tuple[str, int]] = {}
-    for path in assessment_files(ws):
+    for path in ws.assessment_files():
         label = ws.relative(path)
         problems = []
         for line, row in read_rows(path, COLUMNS):

@@ -22,15 +22,16 @@ from pathlib import Path
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from mvkg.inputs.csvtable import Problem, TableError, read_rows, rows_bytes, split_list, valid_iso_date
-from mvkg.ingest.extract import slugify
+from mvkg.kernel.namespaces import slugify
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.namespaces import ID, MVKG
 from mvkg.ingest.rdf import new_graph
 from mvkg.kernel.workspace import Workspace, atomic_write_many
+from mvkg.kernel.vocabulary import VOCABULARY
 
 COLUMNS = ("id", "title", "publisher", "kind", "status", "date", "url", "themes", "topics", "source_url", "notes")
-KINDS = ("recommendation", "technical-report", "technical-specification", "standard", "work-item", "activity")
-STATUSES = ("published", "approved", "in-progress", "proposed", "withdrawn")
+KINDS = VOCABULARY.entry_kinds.notations
+STATUSES = VOCABULARY.entry_statuses.notations
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,6 @@ class Entry:
 
 def entry_iri(identifier: str) -> str:
     return str(ID["entry/" + slugify(identifier)])
-
-
-def catalogue_files(ws: Workspace) -> list[Path]:
-    folder = ws.data / "catalogue"
-    return sorted(folder.glob("*.csv")) if folder.is_dir() else []
 
 
 def _check_row(row: dict[str, str], lex: Lexicon, maps: dict[str, dict[str, str]]) -> tuple[list[str], dict]:
@@ -120,7 +116,7 @@ def _duplicates(entries: list[Entry]) -> list[tuple[str, Problem]]:
 
 def load_catalogue(ws: Workspace, lex: Lexicon) -> list[Entry]:
     entries: list[Entry] = []
-    for path in catalogue_files(ws):
+    for path in ws.catalogue_files():
         found, problems = parse_entries(path, lex, ws.relative(path))
         if problems:
             raise TableError(ws.relative(path), problems)
@@ -188,8 +184,8 @@ def import_csv(ws: Workspace, lex: Lexicon, source: Path) -> ImportReport:
     where = {slugify(e.id): e.file for e in existing}
     incoming = {slugify(e.id): e for e in new}
     raw_new = {slugify(r["id"]): r for _, r in read_rows(source, COLUMNS)}
-    files = {ws.relative(p): p for p in catalogue_files(ws)}
-    target = ws.data / "catalogue" / "catalogue.csv"
+    files = {ws.relative(p): p for p in ws.catalogue_files()}
+    target = ws.catalogue_file
     files.setdefault(ws.relative(target), target)
     added, updated = [], []
     writes: dict[Path, bytes] = {}

@@ -19,7 +19,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from mvkg.inputs.catalogue import KINDS, STATUSES, Entry
 from mvkg.kernel.errors import InputError
-from mvkg.ingest.extract import slugify
+from mvkg.kernel.namespaces import slugify
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.namespaces import MVKG, portfolio_node
 from mvkg.ingest.rdf import new_graph
@@ -28,6 +28,7 @@ from mvkg.kernel.workspace import Workspace, atomic_write, dumps_json
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _KEYS = {"name", "label", "description", "from", "select", "include", "exclude"}
 _SELECT_KEYS = {"publishers", "statuses", "kinds", "id_prefixes"}
+DEFAULT_PORTFOLIO = "itu-t-in-force"  # the portfolio judged when none is named (CLI and UI)
 
 
 @dataclass(frozen=True)
@@ -55,10 +56,6 @@ class Portfolio:
         if self.exclude:
             out["exclude"] = list(self.exclude)
         return out
-
-
-def portfolio_dir(ws: Workspace) -> Path:
-    return ws.data / "portfolios"
 
 
 def check_name(name: str) -> str:
@@ -102,7 +99,7 @@ def read_portfolio(path: Path) -> Portfolio:
 
 
 def load_portfolios(ws: Workspace) -> dict[str, Portfolio]:
-    folder = portfolio_dir(ws)
+    folder = ws.portfolios_dir
     return {p.stem: read_portfolio(p) for p in sorted(folder.glob("*.json"))} if folder.is_dir() else {}
 
 
@@ -152,7 +149,7 @@ def portfolio_graph(name: str, portfolios: dict[str, Portfolio], entries: list[E
 
 
 def save_portfolio(ws: Workspace, p: Portfolio, *, overwrite: bool = False) -> Path:
-    path = portfolio_dir(ws) / f"{check_name(p.name)}.json"
+    path = ws.portfolio_file(check_name(p.name))
     if path.exists() and not overwrite:
         raise InputError(f"portfolio {p.name!r} already exists ({ws.relative(path)})")
     atomic_write(path, dumps_json(p.to_json()))

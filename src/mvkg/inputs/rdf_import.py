@@ -12,7 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from mvkg.kernel.errors import InputError
-from mvkg.ingest.extract import slugify
+from mvkg.kernel.namespaces import slugify
 from mvkg.ingest.readers import decode_text
 from mvkg.kernel.workspace import Workspace, atomic_write
 
@@ -109,7 +109,7 @@ def import_rdf(ws: Workspace, path: Path, name: str | None = None, limits: Uploa
     slug = slugify(name or path.stem)
     if not slug:
         raise InputError("give the import a name of letters and digits (--name)")
-    target = ws.data / "extra" / f"{slug}.nt"
+    target = ws.extra_dir / f"{slug}.nt"
     body = "".join(f"{t} .\n" for t in checked.triples)
     atomic_write(target, body.encode("utf-8"))
     return target, checked

@@ -76,7 +76,7 @@ def _sentence(rng: random.Random, n: int) -> str:
 
 
 def generate(ws: Workspace, lex: Lexicon, triples: int, seed: int = 1) -> SynthReport:
-    """Write a synthetic workspace of about `triples` triples under ws.data."""
+    """Write a synthetic workspace of about `triples` triples into the workspace's data folder."""
     rng = random.Random(seed)
     themes = sorted(lex.themes)
     theme_weights = [1 / (i + 1) for i in range(len(themes))]  # a few themes dominate, as in real texts
@@ -175,17 +175,17 @@ def generate(ws: Workspace, lex: Lexicon, triples: int, seed: int = 1) -> SynthR
                 assessed += _assess(cov, rng, ob, cl_id, entries, done)
                 done += 1
     files = {
-        "extra/synthetic-resolutions.nt": res.data(),
-        "extra/synthetic-catalogue.nt": cat.data(),
-        "extra/synthetic-coverage.nt": cov.data(),
+        ws.extra_dir / "synthetic-resolutions.nt": res.data(),
+        ws.extra_dir / "synthetic-catalogue.nt": cat.data(),
+        ws.extra_dir / "synthetic-coverage.nt": cov.data(),
     }
-    files.update(_portfolios(cat, entries))
-    for rel, body in files.items():
-        path = ws.data / rel
+    files.update({ws.portfolio_file(name, ".nt"): body for name, body in _portfolios(cat, entries).items()})
+    for path, body in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(path, body)
     total = sum(body.count(b"\n") for body in files.values())
-    return SynthReport(total, n_resolutions, done, n_entries, assessed, tuple(sorted(files)))
+    return SynthReport(total, n_resolutions, done, n_entries, assessed,
+                       tuple(sorted(p.relative_to(ws.data).as_posix() for p in files)))
 
 
 def _assess(cov: _Writer, rng: random.Random, ob: str, cl_id: str, entries: list[str], n: int) -> int:
@@ -238,5 +238,5 @@ def _portfolios(cat: _Writer, entries: list[str]) -> dict[str, bytes]:
         for i, e in enumerate(entries):
             if keep(i, e):
                 w.add(p, _m("member"), e)
-        out[f"portfolios/{name}.nt"] = w.data()
+        out[name] = w.data()
     return out

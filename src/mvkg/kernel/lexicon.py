@@ -5,11 +5,12 @@ ontology. Nothing here knows a keyword: every word the ingest recognises comes f
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import RDF, Graph, URIRef
+from rdflib.term import Node
 
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.namespaces import MVKG, SKOS
@@ -94,17 +95,19 @@ class Lexicon:
 
     def notations(self, kind: str) -> dict[str, str]:
         """notation -> IRI for 'theme', 'topic' or 'actor'."""
-        table = {"theme": self.themes, "topic": self.topics, "actor": self.actors}[kind]
-        return {c.notation: iri for iri, c in table.items()}
+        tables: dict[str, Mapping[str, Concept] | Mapping[str, Actor]] = {
+            "theme": self.themes, "topic": self.topics, "actor": self.actors}
+        return {c.notation: iri for iri, c in tables[kind].items()}
 
     def within(self, actor: str, unit: str) -> bool:
         """True when `actor` is `unit` or part of it (a study group is within ITU-T)."""
         seen = set()
-        while actor and actor not in seen:
-            if actor == unit:
+        current: str | None = actor
+        while current and current not in seen:
+            if current == unit:
                 return True
-            seen.add(actor)
-            actor = self.actors[actor].part_of if actor in self.actors else None
+            seen.add(current)
+            current = self.actors[current].part_of if current in self.actors else None
         return False
 
     def study_group(self, number: int) -> Actor | None:
@@ -124,11 +127,11 @@ def phrase_regex(phrase: str) -> str:
     return r"(?<![\w-])" + r"\s+".join(words) + r"(?![\w-])"
 
 
-def _literals(g: Graph, s: URIRef, p: URIRef) -> list[str]:
+def _literals(g: Graph, s: Node, p: URIRef) -> list[str]:
     return sorted(str(o) for o in g.objects(s, p))
 
 
-def _one(g: Graph, s: URIRef, p: URIRef) -> str | None:
+def _one(g: Graph, s: Node, p: URIRef) -> str | None:
     values = _literals(g, s, p)
     return values[0] if values else None
 
@@ -140,7 +143,7 @@ def _compile(pattern: str, where: str) -> re.Pattern[str]:
         raise InputError(f"invalid mvkg:matchPattern on {where}: {exc}") from None
 
 
-def _matcher(g: Graph, s: URIRef) -> Matcher:
+def _matcher(g: Graph, s: Node) -> Matcher:
     labels = [
         *_literals(g, s, SKOS.prefLabel),
         *_literals(g, s, SKOS.altLabel),
@@ -157,7 +160,7 @@ def _matcher(g: Graph, s: URIRef) -> Matcher:
 def _concepts(g: Graph, cls: URIRef) -> tuple[dict[str, Concept], tuple[Matcher, ...]]:
     concepts: dict[str, Concept] = {}
     matchers = []
-    for s in sorted(g.subjects(RDF.type, cls)):
+    for s in sorted(g.subjects(RDF.type, cls), key=str):
         concepts[str(s)] = Concept(
             iri=str(s),
             label=_one(g, s, SKOS.prefLabel) or str(s),
@@ -171,7 +174,7 @@ def _concepts(g: Graph, cls: URIRef) -> tuple[dict[str, Concept], tuple[Matcher,
 def _verbs(g: Graph) -> tuple[Verb, ...]:
     verbs = []
     for cls, operative in ((MVKG.OperativeVerb, True), (MVKG.PreambularVerb, False)):
-        for s in sorted(g.subjects(RDF.type, cls)):
+        for s in sorted(g.subjects(RDF.type, cls), key=str):
             strength = g.value(s, MVKG.strength)
             labels = tuple(_literals(g, s, SKOS.prefLabel) + _literals(g, s, SKOS.altLabel))
             verbs.append(
@@ -196,7 +199,7 @@ def _heading_rx(verbs: tuple[Verb, ...]) -> re.Pattern[str]:
 def _actors(g: Graph) -> tuple[dict[str, Actor], tuple[Matcher, ...]]:
     classes = (MVKG.Organization, MVKG.StudyGroup, MVKG.StandardsBody, MVKG.Post,
                MVKG.MemberGroup, MVKG.RegionalOrganization)
-    subjects = sorted({s for c in classes for s in g.subjects(RDF.type, c)})
+    subjects = sorted({s for c in classes for s in g.subjects(RDF.type, c)}, key=str)
     actors: dict[str, Actor] = {}
     matchers = []
     for s in subjects:
@@ -209,7 +212,7 @@ def _actors(g: Graph) -> tuple[dict[str, Actor], tuple[Matcher, ...]]:
             label=_one(g, s, SKOS.prefLabel) or str(s),
             notation=_one(g, s, SKOS.notation) or str(s).rsplit("/", 1)[-1],
             head=str(head) if head else None,
-            number=int(number) if number is not None else None,
+            number=int(str(number)) if number is not None else None,
             study_group=(s, RDF.type, MVKG.StudyGroup) in g,
             regional=(s, RDF.type, MVKG.RegionalOrganization) in g,
             default_bearer=str(default) if default else None,
@@ -221,7 +224,7 @@ def _actors(g: Graph) -> tuple[dict[str, Actor], tuple[Matcher, ...]]:
 
 def _patterns(g: Graph) -> dict[str, tuple[re.Pattern[str], ...]]:
     by_role: dict[str, list[re.Pattern[str]]] = {}
-    for s in sorted(g.subjects(RDF.type, MVKG.TextPattern)):
+    for s in sorted(g.subjects(RDF.type, MVKG.TextPattern), key=str):
         role = g.value(s, MVKG.patternRole)
         if role is None:
             continue
@@ -231,11 +234,8 @@ def _patterns(g: Graph) -> dict[str, tuple[re.Pattern[str], ...]]:
 
 
 def _sdgs(g: Graph) -> dict[int, str]:
-    return {
-        int(g.value(s, MVKG.number)): str(s)
-        for s in g.subjects(RDF.type, MVKG.SustainableDevelopmentGoal)
-        if g.value(s, MVKG.number) is not None
-    }
+    numbers = {s: g.value(s, MVKG.number) for s in g.subjects(RDF.type, MVKG.SustainableDevelopmentGoal)}
+    return {int(str(n)): str(s) for s, n in numbers.items() if n is not None}
 
 
 def lexicon_from_graph(g: Graph) -> Lexicon:

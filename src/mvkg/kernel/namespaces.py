@@ -1,6 +1,9 @@
-"""IRIs used across mvkg. Only constants: no mutable module state."""
+"""IRIs and ids used across mvkg: namespaces, named graphs, and the stable ids derived from
+names (no random ids). Only constants and pure functions: no mutable module state."""
 
 from __future__ import annotations
+
+import re
 
 from rdflib import Namespace
 
@@ -19,6 +22,21 @@ DCTERMS = Namespace("http://purl.org/dc/terms/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
+
+
+def slugify(text: str) -> str:
+    """The id form of a name: lower case, runs of anything but a-z and 0-9 as one hyphen."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def obligation_iri(short_id: str) -> str:
+    """`atu-mv/resolves/para_g` → the obligation's IRI."""
+    return str(ID[short_id.strip("/")]) + "/obligation"
+
+
+def short_id(obligation: str) -> str:
+    """An obligation's IRI → its short id (after /id/, without /obligation)."""
+    return obligation.removeprefix(str(ID)).removesuffix("/obligation")
 
 
 def resolution_graph(code_slug: str):

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from mvkg.kernel.errors import InputError, WorkspaceError
 from mvkg.kernel.model import ResolutionMeta
+from mvkg.kernel.vocabulary import VOCABULARY
 
 _META_KEYS = {"code", "title", "proposer", "document_numbers", "date", "status", "related", "origin"}
-_STATUSES = {"draft", "adopted"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,46 @@ class Workspace:
     def resolutions_dir(self) -> Path:
         return self.data / "resolutions"
 
+    # ------------------------------------------------------------ the data/ layout
+    # Every path under data/ and build/ is named here and nowhere else.
+
+    @property
+    def catalogue_dir(self) -> Path:
+        return self.data / "catalogue"
+
+    @property
+    def catalogue_file(self) -> Path:
+        """Where imported catalogue entries go."""
+        return self.catalogue_dir / "catalogue.csv"
+
+    @property
+    def coverage_dir(self) -> Path:
+        return self.data / "coverage"
+
+    def coverage_file(self, name: str) -> Path:
+        return self.coverage_dir / name
+
+    @property
+    def portfolios_dir(self) -> Path:
+        return self.data / "portfolios"
+
+    def portfolio_file(self, name: str, suffix: str = ".json") -> Path:
+        return self.portfolios_dir / f"{name}{suffix}"
+
+    @property
+    def decisions_file(self) -> Path:
+        """Analysts' reviews of suggested alignments."""
+        return self.data / "alignments" / "decisions.csv"
+
+    @property
+    def extra_dir(self) -> Path:
+        """Checked RDF imports, one N-Triples file (and named graph) each."""
+        return self.data / "extra"
+
+    @property
+    def snapshots_dir(self) -> Path:
+        return self.data / "snapshots"
+
     @property
     def build_dir(self) -> Path:
         return self.root / "build"
@@ -70,6 +110,63 @@ class Workspace:
     @property
     def store_dir(self) -> Path:
         return self.build_dir / "store"
+
+    @property
+    def image_file(self) -> Path:
+        """The build's canonical N-Quads image (what a 'memory' store loads)."""
+        return self.build_dir / "mvkg.nq"
+
+    @property
+    def manifest_file(self) -> Path:
+        return self.build_dir / "manifest.json"
+
+    def catalogue_files(self) -> list[Path]:
+        return _files(self.catalogue_dir, "*.csv")
+
+    def assessment_files(self) -> list[Path]:
+        return _files(self.coverage_dir, "*.csv")
+
+    def portfolio_files(self) -> list[Path]:
+        return _files(self.portfolios_dir, "*.json")
+
+    def rdf_portfolio_files(self) -> list[Path]:
+        """Portfolios given as RDF (an exported member list), each loaded into its own graph."""
+        return _files(self.portfolios_dir, "*.nt")
+
+    def extra_files(self) -> list[Path]:
+        return _files(self.extra_dir, "*.nt")
+
+    def data_files(self) -> list[Path]:
+        """The workspace files besides the resolutions that a build reads."""
+        decisions = [self.decisions_file] if self.decisions_file.is_file() else []
+        return [*self.catalogue_files(), *self.assessment_files(), *self.portfolio_files(),
+                *self.rdf_portfolio_files(), *decisions, *self.extra_files()]
+
+    # ------------------------------------------------------------ the input manifest
+
+    def current_inputs(self, ontology_files: list[Path]) -> dict[str, str]:
+        """sha256 of every input a build reads, as it is on disk now (the manifest's keys)."""
+        out = {f"ontology/{p.name}": sha256_file(p) for p in ontology_files}
+        for entry in self.resolutions():
+            out[self.relative(entry.text_path)] = sha256_file(entry.text_path)
+            out[self.relative(entry.meta_path)] = sha256_file(entry.meta_path)
+        out.update({self.relative(p): sha256_file(p) for p in self.data_files()})
+        return out
+
+    def built_inputs(self) -> dict[str, str]:
+        """The inputs recorded by the last build."""
+        if not self.manifest_file.is_file():
+            raise WorkspaceError("no build manifest; run `mvkg build` first")
+        return json.loads(self.manifest_file.read_text(encoding="utf-8"))["inputs"]
+
+    def check_build_current(self, ontology_files: list[Path]) -> dict[str, str]:
+        """The build's inputs, or an error naming what changed since the build."""
+        built, now = self.built_inputs(), self.current_inputs(ontology_files)
+        changed = sorted(k for k in set(built) | set(now) if built.get(k) != now.get(k))
+        if changed:
+            raise WorkspaceError(f"the build is out of date ({', '.join(changed[:5])}"
+                                 f"{' …' if len(changed) > 5 else ''} changed since); run `mvkg build` first")
+        return built
 
     def relative(self, path: Path) -> str:
         try:
@@ -88,6 +185,10 @@ class Workspace:
         if not text_path.is_file():
             raise WorkspaceError(f"metadata without its text: expected {text_path.name} next to it", path=meta_path)
         return ResolutionEntry(meta, text_path, meta_path)
+
+
+def _files(folder: Path, pattern: str) -> list[Path]:
+    return sorted(folder.glob(pattern)) if folder.is_dir() else []
 
 
 def _settings_table(path: Path) -> dict:
@@ -205,8 +306,9 @@ def read_meta(path: Path) -> ResolutionMeta:
     if unknown:
         raise InputError(f"unknown keys {sorted(unknown)}; allowed: {sorted(_META_KEYS)}", path=path)
     status = raw.get("status") or "draft"
-    if status not in _STATUSES:
-        raise InputError(f'"status" must be one of {sorted(_STATUSES)}, not {status!r}', path=path)
+    allowed = VOCABULARY.resolution_statuses.notations
+    if status not in allowed:
+        raise InputError(f'"status" must be one of {sorted(allowed)}, not {status!r}', path=path)
     return ResolutionMeta(
         code=raw["code"],
         title=raw.get("title"),

@@ -7,9 +7,9 @@ import json
 from mvkg.compliance.coverage import FORMULA, Coverage
 from mvkg.query.sparql import to_csv, to_table
 from mvkg.compliance.validate import Validation
+from mvkg.kernel.vocabulary import VOCABULARY
 
-VERDICT_MARK = {"covered": "✔ covered", "partial": "◐ partial", "proposed-only": "◌ proposed-only",
-                "not-covered": "✘ not-covered", "not-assessed": "? not-assessed", "not-applicable": "– not-applicable"}
+VERDICT_MARK = VOCABULARY.verdicts.marks  # "✔ covered": icon and name, from the ontology
 
 
 def validation_json(run: Validation) -> str:
@@ -23,7 +23,7 @@ def validation_text(run: Validation) -> str:
     lines = [f"portfolio {run.portfolio} ({run.portfolio_label}): "
              + ("conforms (no violation)" if run.conforms else "does NOT conform"),
              f"  {c['violation']} violation(s), {c['warning']} warning(s), {c['info']} info"]
-    for sev in ("violation", "warning", "info"):
+    for sev in VOCABULARY.severities.notations:
         results = [r for r in run.results if r.severity == sev]
         if results:
             lines.append(f"\n{sev.upper()} ({len(results)})")

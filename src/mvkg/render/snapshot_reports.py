@@ -9,13 +9,12 @@ from html import escape
 
 from mvkg.history.diff import Diff
 from mvkg.history.snapshots import SnapshotInfo
+from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.query.sparql import to_csv, to_table
 
-VERDICT_ORDER = ("covered", "partial", "proposed-only", "not-covered", "not-assessed", "not-applicable")
-VERDICT_ICON = {"covered": "✔", "partial": "◐", "proposed-only": "◌", "not-covered": "✘", "not-assessed": "?",
-                "not-applicable": "–"}
-VERDICT_COLOUR = {"covered": "#1b7f3b", "partial": "#b58900", "proposed-only": "#6c71c4", "not-covered": "#c0392b",
-                  "not-assessed": "#7f8c8d", "not-applicable": "#95a5a6"}
+VERDICT_ORDER = VOCABULARY.verdicts.notations
+VERDICT_ICON = {c.notation: c.icon for c in VOCABULARY.verdicts}
+VERDICT_COLOUR = {c.notation: c.colour for c in VOCABULARY.verdicts}
 
 
 def _pct(value: float | None) -> str:
