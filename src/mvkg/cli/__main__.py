@@ -1,0 +1,5 @@
+import sys
+
+from mvkg.cli import main
+
+sys.exit(main())
