@@ -1,6 +1,6 @@
 """mvkg analyst workspace (Streamlit). Run with `make run`, or:
     MVKG_WORKSPACE=/path/to/workspace streamlit run app.py
-Every page is a thin view over the mvkg library (src/mvkg/ui/pages.py)."""
+Every page is a thin view over the mvkg library (src/mvkg/ui/pages/, one module a page)."""
 
 import streamlit as st
 

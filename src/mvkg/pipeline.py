@@ -1,5 +1,6 @@
 """What the CLI and the UI both orchestrate, one function each: build the graph (with the
 derived alignments), preview or add a resolution, take a snapshot, accept a suggestion.
+Also the analysts' other writes: save a portfolio, record a review of a suggested pair.
 The adapters call these and render what they return; they hold no steps of their own."""
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from mvkg.analysis.align import align, alignment_graph, load_decisions
+from mvkg.analysis.align import align, alignment_graph, load_decisions, record_decision
 from mvkg.analysis.obligations import ObligationRow, list_obligations
 from mvkg.analysis.suggest import accept, suggest
 from mvkg.graph.build import BuildReport, build_workspace, load_lexicon
 from mvkg.history.snapshots import SnapshotStore, create_snapshot
 from mvkg.ingest.resolutions import Ingested, ingest_file, save_to_workspace
+from mvkg.inputs.portfolios import Portfolio, check_name, save_portfolio
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.namespaces import GRAPH, ONTOLOGY_GRAPH, resolution_graph
@@ -91,3 +93,15 @@ def accept_suggestion(ws: Workspace, store: GraphStore, obligation: str, entry: 
     if chosen is None:
         raise InputError(f"{entry!r} is not among the suggestions for {obligation}")
     return accept(ws, obligation, entry, relation, by, rationale, chosen.reasons)
+
+
+def create_portfolio(ws: Workspace, name: str, description: str, include: tuple[str, ...]) -> Path:
+    """Save a portfolio of explicitly listed entries (data/portfolios/NAME.json); it is
+    validated against once the graph is rebuilt."""
+    return save_portfolio(ws, Portfolio(check_name(name), name, description, include=tuple(include)))
+
+
+def review_pair(ws: Workspace, a: str, b: str, decision: str, relation: str, by: str, note: str = "") -> Path:
+    """Record an analyst's review of a suggested pair (short obligation ids); the relation is
+    kept only when the decision changes it."""
+    return record_decision(ws, a, b, decision, relation if decision == "changed" else "", by, note)

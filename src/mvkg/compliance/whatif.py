@@ -1,16 +1,29 @@
 """What-if: a hypothetical proposed standard and the obligations it would cover, as RDF to
-judge (through mvkg.incremental.LiveValidation.move_to) before anything is saved."""
+judge (through mvkg.incremental.LiveValidation.move_to) before anything is saved; the what-if
+state of a portfolio (ticked entries plus hypothetical ones) and how its projected verdicts
+compare with the current ones."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from mvkg.inputs.assessments import obligation_iri
+from mvkg.compliance.coverage import Coverage
 from mvkg.inputs.catalogue import entry_iri
 from mvkg.kernel.errors import InputError
-from mvkg.kernel.namespaces import ID, MVKG
+from mvkg.kernel.namespaces import ACTOR, ID, MVKG, obligation_iri
+from mvkg.kernel.vocabulary import VOCABULARY
+
+# What an analyst starts from when adding a hypothetical standard.
+EXAMPLE_ID = "Draft X.meta-privacy"
+EXAMPLE_TITLE = "Privacy-enhancing technologies for metaverse platforms"
+DEFAULT_PUBLISHER = str(ACTOR["itu-t"])
+# The statuses a hypothetical entry can have (any but withdrawn, the least advanced first) and
+# the coverage it can claim.
+STATUSES = tuple(c.notation for c in reversed(VOCABULARY.entry_statuses.concepts) if c.notation != "withdrawn")
+RELATIONS = ("full", "partial")
 
 
 @dataclass(frozen=True)
@@ -49,3 +62,49 @@ def hypothetical_graph(h: Hypothetical) -> Graph:
         g.add((a, MVKG.assessor, Literal("what-if")))
         g.add((a, MVKG.assessedOn, Literal("2000-01-01", datatype=XSD.date)))
     return g
+
+
+def hypothetical(identifier: str, title: str, status: str, themes: Iterable[str], covers: Iterable[str],
+                 relation: str, publisher: str = DEFAULT_PUBLISHER) -> Hypothetical:
+    """A hypothetical entry from what an analyst types: `themes` are theme IRIs, `covers`
+    short obligation ids, each covered with `relation`."""
+    if status not in STATUSES:
+        raise InputError(f"a hypothetical entry's status is one of {', '.join(STATUSES)}")
+    if relation not in RELATIONS:
+        raise InputError(f"a hypothetical entry covers with one of {', '.join(RELATIONS)}")
+    return Hypothetical(identifier, title, status, tuple(themes), publisher, tuple((c, relation) for c in covers))
+
+
+def whatif_state(ticked: Iterable[str], hypotheticals: Iterable[Hypothetical]) -> tuple[tuple[str, ...], Graph]:
+    """The portfolio members (entry IRIs: the ticked catalogue ids, then the hypothetical
+    entries) and the extra RDF of the hypothetical entries, for LiveValidation.move_to."""
+    hypos = list(hypotheticals)
+    extra = Graph()
+    for h in hypos:
+        for t in hypothetical_graph(h):
+            extra.add(t)
+    return tuple(entry_iri(i) for i in ticked) + tuple(entry_iri(h.id) for h in hypos), extra
+
+
+@dataclass(frozen=True)
+class Projection:
+    """One obligation's verdict now and in the what-if state."""
+
+    obligation: str  # "RESOLUTION section item"
+    current: str
+    projected: str
+
+    @property
+    def changed(self) -> bool:
+        return self.current != self.projected
+
+
+def projections(current: Coverage, projected: Coverage) -> list[Projection]:
+    now = {r.id: r.verdict for r in current.rows}
+    return [Projection(f"{r.resolution} {r.section} {r.item}", now.get(r.id, ""), r.verdict) for r in projected.rows]
+
+
+def coverage_delta(current: Coverage, projected: Coverage) -> float | None:
+    """Projected minus current coverage %, in points (None when either is undefined)."""
+    a, b = current.summary.coverage_percent, projected.summary.coverage_percent
+    return None if a is None or b is None else round(b - a, 1)

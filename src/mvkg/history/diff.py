@@ -1,11 +1,16 @@
 """Explained differences between two snapshots: which obligations changed verdict, from →
 to, and why (portfolio membership, entry status or themes, assessments, shapes, obligation
 text or themes, obligations added or removed; an obligation whose id changed while its text
-did not is followed across the change)."""
+did not is followed across the change); and which verdicts of a current run differ from a
+snapshot's."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+from mvkg.compliance.coverage import ObligationVerdict
+from mvkg.kernel.namespaces import short_id
 
 
 @dataclass(frozen=True)
@@ -148,3 +153,27 @@ def diff(snap_a: dict, snap_b: dict) -> Diff:
         "formula": sb["formula"],
     }
     return Diff(snap_a["id"], snap_b["id"], tuple(changes), summary)
+
+
+@dataclass(frozen=True)
+class VerdictChange:
+    """An obligation whose verdict now differs from the one a snapshot recorded."""
+
+    obligation: str  # IRI
+    resolution: str
+    section: str
+    item: str
+    then: str | None  # None: the obligation was not in the snapshot
+    now: str
+
+
+def changed_since(snapshot: dict, rows: Iterable[ObligationVerdict]) -> tuple[VerdictChange, ...]:
+    """The obligations of a current coverage run (its rows) whose verdict is not the one
+    `snapshot` recorded for them, in the run's order."""
+    before = snapshot["obligations"]
+    out = []
+    for r in rows:
+        then = before.get(short_id(r.id), {}).get("verdict")
+        if then != r.verdict:
+            out.append(VerdictChange(r.id, r.resolution, r.section, r.item, then, r.verdict))
+    return tuple(out)

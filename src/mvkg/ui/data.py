@@ -10,20 +10,22 @@ from pathlib import Path
 
 import streamlit as st
 
-from mvkg.graph.build import load_lexicon
 from mvkg import pipeline
-from mvkg.query.named import canned_queries
-from mvkg.inputs.catalogue import load_catalogue
-from mvkg.compliance.coverage import Coverage, coverage
 from mvkg.analysis.explore import obligation_sdgs, obligation_themes
+from mvkg.analysis.views import ObligationsView
+from mvkg.analysis.views import obligations_view as build_obligations_view
+from mvkg.compliance.coverage import Coverage, coverage
 from mvkg.compliance.incremental import LiveValidation
+from mvkg.compliance.validate import Result, shapes_for, validate
+from mvkg.graph.build import load_lexicon
+from mvkg.history.snapshots import SnapshotStore, default_folder
+from mvkg.inputs.catalogue import load_catalogue
 from mvkg.inputs.portfolios import load_portfolios, members
 from mvkg.kernel.resources import Resources, find_resources
-from mvkg.history.snapshots import SnapshotStore, default_folder
-from mvkg.query.bounded import QueryWorker
-from mvkg.query.store import open_read_only, portfolio_view
-from mvkg.compliance.validate import Result, shapes_for, validate
 from mvkg.kernel.workspace import Workspace, sha256_file
+from mvkg.query.bounded import QueryWorker
+from mvkg.query.named import canned_queries
+from mvkg.query.store import open_read_only, portfolio_view
 
 
 def workspace() -> Workspace:
@@ -35,7 +37,7 @@ def resources() -> Resources:
 
 
 def build_key(ws: Workspace) -> str:
-    manifest = ws.build_dir / "manifest.json"
+    manifest = ws.manifest_file
     return sha256_file(manifest) if manifest.is_file() else ""
 
 
@@ -73,6 +75,13 @@ def run(root: str, key: str, portfolio: str) -> tuple[Coverage, tuple[Result, ..
     ws = Workspace(Path(root))
     v = validate(ws, resources(), portfolio, store=graph(root, key))
     return coverage(resources(), v), v.results
+
+
+@st.cache_data(show_spinner="Reading the obligations…", max_entries=32)
+def obligations_view(root: str, key: str, portfolio: str) -> ObligationsView:
+    """Every obligation with its verdict, source text, bearers, evidence, themes and results."""
+    cov, results = run(root, key, portfolio)
+    return build_obligations_view(graph(root, key), cov, results)
 
 
 def run_whatif(root: str, portfolio: str, member_iris: tuple[str, ...], extra) -> tuple[Coverage, dict]:

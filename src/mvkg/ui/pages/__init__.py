@@ -1,0 +1,14 @@
+"""The pages of the analyst workspace, one module each; every page reads library results
+(through ui.data and the library's view functions) and renders them, computing no verdict or
+figure itself. `shared` holds what the pages have in common."""
+
+from mvkg.ui.pages.compare_page import compare
+from mvkg.ui.pages.graph_page import graph
+from mvkg.ui.pages.obligations_page import obligations
+from mvkg.ui.pages.overview_page import overview
+from mvkg.ui.pages.snapshots_page import snapshots
+from mvkg.ui.pages.sparql_page import sparql
+from mvkg.ui.pages.standards_page import standards
+from mvkg.ui.pages.validation_page import validation
+
+__all__ = ("compare", "graph", "obligations", "overview", "snapshots", "sparql", "standards", "validation")
