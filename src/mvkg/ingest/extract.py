@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from mvkg.kernel.lexicon import Lexicon, Match, Matcher, find_mentions
+from mvkg.ingest.bearers import Addressees, Minted, addressees, collaborators_in_action, duty_subjects, un_homonyms, unique
+from mvkg.kernel.lexicon import Lexicon, Matcher, Verb
 from mvkg.kernel.model import (
     ClauseRecord,
     ObligationRecord,
@@ -29,70 +31,6 @@ def _span(text: str, start: int, end: int) -> Span:
 
 def collapse(text: str) -> str:
     return " ".join(text.split())
-
-
-# ------------------------------------------------------------------ actors
-
-def _study_groups(lex: Lexicon, text: str, offset: int) -> list[Match]:
-    out = []
-    for rx in lex.pattern("study-group-list"):
-        for m in rx.finditer(text):
-            for n in _NUMBER_RX.finditer(m.group("numbers")):
-                actor = lex.study_group(int(n.group(0)))
-                if actor is not None:
-                    out.append(Match(actor.iri, offset + m.start(), offset + m.end(), m.group(0)))
-    return out
-
-
-def actors_in(lex: Lexicon, text: str, offset: int = 0) -> list[Match]:
-    """Actors named in a phrase. Study-group lists resolve by number; after 'the Director(s)
-    of' a bureau is read as the post that heads it."""
-    groups = _study_groups(lex, text, offset)
-    masked = text
-    for m in groups:
-        a, b = m.start - offset, m.end - offset
-        masked = masked[:a] + " " * (b - a) + masked[b:]
-    mentions = [Match(m.iri, m.start + offset, m.end + offset, m.text) for m in find_mentions(lex.actor_matchers, masked)]
-    heads_from = min((m.start() + offset for rx in lex.pattern("head-of") for m in rx.finditer(text)), default=None)
-    out: list[Match] = []
-    for m in sorted(groups + mentions, key=lambda x: x.start):
-        actor = lex.actors[m.iri]
-        if heads_from is not None and m.start >= heads_from and actor.head:
-            m = Match(actor.head, m.start, m.end, m.text)
-        out.append(m)
-    return out
-
-
-def _unique(iris: Iterable[str]) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for iri in iris:
-        seen.setdefault(iri, None)
-    return tuple(seen)
-
-
-def _collaboration_split(lex: Lexicon, text: str) -> int | None:
-    starts = [m.start() for rx in lex.pattern("collaboration") for m in rx.finditer(text)]
-    return min(starts) if starts else None
-
-
-def addressees(lex: Lexicon, text: str, offset: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(bearers, collaborators) named in a heading's text after its verb."""
-    split = _collaboration_split(lex, text)
-    head, tail = (text, "") if split is None else (text[:split], text[split:])
-    bearers = _unique(m.iri for m in actors_in(lex, head, offset))
-    collaborators = _unique(m.iri for m in actors_in(lex, tail, offset + len(head)) if m.iri not in bearers)
-    return bearers, collaborators
-
-
-def collaborators_in_action(lex: Lexicon, text: str) -> list[str]:
-    """Actors the text says to work with: after a collaboration phrase, up to the next ';'."""
-    out = []
-    for rx in lex.pattern("collaboration"):
-        for m in rx.finditer(text):
-            segment_end = text.find(";", m.end())
-            segment = text[m.end() : segment_end if segment_end >= 0 else len(text)]
-            out += [a.iri for a in actors_in(lex, segment)]
-    return out
 
 
 # ------------------------------------------------------------------ themes, topics, SDGs
@@ -154,14 +92,20 @@ def _first(patterns: tuple[re.Pattern[str], ...], text: str, offset: int, whole:
 # ------------------------------------------------------------------ records
 
 def _section_slugs(lex: Lexicon, sections: list[Section], bearers: list[tuple[str, ...]]) -> list[str]:
+    """One slug per section: the verb and its addressees' notations, numbered when repeated
+    (linear in the number of sections: each base keeps its own counter)."""
     slugs: list[str] = []
+    used: set[str] = set()
+    counters: dict[str, int] = {}
     for sec, who in zip(sections, bearers):
-        names = [lex.actors[a].notation for a in who]
+        names = [lex.actors[a].notation if a in lex.actors else a.rsplit("/", 1)[-1] for a in who]
         addressed = sec.heading_end > sec.addressee_start and names
         base = sec.verb.notation + ("-" + "-".join(names) if addressed else "")
-        slug, n = base, 2
-        while slug in slugs:
-            slug, n = f"{base}-{n}", n + 1
+        slug = base
+        while slug in used:
+            counters[base] = counters.get(base, 1) + 1
+            slug = f"{base}-{counters[base]}"
+        used.add(slug)
         slugs.append(slug)
     return slugs
 
@@ -182,6 +126,14 @@ def _clause_iri(section_iri: str, item: Item, unnumbered_index: dict[int, int]) 
     return section_iri + "/" + "/".join(parts)
 
 
+@dataclass(frozen=True)
+class _Context:
+    lex: Lexicon
+    text: str
+    default: str | None
+    homonyms: dict[str, str]
+
+
 def build_record(
     parsed: ParsedText,
     meta: ResolutionMeta,
@@ -195,14 +147,19 @@ def build_record(
     slug = slugify(meta.code)
     res_iri = str(ID[slug])
     default = lex.actors[parsed.assembly].default_bearer if parsed.assembly in lex.actors else None
-    heads = [addressees(lex, text[s.addressee_start : s.heading_end], s.addressee_start) for s in parsed.sections]
-    slugs = _section_slugs(lex, parsed.sections, [h[0] for h in heads])
+    ctx = _Context(lex, text, default, un_homonyms(lex, parsed.assembly))
+    known_verbs = {v.iri for v in lex.verbs}
+    heads = [addressees(lex, text[s.addressee_start : s.heading_end], s.addressee_start, ctx.homonyms,
+                        mint_unknown=s.verb.operative and not s.verb.declaratory) for s in parsed.sections]
+    slugs = _section_slugs(lex, parsed.sections, [h.bearers for h in heads])
     sections, clauses, obligations = [], [], []
-    for order, (sec, (bearers, collabs), sslug) in enumerate(zip(parsed.sections, heads, slugs), start=1):
+    minted: dict[str, Minted] = {m.iri: m for h in heads for m in h.minted}
+    for order, (sec, head, sslug) in enumerate(zip(parsed.sections, heads, slugs), start=1):
         sec_iri = f"{res_iri}/{sslug}"
         span = _span(text, sec.heading_start, sec.heading_end)
         sections.append(SectionRecord(sec_iri, order, sec.verb.iri, sec.verb.operative,
-                                      collapse(span.text).rstrip(",:;"), span, bearers, collabs, sec.line))
+                                      collapse(span.text).rstrip(",:;"), span, head.bearers, head.collaborators, sec.line,
+                                      declaratory=sec.verb.declaratory))
         all_items = ([sec.intro] if sec.intro else []) + list(_walk(sec.items))
         unnumbered = {id(it): k for k, it in enumerate((it for it in all_items if not it.label), start=1)}
         iris = {id(it): _clause_iri(sec_iri, it, unnumbered) for it in all_items}
@@ -217,14 +174,66 @@ def build_record(
         for item in _walk(sec.items):
             if item.children:
                 continue
-            obligations.append(_obligation(lex, text, sec, item, iris, sec_iri, bearers, collabs, default))
+            ob = _obligation(ctx, sec, item, iris, sec_iri, head, minted)
+            if ob is not None:
+                obligations.append(ob)
     return ResolutionRecord(
         meta=meta, slug=slug, iri=res_iri, source_file=source_file, sha256=sha256, media_type=media_type,
         assembly=parsed.assembly, sections=tuple(sections), clauses=tuple(clauses), obligations=tuple(obligations),
+        minted_actors=tuple(sorted(((m.iri, m.label) for m in minted.values()))),
+        minted_verbs=tuple(sorted({(s.verb.iri, s.verb.label) for s in parsed.sections if s.verb.iri not in known_verbs})),
+        warnings=tuple((w.line, w.kind, w.message) for w in parsed.warnings) + _bearer_warnings(obligations, sections),
+        preamble_sdgs=sdg_refs_in(lex, text, [_span(text, s.heading_start, _section_end(s)) for s in parsed.sections
+                                              if not s.verb.operative]),
     )
 
 
-def _obligation(lex, text, sec: Section, item: Item, iris, sec_iri, bearers, collabs, default) -> ObligationRecord:
+def _section_end(sec: Section) -> int:
+    items = ([sec.intro] if sec.intro else []) + list(_walk(sec.items))
+    return max([sec.heading_end, *(it.end for it in items)])
+
+
+def _bearer_warnings(obligations: list[ObligationRecord], sections: list[SectionRecord]) -> tuple[tuple[int, str, str], ...]:
+    lines = {s.iri: s.line for s in sections}
+    return tuple((lines[o.section], "no-bearer", f"{o.item or 'the paragraph'}: no bearer named or implied")
+                 for o in obligations if not o.bearers)
+
+
+def _handed_on(ctx: _Context, spans: tuple[Span, ...]) -> tuple[Verb, Addressees] | None:
+    """A clause that hands its duty to someone under another verb: "resolves … 8 to instruct
+    the Director of the Radiocommunication Bureau to …", or a declaratory paragraph that goes
+    on "… and calls upon States to …". The first such verb phrase in the clause's lead-in and
+    own text wins."""
+    for sp in spans:
+        for m in _HANDOVER_RX.finditer(sp.text):
+            rest = sp.text[m.end():]
+            for verb in ctx.lex.verbs:
+                if not verb.operative or verb.declaratory:
+                    continue
+                phrase = verb.infinitive if m.group("to") else None
+                words = [phrase] if phrase else ([] if m.group("to") else list(verb.labels))
+                for w in words:
+                    wm = re.match(r"\s*" + r"\s+".join(re.escape(x) for x in w.split()) + r"(?![\w-])", rest, re.IGNORECASE)
+                    if wm is None:
+                        continue
+                    after = rest[wm.end():]
+                    action = _first_match(ctx.lex.pattern("inline-action"), after)
+                    who_text = after[: action.start()] if action else after.split(";")[0][:200]
+                    return verb, addressees(ctx.lex, who_text, 0, ctx.homonyms, mint_unknown=True)
+    return None
+
+
+_HANDOVER_RX = re.compile(r"(?:^|[;,]\s*|\s)(?:(?P<to>to)|and(?:\s+(?:also|further|strongly))?)(?=\s)", re.IGNORECASE)
+
+
+def _first_match(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
+    found = [m for rx in patterns if (m := rx.search(text)) is not None]
+    return min(found, key=lambda m: m.start()) if found else None
+
+
+def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Addressees,
+                minted: dict[str, Minted]) -> ObligationRecord | None:
+    lex, text = ctx.lex, ctx.text
     chain = []
     node = item.parent
     while node is not None:
@@ -234,10 +243,22 @@ def _obligation(lex, text, sec: Section, item: Item, iris, sec_iri, bearers, col
     lead_spans = tuple(_span(text, n.start, n.end) for n in lead)
     own = _span(text, item.start, item.end)
     spans = (*lead_spans, own)
+    verb, bearers = sec.verb, head.bearers
+    if not bearers or verb.declaratory or sec.verb.notation in _HANDING_VERBS:
+        handed = _handed_on(ctx, spans if not verb.declaratory else (_span(text, own.start, own.end),))
+        if handed is not None and handed[1].bearers:
+            verb, bearers = handed[0], handed[1].bearers
+            minted.update({m.iri: m for m in handed[1].minted})
+    if verb.declaratory:
+        return None
+    if not bearers:
+        subjects = duty_subjects(lex, (sp.text for sp in spans), ctx.homonyms)
+        bearers = subjects.bearers
+        minted.update({m.iri: m for m in subjects.minted})
     implicit = not bearers
-    who = bearers or ((default,) if default else ())
-    action_collabs = [a for sp in spans for a in collaborators_in_action(lex, sp.text)]
-    collaborators = _unique(a for a in (*collabs, *action_collabs) if a not in who)
+    who = bearers or ((ctx.default,) if ctx.default else ())
+    action_collabs = [a for sp in spans for a in collaborators_in_action(lex, sp.text, ctx.homonyms)]
+    collaborators = unique(a for a in (*head.collaborators, *action_collabs) if a not in who)
     condition = _first(lex.pattern("condition"), own.text, own.start, text)
     deadline = _first(lex.pattern("deadline"), own.text, own.start, text)
     action_text = own.text
@@ -252,8 +273,8 @@ def _obligation(lex, text, sec: Section, item: Item, iris, sec_iri, bearers, col
         clause=clause_iri,
         section=sec_iri,
         item=".".join(p for p in item.path() if p),
-        modality=sec.verb.iri,
-        strength=sec.verb.strength or "binding",
+        modality=verb.iri,
+        strength=verb.strength or "binding",
         bearers=who,
         collaborators=collaborators,
         implicit_bearer=implicit,
@@ -265,3 +286,7 @@ def _obligation(lex, text, sec: Section, item: Item, iris, sec_iri, bearers, col
         tags=themes + topics,
         sdg_refs=sdg_refs_in(lex, text, spans),
     )
+
+
+# A clause under these headings may hand its duty on ("resolves 8 to instruct the Director …").
+_HANDING_VERBS = frozenset({"resolves", "further-resolves", "decides"})

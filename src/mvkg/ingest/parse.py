@@ -9,18 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mvkg.kernel.errors import InputError
+from mvkg.ingest.labels import LABEL_RX, TERMINAL_RX, Nesting
 from mvkg.kernel.lexicon import Lexicon, Verb, find_mentions
+from mvkg.kernel.namespaces import VERB
 
-# An item label at the start of a line: "1", "1.", "1)", "a)", "(a)", "ii)", "A." ...
-_LABEL_RX = re.compile(
-    r"^[ \t]*(?:\((?P<paren>\d{1,3}|[a-z]{1,5}|[A-Z]{1,5})\)"
-    r"|(?P<punct>\d{1,3}|[a-z]{1,5}|[A-Z]{1,5})[\).]"
-    r"|(?P<bare>\d{1,3})(?=[ \t]))(?:[ \t]+|$)"
-)
-_ROMAN_RX = re.compile(r"^(x{0,3})(ix|iv|v?i{0,3})$")
-_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
-_TERMINAL_RX = re.compile(r"[;.:,]\s*$")
-
+VERB_NS = str(VERB)
+# A capitalised word in the third person opening a numbered paragraph, followed by a word
+# that usually follows a verb: a verb, though perhaps not one the lexicon knows.
+_UNKNOWN_VERB_RX = re.compile(r"[ \t]*(?P<verb>[A-Z][a-z]{2,}s)\s+(?=(?:the|that|its|all|with|to|upon|on|for|a|an|their|his|her|it|in)\b)")
 
 @dataclass(frozen=True)
 class Line:
@@ -66,6 +62,15 @@ class Section:
     items: list[Item] = field(default_factory=list)  # top-level items or paragraphs
 
 
+@dataclass(frozen=True)
+class ParseWarning:
+    """Something the reader of the extracted obligations should check: where and what."""
+
+    line: int
+    kind: str  # "unknown-verb", "merged-paragraph", "unlabelled-paragraph", ...
+    message: str
+
+
 @dataclass
 class ParsedText:
     text: str
@@ -78,6 +83,7 @@ class ParsedText:
     assembly: str | None = None
     body_line: int = 1
     sections: list[Section] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
 
 
 def split_lines(text: str) -> list[Line]:
@@ -91,61 +97,6 @@ def split_lines(text: str) -> list[Line]:
     if pos < len(text):
         lines.append(Line(number, pos, text[pos:]))
     return lines
-
-
-def _label_candidates(raw: str) -> list[tuple[str, int]]:
-    """Possible (style, value) readings of a label; 'i' may be alpha 9 or roman 1."""
-    if raw.isdigit():
-        return [("num", int(raw))]
-    out: list[tuple[str, int]] = []
-    case = "lower" if raw.islower() else "upper"
-    low = raw.lower()
-    if len(low) == 1:
-        out.append(("alpha-" + case, ord(low) - ord("a") + 1))
-    if _ROMAN_RX.match(low):
-        out.append(("roman-" + case, _roman_value(low)))
-    return out
-
-
-def _roman_value(s: str) -> int:
-    total = 0
-    for i, ch in enumerate(s):
-        v = _ROMAN_VALUES[ch]
-        nxt = _ROMAN_VALUES[s[i + 1]] if i + 1 < len(s) else 0
-        total += -v if v < nxt else v
-    return total
-
-
-class _Nesting:
-    """Places labelled items into levels: a label continues an open level when it is the
-    next value of that level's style; the first value of a new style opens a level."""
-
-    def __init__(self) -> None:
-        self.levels: list[Item] = []
-
-    def place(self, raw: str) -> tuple[int, str, int] | None:
-        cands = _label_candidates(raw)
-        for depth in range(len(self.levels) - 1, -1, -1):
-            last = self.levels[depth]
-            for style, value in cands:
-                if style != last.style:
-                    continue
-                if value == last.value + 1 or (not style.startswith("roman") and last.value < value <= last.value + 3):
-                    return depth, style, value
-        open_styles = {lvl.style for lvl in self.levels}
-        for style, value in sorted(cands, key=lambda c: c[0].startswith("alpha")):
-            if value == 1 and style not in open_styles:
-                return len(self.levels), style, value
-        if not self.levels:
-            for style, value in cands:
-                if style == "num":
-                    return 0, style, value
-        return None
-
-    def push(self, depth: int, item: Item) -> None:
-        del self.levels[depth:]
-        item.parent = self.levels[-1] if self.levels else None
-        self.levels.append(item)
 
 
 def _match_first(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
@@ -218,7 +169,7 @@ class _Parser:
 
     # -------------------------------------------------------------- body
     def _heading(self, line: Line) -> tuple[Verb, int] | None:
-        if _LABEL_RX.match(line.text):
+        if LABEL_RX.match(line.text):
             return None
         m = self.lex.heading_rx.match(line.text)
         if not m:
@@ -232,7 +183,7 @@ class _Parser:
 
     def body(self, first: int) -> None:
         section: Section | None = None
-        nesting = _Nesting()
+        nesting = Nesting()
         current: Item | None = None
         prev_text = ""
         i = first
@@ -240,7 +191,22 @@ class _Parser:
             line = self.lines[i]
             if _match_first(self.lex.pattern("end-of-body"), line.text):
                 break
-            if not line.text.strip():
+            if _match_first(self.lex.pattern("footnote-rule"), line.text):
+                i = self._after_footnotes(i)
+                continue
+            if not line.text.strip() or _match_first(self.lex.pattern("page-furniture"), line.text):
+                i += 1
+                continue
+            if _match_first(self.lex.pattern("annex"), line.text):
+                section, current, prev_text = None, None, ""  # the annex's own paragraphs follow
+                i += 1
+                continue
+            paragraph = self._numbered_paragraph(line)
+            if paragraph is not None:
+                section, current = self._open_paragraph_section(i, *paragraph)
+                nesting = Nesting()
+                nesting.push(0, current)
+                prev_text = line.text
                 i += 1
                 continue
             heading = self._heading(line)
@@ -249,7 +215,7 @@ class _Parser:
             if heading is not None:
                 verb, verb_end = heading
                 i, section, current = self._open_section(i, verb, verb_end)
-                nesting = _Nesting()
+                nesting = Nesting()
                 prev_text = "" if current is None else self.text[current.start : current.end]
                 continue
             if section is None:  # prose between the title block and the first heading
@@ -259,6 +225,81 @@ class _Parser:
             prev_text = line.text
             i += 1
 
+    def _after_footnotes(self, i: int) -> int:
+        """The index after a footnote block: the rule, then lines up to the next blank one."""
+        i += 1
+        while i < len(self.lines) and self.lines[i].text.strip():
+            i += 1
+        return i
+
+    # -------------------------------------------------------------- UN-style paragraphs
+    def _numbered_paragraph(self, line: Line) -> tuple[str, Verb, int, int] | None:
+        """A numbered paragraph that opens with its own verb ("23. Requests the
+        Secretary-General …"), as UN resolutions are written: (label, verb, where the verb
+        phrase starts, where the text after it starts)."""
+        m = LABEL_RX.match(line.text)
+        if not m:
+            return None
+        raw = m.group("paren") or m.group("punct") or m.group("bare")
+        if not raw.isdigit():
+            return None
+        after = line.text[m.end():]
+        if not after[:1].isupper():
+            return None
+        start = line.start + m.end()
+        vm = self.lex.heading_rx.match(after)
+        if vm is not None and (not vm.group("rest") or vm.group("rest")[0] in " \t,:;"):
+            verb = self.lex.verb_for(vm.group("verb"))
+            if verb.operative:
+                return raw, verb, start, start + vm.start("rest")
+            return None
+        unknown = _UNKNOWN_VERB_RX.match(after)
+        if unknown is None or not any(s.verb.operative for s in self.result.sections[-1:]):
+            return None
+        verb = self._unknown_verb(unknown.group("verb"), line.number)
+        return raw, verb, start, start + unknown.end("verb")
+
+    def _unknown_verb(self, word: str, line: int) -> Verb:
+        """A verb the lexicon does not know opens its own section, as a declaratory one (it
+        places no duty until an analyst says otherwise), with a warning."""
+        notation = "unknown-" + re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-")
+        self.result.warnings.append(ParseWarning(
+            line, "unknown-verb", f"'{word}' opens a paragraph but is not a verb the lexicon knows; "
+            "read as declaratory (no obligation): add it to ontology/verbs.ttl or correct the clause"))
+        return Verb(iri=f"{VERB_NS}{notation}", label=word.lower(), notation=notation, operative=True, strength=None,
+                    labels=(word.lower(),), declaratory=True)
+
+    def _paragraph_end(self, i: int) -> int:
+        """Where the paragraph that starts on line i ends: at a blank line, a labelled line,
+        or a line that starts a new sentence after one that ended."""
+        end = self.lines[i].end
+        j = i + 1
+        while j < len(self.lines):
+            nxt = self.lines[j]
+            prev = self.lines[j - 1].text
+            if (not nxt.text.strip() or LABEL_RX.match(nxt.text)
+                    or (prev.rstrip().endswith((".", ";", ":")) and nxt.text.lstrip()[:1].isupper())):
+                break
+            end = nxt.end
+            j += 1
+        return end
+
+    def _open_paragraph_section(self, i: int, raw: str, verb: Verb, verb_start: int, verb_end: int) -> tuple[Section, Item]:
+        line = self.lines[i]
+        body = self.text[verb_end : self._paragraph_end(i)]
+        heading_end = verb_end
+        if not body.lstrip(" ,").lower().startswith("that "):
+            action = _match_first(self.lex.pattern("inline-action"), body[:400])
+            if action is not None:
+                heading_end = verb_end + action.start()
+            elif body.rstrip().endswith(":") and "\n" not in body.strip() and len(body) < 300:
+                heading_end = verb_end + len(body.rstrip()) - 1
+        section = Section(verb, verb_start, _rstrip_end(self.text, verb_start, heading_end), verb_end, line.number)
+        self.result.sections.append(section)
+        item = Item(raw, verb_start, _rstrip_end(self.text, verb_start, line.end), line.number, style="num", value=int(raw))
+        section.items.append(item)
+        return section, item
+
     def _open_section(self, i: int, verb: Verb, verb_end: int) -> tuple[int, Section, Item | None]:
         line = self.lines[i]
         end = line.end
@@ -266,7 +307,7 @@ class _Parser:
         inline: Item | None = None
         if rest.strip().lower().startswith("that "):
             end = verb_end
-        elif verb.operative and _TERMINAL_RX.search(rest):
+        elif verb.operative and TERMINAL_RX.search(rest):
             m = _match_first(self.lex.pattern("inline-action"), rest)
             if m:
                 end = verb_end + m.start()
@@ -274,7 +315,7 @@ class _Parser:
         j = i + 1
         while end == line.end and _match_first(self.lex.pattern("open-end"), self.text[line.start:end]) and j < len(self.lines):
             nxt = self.lines[j]
-            if not nxt.text.strip() or _LABEL_RX.match(nxt.text) or _match_first(self.lex.pattern("paragraph-start"), nxt.text):
+            if not nxt.text.strip() or LABEL_RX.match(nxt.text) or _match_first(self.lex.pattern("paragraph-start"), nxt.text):
                 break
             line = nxt
             end = nxt.end
@@ -289,8 +330,8 @@ class _Parser:
             section.items.append(inline)
         return j, section, inline
 
-    def _body_line(self, line: Line, section: Section, nesting: _Nesting, current: Item | None, prev: str) -> Item:
-        m = _LABEL_RX.match(line.text)
+    def _body_line(self, line: Line, section: Section, nesting: Nesting, current: Item | None, prev: str) -> Item:
+        m = LABEL_RX.match(line.text)
         if m:
             raw = m.group("paren") or m.group("punct") or m.group("bare")
             placed = nesting.place(raw)
@@ -321,7 +362,7 @@ class _Parser:
 
 
 def _ends_paragraph(prev: str) -> bool:
-    return not prev.strip() or bool(_TERMINAL_RX.search(prev))
+    return not prev.strip() or bool(TERMINAL_RX.search(prev))
 
 
 def _verb_alone(line: str, lex: Lexicon) -> bool:

@@ -9,7 +9,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from mvkg.kernel.namespaces import slugify
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.model import ObligationRecord, ResolutionRecord, Span
-from mvkg.kernel.namespaces import DCTERMS, ID, MVKG, PREFIXES, SDG
+from mvkg.kernel.namespaces import DCTERMS, ID, MVKG, PREFIXES, SDG, SKOS
 
 
 def new_graph() -> Graph:
@@ -62,6 +62,17 @@ def resolution_graph(rec: ResolutionRecord, lex: Lexicon) -> Graph:
     g.add((src, MVKG.sha256, Literal(rec.sha256)))
     g.add((src, MVKG.mediaType, Literal(rec.media_type)))
     g.add((src, RDFS.label, Literal(rec.source_file)))
+    for iri, label in rec.minted_actors:
+        g.add((URIRef(iri), RDF.type, MVKG.Actor))
+        g.add((URIRef(iri), SKOS.prefLabel, Literal(label, lang="en")))
+        g.add((URIRef(iri), SKOS.editorialNote, Literal(f"named in {meta.code}; not in ontology/actors.ttl", lang="en")))
+    for iri, label in rec.minted_verbs:
+        g.add((URIRef(iri), RDF.type, MVKG.DeclaratoryVerb))
+        g.add((URIRef(iri), SKOS.prefLabel, Literal(label, lang="en")))
+        g.add((URIRef(iri), SKOS.editorialNote, Literal(f"heading verb in {meta.code}; not in ontology/verbs.ttl", lang="en")))
+    for ref in rec.preamble_sdgs:
+        if ref.goal is not None:
+            g.add((res, MVKG.sdg, SDG[str(ref.goal)]))
     for sec in rec.sections:
         s = URIRef(sec.iri)
         g.add((s, RDF.type, MVKG.OperativeSection if sec.operative else MVKG.PreambularSection))

@@ -58,6 +58,8 @@ class Verb:
     operative: bool
     strength: str | None
     labels: tuple[str, ...]
+    declaratory: bool = False  # operative, but states a position: a clause, not an obligation
+    infinitive: str | None = None  # "instruct": how a clause under another heading hands on this duty
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class Actor:
     regional: bool
     default_bearer: str | None
     part_of: str | None = None
+    homonym_of: str | None = None  # the other organization's actor named by the same words
 
 
 @dataclass(frozen=True)
@@ -173,7 +176,7 @@ def _concepts(g: Graph, cls: URIRef) -> tuple[dict[str, Concept], tuple[Matcher,
 
 def _verbs(g: Graph) -> tuple[Verb, ...]:
     verbs = []
-    for cls, operative in ((MVKG.OperativeVerb, True), (MVKG.PreambularVerb, False)):
+    for cls, operative in ((MVKG.OperativeVerb, True), (MVKG.DeclaratoryVerb, True), (MVKG.PreambularVerb, False)):
         for s in sorted(g.subjects(RDF.type, cls), key=str):
             strength = g.value(s, MVKG.strength)
             labels = tuple(_literals(g, s, SKOS.prefLabel) + _literals(g, s, SKOS.altLabel))
@@ -185,15 +188,23 @@ def _verbs(g: Graph) -> tuple[Verb, ...]:
                     operative=operative,
                     strength=str(strength).rsplit("#", 1)[-1] if strength else None,
                     labels=labels,
+                    declaratory=cls == MVKG.DeclaratoryVerb,
+                    infinitive=_one(g, s, MVKG.infinitive),
                 )
             )
     return tuple(verbs)
 
 
-def _heading_rx(verbs: tuple[Verb, ...]) -> re.Pattern[str]:
+def _heading_rx(verbs: tuple[Verb, ...], modifiers: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
+    """A heading: optional modifiers before the verb ("Also requests", "Strongly urges") and
+    after it ("Requests also"), from the verb-modifier patterns; the bare verb is tried first."""
     labels = sorted({lab for v in verbs for lab in v.labels}, key=len, reverse=True)
     alternation = "|".join(r"\s+".join(re.escape(w) for w in lab.split()) for lab in labels)
-    return re.compile(r"^[ \t]*(?P<verb>" + alternation + r")(?![\w-])(?P<rest>.*)$", re.IGNORECASE | re.DOTALL)
+    mods = "|".join(f"(?:{m.pattern})" for m in modifiers)
+    before = rf"(?P<mod>(?:(?:{mods})\s+)+)??" if mods else ""
+    after = rf"(?:\s+(?:{mods}))?" if mods else ""
+    return re.compile(r"^[ \t]*" + before + r"(?P<verb>" + alternation + r")" + after + r"(?![\w-])(?P<rest>.*)$",
+                      re.IGNORECASE | re.DOTALL)
 
 
 def _actors(g: Graph) -> tuple[dict[str, Actor], tuple[Matcher, ...]]:
@@ -207,6 +218,7 @@ def _actors(g: Graph) -> tuple[dict[str, Actor], tuple[Matcher, ...]]:
         number = g.value(s, MVKG.number)
         default = g.value(s, MVKG.defaultBearer)
         part_of = g.value(s, MVKG.partOf)
+        homonym = g.value(s, MVKG.homonymOf)
         actors[str(s)] = Actor(
             iri=str(s),
             label=_one(g, s, SKOS.prefLabel) or str(s),
@@ -217,6 +229,7 @@ def _actors(g: Graph) -> tuple[dict[str, Actor], tuple[Matcher, ...]]:
             regional=(s, RDF.type, MVKG.RegionalOrganization) in g,
             default_bearer=str(default) if default else None,
             part_of=str(part_of) if part_of else None,
+            homonym_of=str(homonym) if homonym else None,
         )
         matchers.append(_matcher(g, s))
     return actors, tuple(matchers)
@@ -244,9 +257,10 @@ def lexicon_from_graph(g: Graph) -> Lexicon:
     themes, theme_matchers = _concepts(g, MVKG.Theme)
     topics, topic_matchers = _concepts(g, MVKG.MetaverseTopic)
     by_label = {_norm(lab): v for v in verbs for lab in v.labels}
+    patterns = _patterns(g)
     return Lexicon(
         verbs=verbs,
-        heading_rx=_heading_rx(verbs),
+        heading_rx=_heading_rx(verbs, patterns.get("verb-modifier", ())),
         verb_by_label=by_label,
         actors=actors,
         actor_matchers=actor_matchers,
@@ -255,7 +269,7 @@ def lexicon_from_graph(g: Graph) -> Lexicon:
         topics=topics,
         topic_matchers=topic_matchers,
         sdgs=_sdgs(g),
-        patterns=_patterns(g),
+        patterns=patterns,
     )
 
 

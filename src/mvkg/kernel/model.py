@@ -37,6 +37,7 @@ class SectionRecord:
     bearers: tuple[str, ...]
     collaborators: tuple[str, ...]
     line: int
+    declaratory: bool = False  # an operative section that states a position: clauses, no obligations
 
 
 @dataclass(frozen=True)
@@ -109,3 +110,7 @@ class ResolutionRecord:
     sections: tuple[SectionRecord, ...] = ()
     clauses: tuple[ClauseRecord, ...] = ()
     obligations: tuple[ObligationRecord, ...] = field(default=())
+    minted_actors: tuple[tuple[str, str], ...] = ()  # (IRI, label) of actors named but not in the lexicon
+    minted_verbs: tuple[tuple[str, str], ...] = ()  # (IRI, label) of heading verbs not in the lexicon
+    warnings: tuple[tuple[int, str, str], ...] = ()  # (line, kind, message) for the analyst to check
+    preamble_sdgs: tuple[SdgRef, ...] = ()  # explicit goals the preamble names

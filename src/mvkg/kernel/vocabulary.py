@@ -1,4 +1,4 @@
-"""The closed value lists of mvkg, read from the ontology (`ontology/coverage.ttl`): verdicts,
+"""The closed value lists of mvkg, read from the ontology (their schemes are in `ontology/coverage.ttl`): verdicts,
 catalogue entry kinds and statuses, coverage relations, assessment methods, finding severities,
 alignment relations, review statuses and resolution statuses, each with its notation, label,
 order, icon and colour. A new verdict or status is a Turtle edit, not a Python one.
@@ -100,11 +100,13 @@ def _value(triples: dict[tuple[str, str], str], subject: str, prop: ox.NamedNode
     return triples.get((subject, prop.value), "")
 
 
-def load_vocabulary(path: Path) -> Vocabulary:
-    try:
-        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-    except (OSError, SyntaxError) as exc:
-        raise WorkspaceError(f"cannot read the value schemes: {exc}", path=path) from None
+def load_vocabulary(paths: list[Path]) -> Vocabulary:
+    quads = []
+    for path in paths:
+        try:
+            quads += list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+        except (OSError, SyntaxError) as exc:
+            raise WorkspaceError(f"cannot read the value schemes: {exc}", path=path) from None
     values: dict[tuple[str, str], str] = {}
     members: dict[str, list[str]] = {}
     in_scheme = _p(SKOS, "inScheme").value
@@ -118,7 +120,7 @@ def load_vocabulary(path: Path) -> Vocabulary:
         iri = f"{MVKG}{local}"
         concepts = [_concept(values, c) for c in members.get(iri, [])]
         if not concepts:
-            raise WorkspaceError(f"the value scheme mvkg:{local} has no concepts", path=path)
+            raise WorkspaceError(f"the value scheme mvkg:{local} has no concepts in {', '.join(p.name for p in paths)}")
         schemes[field] = Scheme(iri, tuple(sorted(concepts, key=lambda c: (c.order, c.notation))))
     return Vocabulary(**schemes)
 
@@ -132,4 +134,4 @@ def _concept(values: dict[tuple[str, str], str], iri: str) -> Concept:
         in_force=_value(values, iri, _p(MVKG, "inForce")) == "true")
 
 
-VOCABULARY: Final[Vocabulary] = load_vocabulary(find_resources().ontology / "coverage.ttl")
+VOCABULARY: Final[Vocabulary] = load_vocabulary(find_resources().ontology_files())

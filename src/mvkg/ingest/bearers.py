@@ -1,0 +1,144 @@
+"""Who must act, and with whom: the actors a heading, a clause or its lead-in names.
+
+- Actors come from `ontology/actors.ttl` (labels, alternative labels, study-group lists; "the
+  Director(s) of" a bureau is the post that heads it).
+- An actor named only to qualify another ("non-members of the United Nations") is not an
+  addressee.
+- In a resolution of the UN system, words that name an actor of another organization name its
+  UN homonym instead ("the Secretary-General" of a General Assembly resolution).
+- An addressee phrase that names no known actor becomes an actor minted from its words, with a
+  warning: never an empty list of bearers where the text names someone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from mvkg.kernel.lexicon import Lexicon, Match, find_mentions
+from mvkg.kernel.namespaces import ACTOR, slugify
+
+_NUMBER_RX = re.compile(r"\d{1,2}")
+_QUALIFIER_RX = re.compile(r"\b(?:of|non-members\s+of|members\s+of)\s+(?:the\s+)?$", re.IGNORECASE)
+_LEADING_RX = re.compile(r"^(?:\s|,|the\b|all\b|each\b|every\b|its\b|their\b|relevant\b|concerned\b)+", re.IGNORECASE)
+_TRAILING_RX = re.compile(r"[\s,;:.]+$|\s+(?:and|or|as well as)$", re.IGNORECASE)
+# a name: starts with a capital (named bodies are capitalised; common groups are in the lexicon)
+_MINTABLE_RX = re.compile(r"^[A-Z][\w'’\-]*(?:\s+[\w'’\-,()]+){0,11}$")
+_NOT_ACTORS = {"it", "itself", "them", "themselves", "that", "this", "these", "those", "which", "such"}
+
+
+@dataclass(frozen=True)
+class Minted:
+    """An actor the text names but the lexicon does not know."""
+
+    iri: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Addressees:
+    bearers: tuple[str, ...]
+    collaborators: tuple[str, ...]
+    minted: tuple[Minted, ...] = ()
+
+
+def unique(iris: Iterable[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for iri in iris:
+        seen.setdefault(iri, None)
+    return tuple(seen)
+
+
+def _study_groups(lex: Lexicon, text: str, offset: int) -> list[Match]:
+    out = []
+    for rx in lex.pattern("study-group-list"):
+        for m in rx.finditer(text):
+            for n in _NUMBER_RX.finditer(m.group("numbers")):
+                actor = lex.study_group(int(n.group(0)))
+                if actor is not None:
+                    out.append(Match(actor.iri, offset + m.start(), offset + m.end(), m.group(0)))
+    return out
+
+
+def un_homonyms(lex: Lexicon, assembly: str | None) -> dict[str, str]:
+    """In a resolution adopted by a body of the UN system: actor → its UN-system homonym."""
+    un = str(ACTOR["un"])
+    if assembly is None or not lex.within(assembly, un):
+        return {}
+    return {a.homonym_of: a.iri for a in lex.actors.values() if a.homonym_of and lex.within(a.iri, un)}
+
+
+def actors_in(lex: Lexicon, text: str, offset: int = 0, homonyms: dict[str, str] | None = None) -> list[Match]:
+    """Actors named in a phrase. Study-group lists resolve by number; after 'the Director(s)
+    of' a bureau is read as the post that heads it; an actor after 'of the' that heads nothing
+    only qualifies the phrase before it."""
+    groups = _study_groups(lex, text, offset)
+    masked = text
+    for m in groups:
+        a, b = m.start - offset, m.end - offset
+        masked = masked[:a] + " " * (b - a) + masked[b:]
+    mentions = [Match(m.iri, m.start + offset, m.end + offset, m.text) for m in find_mentions(lex.actor_matchers, masked)]
+    heads_from = min((m.start() + offset for rx in lex.pattern("head-of") for m in rx.finditer(text)), default=None)
+    out: list[Match] = []
+    for m in sorted(groups + mentions, key=lambda x: x.start):
+        actor = lex.actors[m.iri]
+        if heads_from is not None and m.start >= heads_from and actor.head:
+            m = Match(actor.head, m.start, m.end, m.text)
+        elif _QUALIFIER_RX.search(text[: m.start - offset]):
+            continue  # "States non-members of the United Nations": the UN is not addressed
+        iri = (homonyms or {}).get(m.iri, m.iri)
+        out.append(Match(iri, m.start, m.end, m.text))
+    return out
+
+
+def _collaboration_split(lex: Lexicon, text: str) -> int | None:
+    starts = [m.start() for rx in lex.pattern("collaboration") for m in rx.finditer(text)]
+    return min(starts) if starts else None
+
+
+def mint(phrase: str) -> Minted | None:
+    """An actor from the words of an addressee phrase ('the Committee on the Peaceful Uses of
+    Outer Space'), or None when the words do not read as a name."""
+    words = _TRAILING_RX.sub("", _LEADING_RX.sub("", " ".join(phrase.split())))
+    words = re.split(r",\s*(?:including|in particular|inter alia|as well as)\b|\s+\((?!.*\))", words, maxsplit=1)[0].strip(" ,")
+    if not words or words.lower() in _NOT_ACTORS or not _MINTABLE_RX.match(words):
+        return None
+    return Minted(str(ACTOR["named/" + slugify(words)]), words)
+
+
+def addressees(lex: Lexicon, text: str, offset: int, homonyms: dict[str, str] | None = None,
+               mint_unknown: bool = False) -> Addressees:
+    """(bearers, collaborators) named in a heading's text after its verb; with `mint_unknown`,
+    a phrase that names no known actor gives a minted one."""
+    split = _collaboration_split(lex, text)
+    head, tail = (text, "") if split is None else (text[:split], text[split:])
+    bearers = unique(m.iri for m in actors_in(lex, head, offset, homonyms))
+    collaborators = unique(m.iri for m in actors_in(lex, tail, offset + len(head), homonyms) if m.iri not in bearers)
+    minted: tuple[Minted, ...] = ()
+    if not bearers and mint_unknown and (new := mint(head)) is not None:
+        minted = (new,)
+        bearers = (new.iri,)
+    return Addressees(bearers, collaborators, minted)
+
+
+def collaborators_in_action(lex: Lexicon, text: str, homonyms: dict[str, str] | None = None) -> list[str]:
+    """Actors the text says to work with: after a collaboration phrase, up to the next ';'."""
+    out = []
+    for rx in lex.pattern("collaboration"):
+        for m in rx.finditer(text):
+            segment_end = text.find(";", m.end())
+            segment = text[m.end() : segment_end if segment_end >= 0 else len(text)]
+            out += [a.iri for a in actors_in(lex, segment, 0, homonyms)]
+    return out
+
+
+def duty_subjects(lex: Lexicon, texts: Iterable[str], homonyms: dict[str, str] | None = None) -> Addressees:
+    """Who a 'that … shall' clause binds ('Decides that all States shall prevent'), in the
+    first text that has one."""
+    for text in texts:
+        for rx in lex.pattern("duty-subject"):
+            m = rx.search(text)
+            if m is not None:
+                return addressees(lex, m.group("who"), 0, homonyms, mint_unknown=True)
+    return Addressees((), ())

@@ -1,0 +1,71 @@
+"""Item labels and how they nest: "1", "1.", "1)", "a)", "(a)", "ii)", "A." …; a label
+continues an open level when it is the next value of that level's style, and the first value
+of a new style opens a level ('i' may be the ninth letter or the first roman numeral)."""
+
+from __future__ import annotations
+
+import re
+# An item label at the start of a line: "1", "1.", "1)", "a)", "(a)", "ii)", "A." ...
+LABEL_RX = re.compile(
+    r"^[ \t]*(?:\((?P<paren>\d{1,3}|[a-z]{1,5}|[A-Z]{1,5})\)"
+    r"|(?P<punct>\d{1,3}|[a-z]{1,5}|[A-Z]{1,5})[\).]"
+    r"|(?P<bare>\d{1,3})(?=[ \t]))(?:[ \t]+|$)"
+)
+_ROMAN_RX = re.compile(r"^(x{0,3})(ix|iv|v?i{0,3})$")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
+TERMINAL_RX = re.compile(r"[;.:,]\s*$")
+
+
+def _label_candidates(raw: str) -> list[tuple[str, int]]:
+    """Possible (style, value) readings of a label; 'i' may be alpha 9 or roman 1."""
+    if raw.isdigit():
+        return [("num", int(raw))]
+    out: list[tuple[str, int]] = []
+    case = "lower" if raw.islower() else "upper"
+    low = raw.lower()
+    if len(low) == 1:
+        out.append(("alpha-" + case, ord(low) - ord("a") + 1))
+    if _ROMAN_RX.match(low):
+        out.append(("roman-" + case, _roman_value(low)))
+    return out
+
+
+def _roman_value(s: str) -> int:
+    total = 0
+    for i, ch in enumerate(s):
+        v = _ROMAN_VALUES[ch]
+        nxt = _ROMAN_VALUES[s[i + 1]] if i + 1 < len(s) else 0
+        total += -v if v < nxt else v
+    return total
+
+
+class Nesting:
+    """Places labelled items into levels: a label continues an open level when it is the
+    next value of that level's style; the first value of a new style opens a level."""
+
+    def __init__(self) -> None:
+        self.levels: list = []
+
+    def place(self, raw: str) -> tuple[int, str, int] | None:
+        cands = _label_candidates(raw)
+        for depth in range(len(self.levels) - 1, -1, -1):
+            last = self.levels[depth]
+            for style, value in cands:
+                if style != last.style:
+                    continue
+                if value == last.value + 1 or (not style.startswith("roman") and last.value < value <= last.value + 3):
+                    return depth, style, value
+        open_styles = {lvl.style for lvl in self.levels}
+        for style, value in sorted(cands, key=lambda c: c[0].startswith("alpha")):
+            if value == 1 and style not in open_styles:
+                return len(self.levels), style, value
+        if not self.levels:
+            for style, value in cands:
+                if style == "num":
+                    return 0, style, value
+        return None
+
+    def push(self, depth: int, item) -> None:
+        del self.levels[depth:]
+        item.parent = self.levels[-1] if self.levels else None
+        self.levels.append(item)
