@@ -17,9 +17,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+from mvkg.ingest.bearers import un_homonyms
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.model import ResolutionRecord
+from mvkg.kernel.namespaces import ACTOR
 
 MATCH_THRESHOLD = 0.5
 _WORD = re.compile(r"[a-z0-9]+")
@@ -96,13 +98,14 @@ def overlap(a: str, b: str) -> float:
     return sum((wa & wb).values()) / longer if longer else 0.0
 
 
-def _actor_key(label: str, lex: Lexicon) -> str:
+def _actor_key(label: str, lex: Lexicon, homonyms: Mapping[str, str] | None = None) -> str:
     """An actor named in gold or found by the extractor, in one comparable form: the lexicon's
-    IRI when a label or alternative label names it, else the words in lower case."""
+    IRI when its label names it (the UN homonym in a UN resolution), else the words in lower
+    case."""
     norm = " ".join(words(label.removeprefix("the ").removeprefix("The ")))
     for iri, actor in lex.actors.items():
         if norm in {" ".join(words(x)) for x in (actor.label, actor.notation)}:
-            return iri
+            return (homonyms or {}).get(iri, iri)
     return norm
 
 
@@ -113,9 +116,10 @@ def load_gold(folder: Path, lex: Lexicon) -> Gold:
     except (OSError, ValueError) as exc:
         raise InputError(f"unreadable gold: {exc}", path=folder) from None
     themes = lex.notations("theme")
+    homonyms = un_homonyms(lex, str(ACTOR["unga"])) if meta["family"] == "UN" else {}
     units = tuple(
         Unit(text=u["text"], obligation=bool(u["obligation"]), strength=u.get("strength"),
-             bearers=frozenset(_actor_key(b, lex) for b in u.get("bearers", ())),
+             bearers=frozenset(_actor_key(b, lex, homonyms) for b in u.get("bearers", ())),
              themes=frozenset(themes[t] for t in u.get("themes", ()) if t in themes),
              sdgs=frozenset(int(g) for g in u.get("sdgs", ())))
         for u in gold["units"])
@@ -126,11 +130,13 @@ def load_gold(folder: Path, lex: Lexicon) -> Gold:
 def extracted_units(record: ResolutionRecord, lex: Lexicon) -> list[Unit]:
     """The record's obligations as comparable units (their bearers keyed as gold's are)."""
     out = []
+    minted = dict(record.minted_actors)
     for ob in record.obligations:
-        labels = [lex.actors[b].label if b in lex.actors else b for b in ob.bearers]
+        labels = [lex.actors[b].label if b in lex.actors else minted.get(b, b) for b in ob.bearers]
         out.append(Unit(
             text=ob.span.text, strength=ob.strength,
-            bearers=frozenset(_actor_key(label, lex) for label in labels),
+            bearers=frozenset(iri if iri in lex.actors else _actor_key(label, lex)
+                              for iri, label in zip(ob.bearers, labels)),
             themes=frozenset(t.concept for t in ob.tags if t.concept in lex.themes),
             sdgs=frozenset(r.goal for r in ob.sdg_refs if r.goal is not None)))
     return out

@@ -9,14 +9,20 @@ import re
 LABEL_RX = re.compile(
     r"^[ \t]*(?:\((?P<paren>\d{1,3}|[a-z]{1,5}|[A-Z]{1,5})\)"
     r"|(?P<punct>\d{1,3}|[a-z]{1,5}|[A-Z]{1,5})[\).]"
-    r"|(?P<bare>\d{1,3})(?=[ \t]))(?:[ \t]+|$)"
+    r"|(?P<bare>\d{1,3})(?=[ \t])"
+    r"|(?P<bullet>[-–—•·▪●◦])(?=[ \t]))(?:[ \t]+|$)"
 )
+BULLETS = "-–—•·▪●◦"
+
+
+def raw_label(m: re.Match[str]) -> str:
+    return m.group("paren") or m.group("punct") or m.group("bare") or m.group("bullet")
 _ROMAN_RX = re.compile(r"^(x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
 TERMINAL_RX = re.compile(r"[;.:,]\s*$")
 
 
-def _label_candidates(raw: str) -> list[tuple[str, int]]:
+def label_candidates(raw: str) -> list[tuple[str, int]]:
     """Possible (style, value) readings of a label; 'i' may be alpha 9 or roman 1."""
     if raw.isdigit():
         return [("num", int(raw))]
@@ -47,7 +53,13 @@ class Nesting:
         self.levels: list = []
 
     def place(self, raw: str) -> tuple[int, str, int] | None:
-        cands = _label_candidates(raw)
+        if raw in BULLETS:
+            # a bullet continues an open bullet level (numbered in order), else opens one
+            for depth in range(len(self.levels) - 1, -1, -1):
+                if self.levels[depth].style == "bullet":
+                    return depth, "bullet", self.levels[depth].value + 1
+            return len(self.levels), "bullet", 1
+        cands = label_candidates(raw)
         for depth in range(len(self.levels) - 1, -1, -1):
             last = self.levels[depth]
             for style, value in cands:
@@ -69,3 +81,42 @@ class Nesting:
         del self.levels[depth:]
         item.parent = self.levels[-1] if self.levels else None
         self.levels.append(item)
+
+
+# A label inside a line, after a colon or semicolon (and perhaps "and"/"or"): where a copy of a
+# published file has run a list onto one line ("… with a view to: i) preserving …; ii) …").
+_INLINE_RX = re.compile(
+    r"(?P<sep>[:;])(?:\s+(?:and|or))?\s+(?P<label>\((?:[ivx]{1,5}|[a-z]|\d{1,2})\)|(?:[ivx]{1,5}|[a-z]|\d{1,2})\)|\d{1,2}\.?|[-–•])"
+    r"[ \t]+(?=\S)")
+
+
+def _label_text(label: str) -> str:
+    return label.strip("().")
+
+
+def _follows(prev: str, label: str) -> bool:
+    if prev in BULLETS or label in BULLETS:
+        return prev in BULLETS and label in BULLETS
+    return any(s1 == s2 and v2 == v1 + 1 for s1, v1 in label_candidates(prev) for s2, v2 in label_candidates(label))
+
+
+def inline_items(text: str) -> list[int]:
+    """Where a line holds a run-on list, the offsets at which its items start: a first item
+    (a, i, 1 or a bullet) after a colon, or the item after the line's own label, then each next
+    label in sequence after a semicolon. Empty when the line holds no such run."""
+    own = LABEL_RX.match(text)
+    last = raw_label(own) if own else None
+    cuts: list[int] = []
+    for m in _INLINE_RX.finditer(text):
+        label = _label_text(m.group("label"))
+        if not label:
+            continue
+        if last is not None and m.group("sep") == ";" and _follows(last, label):
+            pass
+        elif m.group("sep") == ":" and not cuts and (label in BULLETS or any(v == 1 for _, v in label_candidates(label))):
+            pass
+        else:
+            continue
+        cuts.append(m.start("label"))
+        last = label
+    return cuts if len(cuts) >= 2 or (cuts and own is not None) else []

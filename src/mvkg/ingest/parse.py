@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from mvkg.kernel.errors import InputError
-from mvkg.ingest.labels import LABEL_RX, TERMINAL_RX, Nesting
+from mvkg.ingest.labels import BULLETS, LABEL_RX, TERMINAL_RX, Nesting, inline_items, raw_label
 from mvkg.kernel.lexicon import Lexicon, Verb, find_mentions
 from mvkg.kernel.namespaces import VERB
 
 VERB_NS = str(VERB)
 # A capitalised word in the third person opening a numbered paragraph, followed by a word
 # that usually follows a verb: a verb, though perhaps not one the lexicon knows.
+_RUN_ON_RX = re.compile(r"[,;]\s+")
 _UNKNOWN_VERB_RX = re.compile(r"[ \t]*(?P<verb>[A-Z][a-z]{2,}s)\s+(?=(?:the|that|its|all|with|to|upon|on|for|a|an|their|his|her|it|in)\b)")
 
 @dataclass(frozen=True)
@@ -112,8 +113,18 @@ class _Parser:
         self.text = text
         self.lex = lexicon
         self.path = path
-        self.lines = split_lines(text)
+        self.lines = [part for line in split_lines(text) for part in self._unrun(line)]
         self.result = ParsedText(text=text)
+        self.paragraph_style = False  # numbered paragraphs that open with their own verb (UN style)
+
+    def _unrun(self, line: Line) -> list[Line]:
+        """A line holding a run-on list, as separate lines at the items' labels (same line
+        number, exact offsets)."""
+        cuts = inline_items(line.text)
+        if not cuts:
+            return [line]
+        bounds = [0, *cuts, len(line.text)]
+        return [Line(line.number, line.start + a, line.text[a:b].rstrip()) for a, b in zip(bounds, bounds[1:])]
 
     # -------------------------------------------------------------- title block
     def title_block(self) -> int:
@@ -212,6 +223,8 @@ class _Parser:
             heading = self._heading(line)
             if heading is not None and not (_ends_paragraph(prev_text) or _verb_alone(line.text, self.lex)):
                 heading = None  # a wrapped line that happens to start with a verb
+            if heading is not None and self.paragraph_style and not self._opens_paragraph(i, prev_text):
+                heading = None  # inside a UN paragraph: "…, stresses also …" goes on the same paragraph
             if heading is not None:
                 verb, verb_end = heading
                 i, section, current = self._open_section(i, verb, verb_end)
@@ -221,9 +234,50 @@ class _Parser:
             if section is None:  # prose between the title block and the first heading
                 i += 1
                 continue
+            trailing = self._trailing_heading(i)
+            if trailing is not None:
+                cut, verb, tail_start, verb_end = trailing
+                self._body_line(Line(line.number, line.start, line.text[:cut]), section, nesting, current, prev_text)
+                section = Section(verb, tail_start, _rstrip_end(self.text, tail_start, line.end), verb_end, line.number)
+                self.result.sections.append(section)
+                nesting, current, prev_text = Nesting(), None, ""
+                i += 1
+                continue
             current = self._body_line(line, section, nesting, current, prev_text)
             prev_text = line.text
             i += 1
+
+    def _trailing_heading(self, i: int) -> tuple[int, Verb, int, int] | None:
+        """A heading run onto the end of the paragraph before it, as copies of published files
+        often have it ("… under this resolution, instructs the Secretary-General", then
+        numbered items): (where the paragraph ends, the verb, where the heading starts, where
+        its addressee starts)."""
+        line = self.lines[i]
+        nxt = next((ln for ln in self.lines[i + 1:] if ln.text.strip()), None)
+        if self.paragraph_style or nxt is None or not LABEL_RX.match(nxt.text):
+            return None
+        for m in _RUN_ON_RX.finditer(line.text):
+            tail = line.text[m.end():]
+            if not tail[:1].islower() or len(tail) > 250:
+                continue
+            vm = self.lex.heading_rx.match(tail)
+            if vm is None:
+                continue
+            rest = vm.group("rest")
+            if (rest and rest[0] not in " \t,") or re.search(r"[;.:]", rest) or rest.strip().lower().startswith("that"):
+                continue
+            self.result.warnings.append(ParseWarning(
+                line.number, "split-paragraph", f"the heading '{' '.join(tail.split())[:60]}' ran onto the end of the "
+                "paragraph before it; read as a heading of its own"))
+            return m.start(), self.lex.verb_for(vm.group("verb")), line.start + m.end(), line.start + m.end() + vm.start("rest")
+        return None
+
+    def _opens_paragraph(self, i: int, prev: str) -> bool:
+        """In a UN-style text an unnumbered paragraph opens with a capital after a blank line
+        or a finished sentence."""
+        line = self.lines[i]
+        before = self.lines[i - 1].text if i > 0 else ""
+        return line.text.lstrip()[:1].isupper() and (not before.strip() or prev.rstrip().endswith((".", ";", ":")))
 
     def _after_footnotes(self, i: int) -> int:
         """The index after a footnote block: the rule, then lines up to the next blank one."""
@@ -240,7 +294,7 @@ class _Parser:
         m = LABEL_RX.match(line.text)
         if not m:
             return None
-        raw = m.group("paren") or m.group("punct") or m.group("bare")
+        raw = raw_label(m)
         if not raw.isdigit():
             return None
         after = line.text[m.end():]
@@ -248,9 +302,12 @@ class _Parser:
             return None
         start = line.start + m.end()
         vm = self.lex.heading_rx.match(after)
-        if vm is not None and (not vm.group("rest") or vm.group("rest")[0] in " \t,:;"):
+        if vm is not None:
+            if vm.group("rest") and vm.group("rest")[0] not in " \t,:;.":
+                return None
             verb = self.lex.verb_for(vm.group("verb"))
             if verb.operative:
+                self.paragraph_style = True
                 return raw, verb, start, start + vm.start("rest")
             return None
         unknown = _UNKNOWN_VERB_RX.match(after)
@@ -333,11 +390,15 @@ class _Parser:
     def _body_line(self, line: Line, section: Section, nesting: Nesting, current: Item | None, prev: str) -> Item:
         m = LABEL_RX.match(line.text)
         if m:
-            raw = m.group("paren") or m.group("punct") or m.group("bare")
+            raw = raw_label(m)
             placed = nesting.place(raw)
             if placed is not None:
                 depth, style, value = placed
                 start = line.start + m.end()
+                if raw in BULLETS:  # unlabelled bullets are numbered in order: "-1", "-2"
+                    raw = f"-{value}"
+                    self.result.warnings.append(ParseWarning(line.number, "guessed-label",
+                                                             f"a bullet item is numbered {raw} by its position"))
                 item = Item(raw, start, _rstrip_end(self.text, start, line.end), line.number, style=style, value=value)
                 if depth == 0 and section.items and not section.items[-1].style and section.intro is None:
                     # an unnumbered paragraph before the first item is the section's lead-in
