@@ -20,7 +20,7 @@ from mvkg.kernel.model import (
     Tag,
 )
 from mvkg.kernel.namespaces import ID, slugify
-from mvkg.ingest.parse import Item, ParsedText, Section
+from mvkg.ingest.structure import Item, ParsedText, Section
 
 _NUMBER_RX = re.compile(r"\d{1,2}")
 

@@ -5,107 +5,32 @@ this module knows only layout: lines, item labels and how labels nest."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import datetime
 
-from mvkg.kernel.errors import InputError
 from mvkg.ingest.labels import BULLETS, LABEL_RX, TERMINAL_RX, Nesting, inline_items, raw_label
+from mvkg.ingest.structure import (
+    Item,
+    Line,
+    ParsedText,
+    ParseWarning,
+    Section,
+    ends_paragraph,
+    match_first,
+    rstrip_end,
+    skip_space,
+    split_lines,
+    verb_alone,
+)
+from mvkg.kernel.errors import InputError
 from mvkg.kernel.lexicon import Lexicon, Verb, find_mentions
 from mvkg.kernel.namespaces import VERB
 
 VERB_NS = str(VERB)
+_RUN_ON_RX = re.compile(r"[,;]\s+")
 # A capitalised word in the third person opening a numbered paragraph, followed by a word
 # that usually follows a verb: a verb, though perhaps not one the lexicon knows.
-_RUN_ON_RX = re.compile(r"[,;]\s+")
-_UNKNOWN_VERB_RX = re.compile(r"[ \t]*(?P<verb>[A-Z][a-z]{2,}s)\s+(?=(?:the|that|its|all|with|to|upon|on|for|a|an|their|his|her|it|in)\b)")
-
-@dataclass(frozen=True)
-class Line:
-    number: int  # 1-based
-    start: int  # code-point offset of the first character
-    text: str  # without the line break
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.text)
-
-
-@dataclass
-class Item:
-    """A numbered item or unnumbered paragraph; offsets cover its own text (no label)."""
-
-    label: str  # "" for an unnumbered paragraph
-    start: int
-    end: int
-    line: int
-    children: list[Item] = field(default_factory=list)
-    parent: Item | None = None
-    style: str = ""
-    value: int = 0
-
-    def path(self) -> tuple[str, ...]:
-        labels: list[str] = []
-        node: Item | None = self
-        while node is not None:
-            labels.append(node.label)
-            node = node.parent
-        return tuple(reversed(labels))
-
-
-@dataclass
-class Section:
-    verb: Verb
-    heading_start: int
-    heading_end: int
-    addressee_start: int  # offset where the text after the verb starts
-    line: int
-    intro: Item | None = None  # unnumbered lead-in before the first item
-    items: list[Item] = field(default_factory=list)  # top-level items or paragraphs
-
-
-@dataclass(frozen=True)
-class ParseWarning:
-    """Something the reader of the extracted obligations should check: where and what."""
-
-    line: int
-    kind: str  # "unknown-verb", "merged-paragraph", "unlabelled-paragraph", ...
-    message: str
-
-
-@dataclass
-class ParsedText:
-    text: str
-    code: str | None = None
-    number: str | None = None
-    title: str | None = None
-    document_numbers: list[str] = field(default_factory=list)
-    date: str | None = None
-    proposer: str | None = None
-    assembly: str | None = None
-    body_line: int = 1
-    sections: list[Section] = field(default_factory=list)
-    warnings: list[ParseWarning] = field(default_factory=list)
-
-
-def split_lines(text: str) -> list[Line]:
-    lines = []
-    pos = 0
-    number = 1
-    for m in re.finditer(r"\r\n|\r|\n", text):
-        lines.append(Line(number, pos, text[pos : m.start()]))
-        pos = m.end()
-        number += 1
-    if pos < len(text):
-        lines.append(Line(number, pos, text[pos:]))
-    return lines
-
-
-def _match_first(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
-    for rx in patterns:
-        m = rx.search(text)
-        if m:
-            return m
-    return None
+_UNKNOWN_VERB_RX = re.compile(
+    r"[ \t]*(?P<verb>[A-Z][a-z]{2,}s)\s+(?=(?:the|that|its|all|with|to|upon|on|for|a|an|their|his|her|it|in)\b)")
 
 
 class _Parser:
@@ -131,22 +56,22 @@ class _Parser:
         """Read the title block; return the index of the first body line."""
         # the title line is the last one before the adopting body's line ("The ... Assembly,")
         assembly_idx = next(
-            (i for i, ln in enumerate(self.lines) if _match_first(self.lex.pattern("assembly"), ln.text)),
+            (i for i, ln in enumerate(self.lines) if match_first(self.lex.pattern("assembly"), ln.text)),
             len(self.lines),
         )
         title_idx = None
         for i, line in enumerate(self.lines[:assembly_idx]):
-            m = _match_first(self.lex.pattern("title"), line.text)
+            m = match_first(self.lex.pattern("title"), line.text)
             if m:
                 title_idx = i
                 self.result.code = m.groupdict().get("code")
                 self.result.number = m.groupdict().get("number")
         header = self.lines[:title_idx] if title_idx is not None else []
         for line in header:
-            m = _match_first(self.lex.pattern("docnumber"), line.text)
+            m = match_first(self.lex.pattern("docnumber"), line.text)
             if m and m.group("number") not in self.result.document_numbers:
                 self.result.document_numbers.append(m.group("number"))
-            d = _match_first(self.lex.pattern("date"), line.text)
+            d = match_first(self.lex.pattern("date"), line.text)
             if d and self.result.date is None:
                 self.result.date = _iso_date(d)
         header_text = "\n".join(line.text for line in header)
@@ -165,7 +90,7 @@ class _Parser:
             if not stripped or re.fullmatch(r"\(.*\)", stripped):
                 i += 1
                 continue
-            m = _match_first(self.lex.pattern("assembly"), line.text)
+            m = match_first(self.lex.pattern("assembly"), line.text)
             if m:
                 mentions = find_mentions(self.lex.actor_matchers, m.group("body"))
                 if mentions:
@@ -186,7 +111,7 @@ class _Parser:
         if not m:
             return None
         rest = m.group("rest")
-        if rest and not rest[0] in " \t,:":
+        if rest and rest[0] not in " \t,:":
             return None
         if len(rest) > 400 or rest.rstrip().endswith(";"):
             return None
@@ -200,15 +125,15 @@ class _Parser:
         i = first
         while i < len(self.lines):
             line = self.lines[i]
-            if _match_first(self.lex.pattern("end-of-body"), line.text):
+            if match_first(self.lex.pattern("end-of-body"), line.text):
                 break
-            if _match_first(self.lex.pattern("footnote-rule"), line.text):
+            if match_first(self.lex.pattern("footnote-rule"), line.text):
                 i = self._after_footnotes(i)
                 continue
-            if not line.text.strip() or _match_first(self.lex.pattern("page-furniture"), line.text):
+            if not line.text.strip() or match_first(self.lex.pattern("page-furniture"), line.text):
                 i += 1
                 continue
-            if _match_first(self.lex.pattern("annex"), line.text):
+            if match_first(self.lex.pattern("annex"), line.text):
                 section, current, prev_text = None, None, ""  # the annex's own paragraphs follow
                 i += 1
                 continue
@@ -221,7 +146,7 @@ class _Parser:
                 i += 1
                 continue
             heading = self._heading(line)
-            if heading is not None and not (_ends_paragraph(prev_text) or _verb_alone(line.text, self.lex)):
+            if heading is not None and not (ends_paragraph(prev_text) or verb_alone(line.text, self.lex)):
                 heading = None  # a wrapped line that happens to start with a verb
             if heading is not None and self.paragraph_style and not self._opens_paragraph(i, prev_text):
                 heading = None  # inside a UN paragraph: "…, stresses also …" goes on the same paragraph
@@ -238,7 +163,7 @@ class _Parser:
             if trailing is not None:
                 cut, verb, tail_start, verb_end = trailing
                 self._body_line(Line(line.number, line.start, line.text[:cut]), section, nesting, current, prev_text)
-                section = Section(verb, tail_start, _rstrip_end(self.text, tail_start, line.end), verb_end, line.number)
+                section = Section(verb, tail_start, rstrip_end(self.text, tail_start, line.end), verb_end, line.number)
                 self.result.sections.append(section)
                 nesting, current, prev_text = Nesting(), None, ""
                 i += 1
@@ -346,14 +271,14 @@ class _Parser:
         body = self.text[verb_end : self._paragraph_end(i)]
         heading_end = verb_end
         if not body.lstrip(" ,").lower().startswith("that "):
-            action = _match_first(self.lex.pattern("inline-action"), body[:400])
+            action = match_first(self.lex.pattern("inline-action"), body[:400])
             if action is not None:
                 heading_end = verb_end + action.start()
             elif body.rstrip().endswith(":") and "\n" not in body.strip() and len(body) < 300:
                 heading_end = verb_end + len(body.rstrip()) - 1
-        section = Section(verb, verb_start, _rstrip_end(self.text, verb_start, heading_end), verb_end, line.number)
+        section = Section(verb, verb_start, rstrip_end(self.text, verb_start, heading_end), verb_end, line.number)
         self.result.sections.append(section)
-        item = Item(raw, verb_start, _rstrip_end(self.text, verb_start, line.end), line.number, style="num", value=int(raw))
+        item = Item(raw, verb_start, rstrip_end(self.text, verb_start, line.end), line.number, style="num", value=int(raw))
         section.items.append(item)
         return section, item
 
@@ -365,25 +290,25 @@ class _Parser:
         if rest.strip().lower().startswith("that "):
             end = verb_end
         elif verb.operative and TERMINAL_RX.search(rest):
-            m = _match_first(self.lex.pattern("inline-action"), rest)
+            m = match_first(self.lex.pattern("inline-action"), rest)
             if m:
                 end = verb_end + m.start()
         # a heading wrapped over several lines ends with an open word ("... Directors of")
         j = i + 1
-        while end == line.end and _match_first(self.lex.pattern("open-end"), self.text[line.start:end]) and j < len(self.lines):
+        while end == line.end and match_first(self.lex.pattern("open-end"), self.text[line.start:end]) and j < len(self.lines):
             nxt = self.lines[j]
-            if not nxt.text.strip() or LABEL_RX.match(nxt.text) or _match_first(self.lex.pattern("paragraph-start"), nxt.text):
+            if not nxt.text.strip() or LABEL_RX.match(nxt.text) or match_first(self.lex.pattern("paragraph-start"), nxt.text):
                 break
             line = nxt
             end = nxt.end
             j += 1
         heading_start = self.lines[i].start + (len(self.lines[i].text) - len(self.lines[i].text.lstrip()))
-        heading_end = _rstrip_end(self.text, heading_start, end)
+        heading_end = rstrip_end(self.text, heading_start, end)
         section = Section(verb, heading_start, heading_end, verb_end, self.lines[i].number)
         self.result.sections.append(section)
         if end < line.end:  # inline paragraph after the heading on the same line
-            start = _skip_space(self.text, end, line.end)
-            inline = Item("", start, _rstrip_end(self.text, start, line.end), line.number)
+            start = skip_space(self.text, end, line.end)
+            inline = Item("", start, rstrip_end(self.text, start, line.end), line.number)
             section.items.append(inline)
         return j, section, inline
 
@@ -399,7 +324,7 @@ class _Parser:
                     raw = f"-{value}"
                     self.result.warnings.append(ParseWarning(line.number, "guessed-label",
                                                              f"a bullet item is numbered {raw} by its position"))
-                item = Item(raw, start, _rstrip_end(self.text, start, line.end), line.number, style=style, value=value)
+                item = Item(raw, start, rstrip_end(self.text, start, line.end), line.number, style=style, value=value)
                 if depth == 0 and section.items and not section.items[-1].style and section.intro is None:
                     # an unnumbered paragraph before the first item is the section's lead-in
                     section.intro = section.items.pop()
@@ -410,37 +335,16 @@ class _Parser:
                     item.parent.children.append(item)
                 return item
         starts_new = current is None or (
-            not current.style and _ends_paragraph(prev) and _match_first(self.lex.pattern("paragraph-start"), line.text)
+            not current.style and ends_paragraph(prev) and match_first(self.lex.pattern("paragraph-start"), line.text)
         )
         if starts_new:
-            start = _skip_space(self.text, line.start, line.end)
-            item = Item("", start, _rstrip_end(self.text, start, line.end), line.number)
+            start = skip_space(self.text, line.start, line.end)
+            item = Item("", start, rstrip_end(self.text, start, line.end), line.number)
             section.items.append(item)
             return item
         assert current is not None
-        current.end = _rstrip_end(self.text, current.start, line.end)
+        current.end = rstrip_end(self.text, current.start, line.end)
         return current
-
-
-def _ends_paragraph(prev: str) -> bool:
-    return not prev.strip() or bool(TERMINAL_RX.search(prev))
-
-
-def _verb_alone(line: str, lex: Lexicon) -> bool:
-    m = lex.heading_rx.match(line)
-    return bool(m) and not m.group("rest").strip()
-
-
-def _skip_space(text: str, start: int, end: int) -> int:
-    while start < end and text[start] in " \t":
-        start += 1
-    return start
-
-
-def _rstrip_end(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1] in " \t\r\n":
-        end -= 1
-    return end
 
 
 def _iso_date(m: re.Match[str]) -> str:

@@ -16,6 +16,7 @@ from rdflib.compare import to_canonical_graph
 
 from mvkg.kernel.errors import WorkspaceError
 from mvkg.kernel.namespaces import GRAPH, PREFIXES, portfolio_graph_iri, portfolio_node
+from mvkg.query.named import construct, select
 from mvkg.query.remote import Endpoint, RemoteStore, is_remote
 from mvkg.kernel.workspace import StoreSettings, Workspace
 
@@ -34,7 +35,7 @@ def store_location(ws: Workspace) -> str:
     image file, or a sparql+http URL."""
     location = ws.store_settings().location
     if location == MEMORY:
-        return f"{MEMORY}:{ws.build_dir / 'mvkg.nq'}"
+        return f"{MEMORY}:{ws.image_file}"
     return location or str(ws.store_dir)
 
 
@@ -70,7 +71,7 @@ def open_read_only(ws: Workspace):
     `named_graphs` alike."""
     settings = ws.store_settings()
     if settings.location == MEMORY:
-        return load_image(ws.build_dir / "mvkg.nq")
+        return load_image(ws.image_file)
     if settings.location:
         return remote_store(settings)
     if not (ws.store_dir / "CURRENT").exists():
@@ -95,20 +96,29 @@ def to_oxigraph(term):
 
 
 def graph_counts(store: ox.Store) -> list[GraphCount]:
-    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
-    return [GraphCount(row["g"].value, int(row["n"].value)) for row in rows]
+    return [GraphCount(row["g"], int(row["n"])) for row in select(store, "graph_counts", union=False)]
 
 
 def canonical_nquads(store: ox.Store) -> bytes:
     """All quads, sorted, blank nodes relabelled canonically (they occur only in the
     ontology's OWL class expressions): identical inputs give byte-identical dumps. Oxigraph
-    serialises; only the lines with blank nodes go through rdflib's canonicalisation."""
-    lines = store.dump(format=ox.RdfFormat.N_QUADS).splitlines()
-    plain = [line for line in lines if b"_:" not in line]
+    serialises each graph as N-Triples and the graph name is added to every statement by
+    one replace of the line end (a raw line break only ends a statement in N-Triples); only a
+    graph that holds a blank node has its lines filtered, and only those lines go through
+    rdflib's canonicalisation."""
+    plain: list[bytes] = []
+    blank: list[bytes] = []
+    for graph in store.named_graphs():
+        name = str(graph).encode("utf-8")
+        lines = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).replace(b" .\n", b" " + name + b" .\n")
+        if b"_:" not in lines:
+            plain += lines.splitlines()
+            continue
+        for line in lines.splitlines():
+            (blank if b"_:" in line else plain).append(line)
     with_blanks = Dataset()
-    blank = b"\n".join(line for line in lines if b"_:" in line)
     if blank:
-        with_blanks.parse(data=blank.decode("utf-8"), format="nquads")
+        with_blanks.parse(data=b"\n".join(blank).decode("utf-8"), format="nquads")
     for graph in with_blanks.graphs():
         if len(graph) == 0:
             continue
@@ -169,7 +179,7 @@ def memory_copy(view: DataView) -> DataView:
     """A private, writable in-memory copy of what the view sees (all in its default graph)."""
     memory = ox.Store()
     memory.extend(ox.Quad(t.subject, t.predicate, t.object)
-                  for t in view.exact().query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+                  for t in construct(view.exact(), "all_triples"))
     return DataView(memory, portfolio=view.portfolio)
 
 

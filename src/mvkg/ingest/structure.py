@@ -1,0 +1,120 @@
+"""The parsed structure of a resolution text: lines, items, sections and warnings, all with
+exact code-point offsets into the text, plus the small layout helpers the parser uses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from mvkg.ingest.labels import TERMINAL_RX
+from mvkg.kernel.lexicon import Lexicon, Verb
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based
+    start: int  # code-point offset of the first character
+    text: str  # without the line break
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass
+class Item:
+    """A numbered item or unnumbered paragraph; offsets cover its own text (no label)."""
+
+    label: str  # "" for an unnumbered paragraph
+    start: int
+    end: int
+    line: int
+    children: list[Item] = field(default_factory=list)
+    parent: Item | None = None
+    style: str = ""
+    value: int = 0
+
+    def path(self) -> tuple[str, ...]:
+        labels: list[str] = []
+        node: Item | None = self
+        while node is not None:
+            labels.append(node.label)
+            node = node.parent
+        return tuple(reversed(labels))
+
+
+@dataclass
+class Section:
+    verb: Verb
+    heading_start: int
+    heading_end: int
+    addressee_start: int  # offset where the text after the verb starts
+    line: int
+    intro: Item | None = None  # unnumbered lead-in before the first item
+    items: list[Item] = field(default_factory=list)  # top-level items or paragraphs
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    """Something the reader of the extracted obligations should check: where and what."""
+
+    line: int
+    kind: str  # "unknown-verb", "merged-paragraph", "unlabelled-paragraph", ...
+    message: str
+
+
+@dataclass
+class ParsedText:
+    text: str
+    code: str | None = None
+    number: str | None = None
+    title: str | None = None
+    document_numbers: list[str] = field(default_factory=list)
+    date: str | None = None
+    proposer: str | None = None
+    assembly: str | None = None
+    body_line: int = 1
+    sections: list[Section] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
+
+
+def split_lines(text: str) -> list[Line]:
+    lines = []
+    pos = 0
+    number = 1
+    for m in re.finditer(r"\r\n|\r|\n", text):
+        lines.append(Line(number, pos, text[pos : m.start()]))
+        pos = m.end()
+        number += 1
+    if pos < len(text):
+        lines.append(Line(number, pos, text[pos:]))
+    return lines
+
+
+def match_first(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
+    for rx in patterns:
+        m = rx.search(text)
+        if m:
+            return m
+    return None
+
+
+def ends_paragraph(prev: str) -> bool:
+    return not prev.strip() or bool(TERMINAL_RX.search(prev))
+
+
+def verb_alone(line: str, lex: Lexicon) -> bool:
+    m = lex.heading_rx.match(line)
+    return bool(m) and not m.group("rest").strip()
+
+
+def skip_space(text: str, start: int, end: int) -> int:
+    while start < end and text[start] in " \t":
+        start += 1
+    return start
+
+
+def rstrip_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1] in " \t\r\n":
+        end -= 1
+    return end
