@@ -1,25 +1,37 @@
-"""Read resolution files (.txt, .docx) into text, with clear errors for bad input."""
+"""Read resolution files into normalised text, with clear errors for bad input.
+
+.txt is read as it is (UTF-8). .pdf, .html/.htm, .xml (Akoma Ntoso) and .docx go through the
+format readers of `mvkg.ingest.formats`, which all give the same normalised text: one line
+per paragraph, each numbered item starting with its label as printed, headings on their
+own line, no page furniture, footnotes apart. The format is the suffix's; a binary format's
+magic bytes (%PDF-, a zip) win over a wrong suffix (with a warning); a file with no suffix
+is sniffed.
+"""
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from mvkg.ingest.formats import SUFFIXES, Extracted, Footnote, sniff
 from mvkg.kernel.errors import InputError
 
 MAX_BYTES = 5 * 1024 * 1024  # a resolution is a few tens of kB; refuse anything absurd
 TEXT_MEDIA = "text/plain"
 DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MEDIA_TYPES = {"pdf": "application/pdf", "html": "text/html", "akn": "application/akn+xml", "docx": DOCX_MEDIA}
+CANONICAL_SUFFIX = {"pdf": ".pdf", "html": ".html", "akn": ".xml", "docx": ".docx"}
+SUPPORTED = ".txt, .pdf, .docx, .html/.htm or .xml (Akoma Ntoso)"
 
 
 @dataclass(frozen=True)
 class SourceText:
-    text: str
-    raw: bytes  # the original bytes (the .docx itself for Word files)
+    text: str  # the normalised text (what is stored and parsed)
+    raw: bytes  # the original bytes (the .docx, .pdf, ... itself)
     media_type: str
     suffix: str
+    footnotes: tuple[Footnote, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 def read_source(path: Path) -> SourceText:
@@ -31,11 +43,44 @@ def read_source(path: Path) -> SourceText:
     if not raw.strip():
         raise InputError("the file is empty: expected the text of a resolution", path=path)
     suffix = path.suffix.lower()
-    if suffix == ".docx":
-        return SourceText(_docx_text(raw, path), raw, DOCX_MEDIA, ".docx")
-    if suffix not in (".txt", ".text", ""):
-        raise InputError(f"unsupported file type {suffix!r}: expected .txt or .docx", path=path)
-    return SourceText(decode_text(raw, path), raw, TEXT_MEDIA, ".txt")
+    if suffix in (".txt", ".text"):
+        return SourceText(decode_text(raw, path), raw, TEXT_MEDIA, ".txt")
+    sniffed = sniff(raw)
+    if suffix == "":
+        fmt = {"xml": "akn"}.get(sniffed or "", sniffed)
+        if fmt is None:
+            return SourceText(decode_text(raw, path), raw, TEXT_MEDIA, ".txt")
+    elif suffix in SUFFIXES:
+        fmt = SUFFIXES[suffix]
+    else:
+        raise InputError(f"unsupported file type {suffix!r}: expected {SUPPORTED}", path=path)
+    warnings: list[str] = []
+    if sniffed in ("pdf", "docx") and sniffed != fmt:
+        warnings.append(f"named {suffix} but the content is a {sniffed.upper()} file: read as {sniffed.upper()}")
+        fmt = sniffed
+    elif fmt == "pdf" and sniffed != "pdf":
+        raise InputError("not a PDF (no %PDF- header); expected a PDF with a text layer", path=path)
+    extracted = _read(fmt, raw, path)
+    return SourceText(extracted.text, raw, MEDIA_TYPES[fmt], CANONICAL_SUFFIX[fmt], extracted.footnotes,
+                      tuple(warnings) + extracted.warnings)
+
+
+def _read(fmt: str, raw: bytes, path: Path) -> Extracted:
+    if fmt == "pdf":
+        from mvkg.ingest.formats.pdf import read_pdf
+
+        return read_pdf(raw, path)
+    if fmt == "html":
+        from mvkg.ingest.formats.html import read_html
+
+        return read_html(raw, path)
+    if fmt == "akn":
+        from mvkg.ingest.formats.akn import read_akn
+
+        return read_akn(raw, path)
+    from mvkg.ingest.formats.docx import read_docx
+
+    return read_docx(raw, path)
 
 
 def decode_text(raw: bytes, path: Path | str, *, allow_nul: bool = False) -> str:
@@ -50,28 +95,3 @@ def decode_text(raw: bytes, path: Path | str, *, allow_nul: bool = False) -> str
             path=path,
             line=line,
         ) from None
-
-
-MAX_UNZIPPED = 50 * 1024 * 1024
-
-
-def _docx_text(raw: bytes, path: Path) -> str:
-    import docx  # python-docx
-    from docx.opc.exceptions import PackageNotFoundError
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-            unzipped = sum(info.file_size for info in zf.infolist())
-    except zipfile.BadZipFile:
-        raise InputError("not a Word .docx document (not a zip archive)", path=path) from None
-    if unzipped > MAX_UNZIPPED:
-        raise InputError(f"the .docx unpacks to {unzipped} bytes; the limit is {MAX_UNZIPPED} (zip bomb?)", path=path)
-
-    try:
-        document = docx.Document(io.BytesIO(raw))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, Exception) as exc:  # noqa: BLE001 - any failure is a bad file
-        raise InputError(f"not a Word .docx document this reader understands ({exc})", path=path) from None
-    lines = [p.text for p in document.paragraphs]
-    if not any(line.strip() for line in lines):
-        raise InputError("the .docx has no text paragraphs (an unknown layout, or text only in tables/images)", path=path)
-    return "\n".join(lines) + "\n"
