@@ -71,6 +71,7 @@ def test_wheel_ships_resources_and_finds_them(tmp_path):
         names = set(zf.namelist())
         assert "mvkg/_resources/ontology/mvkg.ttl" in names
         assert "mvkg/_resources/queries/obligations.rq" in names
+        assert "mvkg/_resources/queries/internal/graph_counts.rq" in names  # the library's own queries
         assert "mvkg/_resources/data/resolutions/ecp-mv.txt" in names
         zf.extractall(tmp_path / "site")
     code = "from mvkg.kernel.resources import find_resources; print(find_resources().root)"

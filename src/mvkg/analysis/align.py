@@ -19,9 +19,9 @@ import pyoxigraph as ox
 from mvkg.inputs.assessments import short_id
 from mvkg.inputs.csvtable import Problem, TableError, read_rows, write_rows
 from mvkg.kernel.errors import InputError
-from mvkg.analysis.explore import _q
 from mvkg.kernel.namespaces import ID
 from mvkg.kernel.workspace import Workspace
+from mvkg.query.named import select
 
 RELATIONS = ("equivalent", "broader", "narrower", "overlapping")
 DECISIONS = ("confirmed", "changed", "rejected")
@@ -64,15 +64,12 @@ class Pair:
 
 
 def features(store: ox.Store, code: str) -> list[Features]:
-    rows = _q(store, f"""SELECT ?o ?section ?item ?action ?so ?co WHERE {{
-        ?o a mvkg:Obligation ; mvkg:inResolution/mvkg:code {ox.Literal(code)} ; mvkg:inSection ?s ;
-           mvkg:itemPath ?item ; mvkg:action ?action ; mvkg:derivedFromClause/mvkg:order ?co .
-        ?s mvkg:heading ?section ; mvkg:order ?so }}""")
+    rows = select(store, "resolution_obligations", code=ox.Literal(code))
     if not rows:
         raise InputError(f"no obligations for resolution {code!r} in the built graph")
-    themes = _multi(store, "SELECT ?o ?v WHERE { ?o a mvkg:Obligation ; mvkg:hasTheme/skos:broader* ?t . ?t skos:prefLabel ?v }")
-    direct = _multi(store, "SELECT ?o ?v WHERE { ?o a mvkg:Obligation ; mvkg:hasTheme ?t . ?t skos:prefLabel ?v }")
-    bearers = _multi(store, "SELECT ?o ?v WHERE { ?o a mvkg:Obligation ; mvkg:bearer/mvkg:partOf* ?a . ?a skos:prefLabel ?v }")
+    themes = _multi(store, "obligation_theme_labels")
+    direct = _multi(store, "obligation_direct_theme_labels")
+    bearers = _multi(store, "obligation_bearer_labels")
     out = []
     for r in sorted(rows, key=lambda r: (int(r["so"]), int(r["co"]))):
         m = _VERB.match(r["action"])
@@ -82,9 +79,10 @@ def features(store: ox.Store, code: str) -> list[Features]:
     return out
 
 
-def _multi(store: ox.Store, query: str) -> dict[str, set[str]]:
+def _multi(store: ox.Store, name: str) -> dict[str, set[str]]:
+    """The rows (?o, ?v) of the named query, grouped by ?o."""
     out: dict[str, set[str]] = {}
-    for r in _q(store, query):
+    for r in select(store, name):
         out.setdefault(r["o"], set()).add(r["v"])
     return out
 

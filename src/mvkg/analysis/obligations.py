@@ -8,7 +8,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from mvkg.kernel.resources import Resources
-from mvkg.query.sparql import read_query_file, run_query, to_csv, to_table
+from mvkg.query.named import solutions
+from mvkg.query.sparql import to_csv, to_table
 
 _SEP = "\u001f"
 
@@ -48,12 +49,11 @@ def _split(term: ox.Literal | None) -> list[str]:
 
 
 def list_obligations(store: ox.Store, resources: Resources, resolution: str | None = None) -> list[ObligationRow]:
-    query = read_query_file(resources.queries / "obligations.rq")
     subs = {"resolution": ox.Literal(resolution)} if resolution else None
-    result = run_query(store, query, subs)
+    columns, found = solutions(store, "obligations", resources, substitutions=subs)
     rows = []
-    for r in result.rows:
-        row = dict(zip(result.columns, r))
+    for r in found:
+        row = dict(zip(columns, r))
         rows.append(ObligationRow(
             id=row["obligation"].value,
             resolution=row["resolution"].value,

@@ -14,9 +14,9 @@ import pyoxigraph as ox
 from mvkg.inputs.assessments import COLUMNS, RELATIONS, obligation_iri, short_id
 from mvkg.inputs.csvtable import read_rows, write_rows
 from mvkg.kernel.errors import InputError
-from mvkg.analysis.explore import _q
 from mvkg.kernel.namespaces import portfolio_node
 from mvkg.kernel.workspace import Workspace
+from mvkg.query.named import select
 
 WEIGHTS = {"themes": 0.35, "text": 0.35, "topics": 0.1, "status": 0.1, "bearer": 0.1}
 STATUS_SCORE = {"published": 1.0, "approved": 0.9, "in-progress": 0.5, "proposed": 0.3, "withdrawn": 0.0}
@@ -50,33 +50,32 @@ class _Entry:
 
 
 def _entries(store: ox.Store, portfolio: str | None) -> list[_Entry]:
-    member = f"<{portfolio_node(portfolio)}> mvkg:member ?e ." if portfolio else ""
-    rows = _q(store, f"""SELECT ?e ?id ?title ?status ?note ?publisher WHERE {{ ?e a mvkg:Standard ; mvkg:identifier ?id ;
-        mvkg:title ?title ; mvkg:entryStatus/skos:notation ?status ; mvkg:publisher ?publisher .
-        OPTIONAL {{ ?e mvkg:note ?note }} {member} }}""")
-    addresses = _pairs(store, "SELECT ?e ?v WHERE { ?e a mvkg:Standard ; mvkg:hasTheme/skos:broader* ?v }")
-    topics = _pairs(store, "SELECT ?e ?v WHERE { ?e a mvkg:Standard ; mvkg:hasTopic ?v }")
-    within = _pairs(store, "SELECT ?e ?v WHERE { ?e a mvkg:Standard ; mvkg:publisher/mvkg:partOf* ?v }")
+    rows = (select(store, "portfolio_entries", portfolio=portfolio_node(portfolio)) if portfolio
+            else select(store, "catalogue_entries"))
+    addresses = _pairs(store, "entry_themes_addressed")
+    topics = _pairs(store, "entry_topics")
+    within = _pairs(store, "entry_publishers")
     return [_Entry(r["id"], r["e"], r["title"], r["status"], r["title"] + " " + r["note"],
                    frozenset(addresses.get(r["e"], ())), frozenset(topics.get(r["e"], ())),
                    frozenset(within.get(r["e"], ()))) for r in sorted(rows, key=lambda r: r["id"])]
 
 
-def _pairs(store: ox.Store, query: str) -> dict[str, set[str]]:
+def _pairs(store: ox.Store, name: str) -> dict[str, set[str]]:
+    """The rows (?e, ?v) of the named query, grouped by ?e."""
     out: dict[str, set[str]] = {}
-    for r in _q(store, query):
+    for r in select(store, name):
         out.setdefault(r["e"], set()).add(r["v"])
     return out
 
 
 def _obligation(store: ox.Store, iri: str) -> tuple[str, dict[str, str], frozenset[str], frozenset[str], frozenset[str]]:
-    rows = _q(store, "SELECT ?action WHERE { ?o mvkg:action ?action }", o=iri)
+    rows = select(store, "obligation_action", o=iri)
     if not rows:
         raise InputError(f"no obligation {iri} in the built graph (use the short id from `mvkg obligations --format json`)")
-    themes = {r["t"]: r["l"] for r in _q(store, "SELECT ?t ?l WHERE { ?o mvkg:hasTheme ?t . ?t skos:prefLabel ?l }", o=iri)}
-    relevant = frozenset(r["t"] for r in _q(store, "SELECT ?t WHERE { ?o mvkg:hasTheme ?t . ?t mvkg:coverageRelevant true }", o=iri))
-    topics = frozenset(r["t"] for r in _q(store, "SELECT ?t WHERE { ?o mvkg:hasTopic ?t }", o=iri))
-    bearers = frozenset(r["b"] for r in _q(store, "SELECT ?b WHERE { ?o mvkg:bearer/mvkg:partOf* ?b }", o=iri))
+    themes = {r["t"]: r["l"] for r in select(store, "obligation_themes", o=iri)}
+    relevant = frozenset(r["t"] for r in select(store, "obligation_relevant_themes", o=iri))
+    topics = frozenset(r["t"] for r in select(store, "obligation_topics", o=iri))
+    bearers = frozenset(r["b"] for r in select(store, "obligation_bearer_organizations", o=iri))
     return rows[0]["action"], themes, relevant, topics, bearers
 
 
@@ -86,8 +85,7 @@ def suggest(store: ox.Store, obligation: str, *, portfolio: str | None = None, t
     action, themes, relevant, topics, bearers = _obligation(store, iri)
     entries = _entries(store, portfolio)
     if exclude_assessed:
-        done = {r["id"] for r in _q(store, """SELECT ?id WHERE { ?a mvkg:assessedObligation ?o ;
-            mvkg:coveredBy/mvkg:identifier ?id }""", o=iri)}
+        done = {r["id"] for r in select(store, "obligation_assessed_entries", o=iri)}
         entries = [e for e in entries if e.id not in done]
     if not entries:
         return []
@@ -148,8 +146,7 @@ def precision_at(store: ox.Store, n: int = 5) -> dict[str, float]:
     """Precision and recall at n over the obligations with hand assessments (full or partial
     entries are the relevant ones). The ranking never reads assessments, so holding each
     obligation's own assessments out (leave-one-out) changes nothing in it."""
-    rows = _q(store, """SELECT ?o ?id WHERE { ?a mvkg:assessedObligation ?o ; mvkg:coveredBy/mvkg:identifier ?id ;
-        mvkg:relation ?r . FILTER (?r IN (mvkg:relation-full, mvkg:relation-partial)) }""")
+    rows = select(store, "covering_assessments")
     relevant: dict[str, set[str]] = {}
     for r in rows:
         relevant.setdefault(r["o"], set()).add(r["id"])

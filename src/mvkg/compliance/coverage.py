@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from mvkg.kernel.resources import Resources
-from mvkg.query.sparql import read_query_file
+from mvkg.query.named import select
 from mvkg.compliance.validate import VERDICTS, Validation
 from mvkg.kernel.vocabulary import VOCABULARY
 
@@ -78,13 +78,11 @@ def summarise(verdicts: list[str]) -> Summary:
 
 
 def _covering(resources: Resources, run: Validation) -> dict[str, list[Covering]]:
-    query = read_query_file(resources.queries / "covering.rq")
     out: dict[str, list[Covering]] = defaultdict(list)
-    # the validated portfolio, bound: run.data may show the other portfolios too
-    for r in run.data.query(query, substitutions={ox.Variable("portfolio"): ox.Literal(run.portfolio)}):
-        out[r["obligation"].value].append(Covering(r["entry"].value, r["title"].value, r["relation"].value,
-                                                   r["status"].value, r["rationale"].value,
-                                                   r["entryIri"].value))
+    # the validated portfolio, substituted: run.data may show the other portfolios too
+    for r in select(run.data, "covering", resources, substitutions={"portfolio": ox.Literal(run.portfolio)}):
+        out[r["obligation"]].append(Covering(r["entry"], r["title"], r["relation"], r["status"], r["rationale"],
+                                             r["entryIri"]))
     return out
 
 

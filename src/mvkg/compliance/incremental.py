@@ -23,15 +23,12 @@ from rdflib import Graph
 from mvkg.kernel.namespaces import MVKG
 from mvkg.compliance.shaclcore import Compiled, compile_shapes
 from mvkg.compliance.shaclfast import Finding, without_sparql
+from mvkg.query.named import select, solutions
 from mvkg.query.store import DataView, memory_copy, to_oxigraph
 from mvkg.compliance.validate import Validation, _obligation_info, assemble, run_engine, theme_labels
 
-DIMENSIONS = {
-    "theme": f"?o <{MVKG.hasTheme}> ?k",
-    "bearer": f"?o <{MVKG.bearer}> ?k",
-    "resolution": f"?o <{MVKG.inResolution}>/<{MVKG.code}> ?k",
-    "sdg": f"?o <{MVKG.sdg}> ?k",
-}
+# dimension -> the named query listing each obligation's keys in it (?o ?k)
+DIMENSIONS = {"theme": "tally_theme", "bearer": "tally_bearer", "resolution": "tally_resolution", "sdg": "tally_sdg"}
 
 
 @dataclass
@@ -44,9 +41,9 @@ class Tally:
     @classmethod
     def of(cls, view: DataView, verdicts: dict[str, str]) -> "Tally":
         keys: dict[str, list[tuple[str, str]]] = {}
-        for dim, pattern in DIMENSIONS.items():
-            for r in view.query(f"SELECT ?o ?k WHERE {{ ?o a <{MVKG.Obligation}> . {pattern} }}"):
-                keys.setdefault(r["o"].value, []).append((dim, r["k"].value))
+        for dim, query in DIMENSIONS.items():
+            for r in select(view, query):
+                keys.setdefault(r["o"], []).append((dim, r["k"]))
         tally = cls(keys)
         for ob, verdict in verdicts.items():
             tally.move(ob, None, verdict)
@@ -84,8 +81,8 @@ class LiveValidation:
         findings = run_engine(own, shapes, compiled=compiled)
         labels = theme_labels(own)
         run = assemble(own, shapes, portfolio, findings, _obligation_info(own), labels)
-        members = frozenset(r["e"].value for r in own.query(
-            f"SELECT ?e WHERE {{ <{own.portfolio}> <{MVKG.member}> ?e }}")) if own.portfolio else frozenset()
+        members = (frozenset(r["e"] for r in select(own, "portfolio_members", portfolio=own.portfolio))
+                   if own.portfolio else frozenset())
         return cls(own, shapes, portfolio, findings, run, Tally.of(own, run.verdicts), labels, compiled, members)
 
     def move_to(self, members: tuple[str, ...], extra: Graph | None = None) -> Validation:
@@ -135,9 +132,5 @@ class LiveValidation:
     def _affected(self, nodes: set) -> set[str]:
         if not nodes:
             return set()
-        values = " ".join(str(n) for n in nodes)
-        q = f"""SELECT DISTINCT ?f WHERE {{ VALUES ?n {{ {values} }}
-            {{ ?f ?p ?n }} UNION
-            {{ ?a <{MVKG.coveredBy}> ?n ; <{MVKG.assessedObligation}> ?f }} UNION
-            {{ ?n <{MVKG.assessedObligation}> ?f }} }}"""
-        return {n.value for n in nodes} | {r["f"].value for r in self.view.query(q) if isinstance(r["f"], ox.NamedNode)}
+        _, rows = solutions(self.view, "affected_focus", n=list(nodes))
+        return {n.value for n in nodes} | {f.value for (f,) in rows if isinstance(f, ox.NamedNode)}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pyshacl
-from rdflib import RDF, RDFS, Graph, Literal, Namespace
+from rdflib import RDF, Graph, Literal, Namespace
 
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.namespaces import MVKG, SKOS, portfolio_graph_iri, portfolio_node
@@ -22,6 +22,7 @@ from mvkg.compliance.shaclfast import (Finding, compiled_tasks, findings_from_re
                         sparql_constraint_tasks, without_sparql)
 from mvkg.compliance.shapecheck import check_shapes
 from mvkg.inputs.rdf_import import check_rdf
+from mvkg.query.named import ask, construct, select
 from mvkg.query.store import DataView, open_read_only, portfolio_view
 from mvkg.kernel.workspace import Workspace
 
@@ -101,9 +102,8 @@ def load_shapes(resources: Resources) -> Graph:
 
 def portfolio_iri(store, name: str) -> ox.NamedNode:
     iri = ox.NamedNode(portfolio_node(name))
-    if not store.query(f"ASK {{ GRAPH <{portfolio_graph_iri(name)}> {{ {iri} a <{MVKG.Portfolio}> }} }}"):
-        known = sorted(r["n"].value for r in store.query(
-            f"SELECT DISTINCT ?n WHERE {{ GRAPH ?g {{ ?p a <{MVKG.Portfolio}> ; <{MVKG.identifier}> ?n }} }}"))
+    if not ask(store, "portfolio_exists", union=False, graph=str(portfolio_graph_iri(name)), portfolio=iri):
+        known = sorted(r["n"] for r in select(store, "portfolio_names", union=False))
         raise InputError(f"no portfolio named {name!r} in the built graph; known: {', '.join(known) or 'none'}")
     return iri
 
@@ -111,7 +111,7 @@ def portfolio_iri(store, name: str) -> ox.NamedNode:
 def to_rdflib(view: DataView) -> Graph:
     """What the view stands for, as an rdflib Graph (for pyshacl)."""
     g = Graph()
-    g.parse(data="".join(f"{t} .\n" for t in view.exact().query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")), format="nt")
+    g.parse(data="".join(f"{t} .\n" for t in construct(view.exact(), "all_triples")), format="nt")
     return g
 
 
@@ -167,31 +167,22 @@ def scoped(view: DataView) -> DataView:
     findings `run_engine` drops."""
     if view.portfolio is None or view.graphs is None or view.union or not isinstance(view.store, ox.Store):
         return view  # (a remote endpoint reads "all graphs" as a longer list of graphs: no gain)
-    prefix = str(portfolio_graph_iri(""))
+    prefix, node_prefix = str(portfolio_graph_iri("")), portfolio_node("")
     nodes = {g.value: portfolio_node(g.value[len(prefix):]) for g in view.store.named_graphs()
              if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)}
-    pairs = " ".join(f"(<{node}> <{graph}>)" for graph, node in nodes.items())
-    stray = f"""ASK {{
-        {{ VALUES (?node ?own) {{ {pairs} }} GRAPH ?own {{ ?s ?p ?o }} FILTER (?s != ?node) }} UNION
-        {{ VALUES (?node ?own) {{ {pairs} }} GRAPH ?g {{ ?node ?p ?o }} FILTER (?g != ?own) }} UNION
-        {{ VALUES ?node {{ {" ".join(f"<{n}>" for n in nodes.values())} }} GRAPH ?g {{ ?s ?p ?node }} }} UNION
-        {{ GRAPH ?g {{ ?s a <{MVKG.Portfolio}> }} FILTER (!STRSTARTS(STR(?g), "{prefix}")) }} }}"""
-    if not nodes or view.store.query(stray):
+    if not nodes or ask(view.store, "portfolio_strays", union=False, own=list(nodes),
+                        graphs=ox.Literal(prefix), nodes=ox.Literal(node_prefix)):
         return view
     return replace(view, union=True, hidden=frozenset(nodes.values()) - {view.portfolio})
 
 
 def _obligation_info(view: DataView) -> dict[str, ObligationInfo]:
     """Resolution, section and item of every obligation in the validated data."""
-    q = f"""SELECT ?o ?code ?heading ?item ?strength ?so ?co WHERE {{
-        ?o a <{MVKG.Obligation}> ; <{MVKG.inResolution}>/<{MVKG.code}> ?code ; <{MVKG.inSection}> ?sec ;
-           <{MVKG.itemPath}> ?item ; <{MVKG.strength}> ?strength ; <{MVKG.derivedFromClause}>/<{MVKG.order}> ?co .
-        ?sec <{MVKG.heading}> ?heading ; <{MVKG.order}> ?so }}"""
     out = {}
-    for r in view.query(q):
-        iri = r["o"].value
-        out[iri] = ObligationInfo(iri, r["code"].value, r["heading"].value, r["item"].value,
-                                  r["strength"].value.rsplit("#", 1)[-1], int(r["so"].value), int(r["co"].value))
+    for r in select(view, "obligation_info"):
+        iri = r["o"]
+        out[iri] = ObligationInfo(iri, r["code"], r["heading"], r["item"],
+                                  r["strength"].rsplit("#", 1)[-1], int(r["so"]), int(r["co"]))
     return out
 
 
@@ -276,8 +267,7 @@ def validate_view(view: DataView, shapes: Graph, portfolio: str, engine: str = "
 
 
 def theme_labels(view: DataView) -> dict[str, str]:
-    return {r["s"].value: r["l"].value for r in view.query(
-        f"SELECT ?s ?l WHERE {{ ?s a <{SKOS.Concept}> ; <{SKOS.prefLabel}> ?l }}")}
+    return {r["s"]: r["l"] for r in select(view, "concept_labels")}
 
 
 def assemble(view: DataView, shapes: Graph, portfolio: str, findings: list[Finding],
@@ -311,9 +301,8 @@ def assemble(view: DataView, shapes: Graph, portfolio: str, findings: list[Findi
         verdicts.setdefault(iri, "covered")
     order = {"violation": 0, "warning": 1, "info": 2}
     results.sort(key=lambda r: (order[r.severity], r.resolution, _sort_key(info.get(r.focus)), r.message, r.focus, r.shape))
-    p_iri = portfolio_node(portfolio)
-    rows = list(view.query(f"SELECT ?l WHERE {{ <{p_iri}> <{RDFS.label}> ?l }}"))
-    label = rows[0]["l"].value if rows else portfolio
+    rows = select(view, "portfolio_label", portfolio=portfolio_node(portfolio))
+    label = rows[0]["l"] if rows else portfolio
     obligations = tuple(sorted(info.values(), key=lambda o: (o.resolution, o.section_order, o.clause_order)))
     return Validation(portfolio, label, tuple(results), verdicts, obligations, view)
 

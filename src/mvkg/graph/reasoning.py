@@ -21,6 +21,7 @@ import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from mvkg.kernel.errors import MvkgError
+from mvkg.query.named import solutions
 
 
 class ReasonerUnavailable(MvkgError):
@@ -199,15 +200,6 @@ class Materialiser:
             self.run.stop()
 
 
-_DEFINITIONS = """
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-SELECT ?class ?base ?property ?value WHERE { GRAPH ?g {
-  ?class owl:equivalentClass/owl:intersectionOf ?list .
-  ?list rdf:first ?base ; rdf:rest ?rest . ?rest rdf:first ?r ; rdf:rest rdf:nil .
-  ?r owl:onProperty ?property ; owl:hasValue ?value . FILTER(isIRI(?base)) } }"""
-
-
 def defined_class_types(store) -> list[tuple[str, str]]:
     """Members of the ontology's value-defined classes (C ≡ B ⊓ ∃p.{v}, such as
     BindingObligation ≡ Obligation ⊓ strength value binding), found with one SPARQL query
@@ -215,9 +207,7 @@ def defined_class_types(store) -> list[tuple[str, str]]:
     draws the same conclusions (and checks consistency) where the data are small enough
     for it; tests/test_reasoning.py checks the two agree on the seed workspace."""
     out = []
-    for d in store.query(_DEFINITIONS):
-        q = f"""SELECT DISTINCT ?x WHERE {{ ?x <{d['property'].value}> {d['value']} ;
-                a/<{RDFS.subClassOf}>* {d['base']} }}"""
-        out += [(r["x"].value, d["class"].value) for r in store.query(q, use_default_graph_as_union=True)
-                if isinstance(r["x"], ox.NamedNode)]
+    for cls, base, prop, value in solutions(store, "defined_classes", union=False)[1]:
+        members = solutions(store, "defined_class_members", property=prop, value=value, base=base)[1]
+        out += [(x.value, cls.value) for (x,) in members if isinstance(x, ox.NamedNode)]
     return out

@@ -32,9 +32,9 @@ from mvkg.inputs.assessments import short_id
 from mvkg.graph.build import check_build_current
 from mvkg.compliance.coverage import FORMULA, Coverage, coverage
 from mvkg.kernel.errors import InputError, MvkgError
-from mvkg.kernel.namespaces import ID, MVKG, PREFIXES, SKOS, portfolio_node
+from mvkg.kernel.namespaces import ID, MVKG, PREFIXES, portfolio_node
 from mvkg.kernel.resources import Resources
-from mvkg.query.sparql import read_query_file
+from mvkg.query.named import select, solutions
 from mvkg.query.store import open_read_only, to_oxigraph
 from mvkg.compliance.validate import SEVERITIES, SH, VERDICTS, Validation, validate
 from mvkg.kernel.workspace import Workspace, fsync_dir, sha256_bytes, sha256_file
@@ -99,31 +99,18 @@ def _versions(resources: Resources) -> dict[str, str]:
     return out
 
 
-def _rows(store: ox.Store, resources: Resources, name: str) -> list[dict[str, str]]:
-    """The rows of a bundled query (no guard needed), as strings ("" when unbound)."""
-    solutions = store.query(read_query_file(resources.queries / name), prefixes=dict(PREFIXES),
-                            use_default_graph_as_union=True)
-    columns = [v.value for v in solutions.variables]
-    return [{c: (t.value if t is not None else "") for c, t in zip(columns, row)} for row in solutions]
-
-
 def _texts(store) -> dict[str, tuple[str, list[str]]]:
     """Each obligation's text and theme labels (sorted, as in the obligations listing)."""
-    q = f"""SELECT ?o ?text (GROUP_CONCAT(DISTINCT ?label; separator="\\u001f") AS ?themes) WHERE {{
-        ?o a <{MVKG.Obligation}> ; <{MVKG.text}> ?text .
-        OPTIONAL {{ ?o <{MVKG.hasTheme}>/<{SKOS.prefLabel}> ?label }} }} GROUP BY ?o ?text"""
+    _, rows = solutions(store, "obligation_texts")
     return {o.value: (text.value, sorted(x for x in themes.value.split("\u001f") if x))
-            for o, text, themes in store.query(q, use_default_graph_as_union=True)}
+            for o, text, themes in rows}
 
 
 def _assessments(store) -> dict[str, dict[str, dict[str, str]]]:
     """Obligation -> covering entry's identifier ("(not applicable)" for none) -> relation and
     rationale: only what a snapshot records (the full listing, assessments.rq, takes 1.7x longer)."""
-    q = f"""SELECT ?o ?entry ?relation ?rationale WHERE {{
-        ?a <{MVKG.assessedObligation}> ?o ; <{MVKG.relation}>/<{SKOS.notation}> ?relation ; <{MVKG.rationale}> ?rationale .
-        OPTIONAL {{ ?a <{MVKG.coveredBy}>/<{MVKG.identifier}> ?entry }} }}"""
     rows = sorted((o.value, entry.value if entry is not None else "(not applicable)", relation.value, rationale.value)
-                  for o, entry, relation, rationale in store.query(q, use_default_graph_as_union=True))
+                  for o, entry, relation, rationale in solutions(store, "assessment_records")[1])
     out: dict[str, dict[str, dict[str, str]]] = {}
     for o, entry, relation, rationale in rows:  # sorted: entries in order, and the last of duplicates wins
         out.setdefault(o, {})[entry] = {"relation": relation, "rationale": rationale}
@@ -141,11 +128,13 @@ def build_content(ws: Workspace, resources: Resources, portfolio: str, label: st
     texts = _texts(store)
     assessed = _assessments(store)
     entries: dict[str, dict] = {}
-    for row in _rows(store, resources, "catalogue_status.rq"):
+    for row in select(store, "catalogue_status", resources):
         e = entries.setdefault(row["entry"], {"status": row["status"], "themes": []})
         if row["theme"]:
             e["themes"].append(row["theme"])
-    members = sorted(r["entry"] for r in _rows_members(store, portfolio))
+    # the store's own dataset (GRAPH patterns over the named graphs), as the query always read it
+    members = sorted(r["entry"] for r in select(store, "portfolio_member_ids", union=False,
+                                                portfolio=portfolio_node(portfolio)))
     obligations = {}
     for row in cov.rows:
         text, themes = texts.get(row.id, ("", []))
@@ -168,12 +157,6 @@ def build_content(ws: Workspace, resources: Resources, portfolio: str, label: st
         "entries": dict(sorted(entries.items())),
     }
     return content, run, cov
-
-
-def _rows_members(store: ox.Store, portfolio: str) -> list[dict[str, str]]:
-    q = f"""SELECT ?entry WHERE {{ GRAPH ?g {{ <{portfolio_node(portfolio)}> <{MVKG.member}> ?e }}
-            GRAPH ?h {{ ?e <{MVKG.identifier}> ?entry }} }}"""
-    return [{"entry": r["entry"].value} for r in store.query(q)]
 
 
 def _summary(cov: Coverage, run: Validation) -> dict:

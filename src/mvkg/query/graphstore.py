@@ -14,8 +14,9 @@ import pyoxigraph as ox
 @runtime_checkable
 class GraphStore(Protocol):
     def query(self, query: str, *, prefixes: dict[str, str] | None = ...,
-              use_default_graph_as_union: bool = ..., **kw: Any) -> Any:
-        """Run a SPARQL query: solutions, a boolean, or triples."""
+              use_default_graph_as_union: bool = ..., substitutions: Any = ...) -> Any:
+        """Run a SPARQL query: solutions, a boolean, or triples. `substitutions`: values for
+        variables, as pyoxigraph takes them."""
 
     def named_graphs(self) -> Iterable[ox.NamedNode | ox.BlankNode]:
         """The named graphs the store holds."""

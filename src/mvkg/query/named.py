@@ -8,7 +8,10 @@
 files); `queries/internal/*.rq` are the ones the library itself runs. Values reach a query
 only as bindings: an inline-data block (`VALUES`) of RDF terms serialised by Oxigraph, put at
 the head of the outermost WHERE group, so the same text runs alike on the embedded store, the
-in-memory store and a remote endpoint. Query text is never assembled from values."""
+in-memory store and a remote endpoint. Query text is never assembled from values. Where a
+query plans better with a variable fixed before planning, its value goes as a substitution
+(`substitutions=`); `union=False` runs a query on the store's own dataset (GRAPH patterns)
+instead of the union of its named graphs. Neither name can be a bound variable's."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -117,30 +121,41 @@ def _product(columns: list[list[Term]]) -> list[tuple[Term, ...]]:
     return rows
 
 
-def solutions(store: GraphStore, name: str, resources: Resources | None = None,
-              **bindings: Binding) -> tuple[tuple[str, ...], list[tuple[Term | None, ...]]]:
-    """Run a named SELECT over the union of the store's graphs: its columns and rows of terms."""
+def _run(store: GraphStore, name: str, resources: Resources | None, bindings: Mapping[str, Binding],
+         union: bool, substitutions: Mapping[str, Term] | None) -> Any:
+    """`union`: the default graph is the union of the store's named graphs, else the store's
+    own default graph (a `DataView` decides for itself). `substitutions`: variables the engine
+    replaces by a value before it plans the query (pyoxigraph's `substitutions`; a remote
+    store sends them as a trailing VALUES block), where that plans better than a join."""
     text = bind(named_query(name, resources).text, bindings)
-    result = store.query(text, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
+    extra = {"substitutions": {ox.Variable(k): v for k, v in substitutions.items()}} if substitutions else {}
+    return store.query(text, prefixes=dict(PREFIXES), use_default_graph_as_union=union, **extra)
+
+
+def solutions(store: GraphStore, name: str, resources: Resources | None = None, *, union: bool = True,
+              substitutions: Mapping[str, Term] | None = None,
+              **bindings: Binding) -> tuple[tuple[str, ...], list[tuple[Term | None, ...]]]:
+    """Run a named SELECT (by default over the union of the store's graphs): its columns and
+    rows of terms."""
+    result = _run(store, name, resources, bindings, union, substitutions)
     columns = tuple(v.value for v in result.variables)
     rows = [tuple(sol) for sol in result]
     del result
     return columns, rows
 
 
-def select(store: GraphStore, name: str, resources: Resources | None = None,
-           **bindings: Binding) -> list[dict[str, str]]:
+def select(store: GraphStore, name: str, resources: Resources | None = None, *, union: bool = True,
+           substitutions: Mapping[str, Term] | None = None, **bindings: Binding) -> list[dict[str, str]]:
     """A named SELECT's rows as plain strings (an unbound value is '')."""
-    columns, rows = solutions(store, name, resources, **bindings)
+    columns, rows = solutions(store, name, resources, union=union, substitutions=substitutions, **bindings)
     return [{c: ("" if v is None else v.value) for c, v in zip(columns, row)} for row in rows]
 
 
-def ask(store: GraphStore, name: str, resources: Resources | None = None, **bindings: Binding) -> bool:
-    text = bind(named_query(name, resources).text, bindings)
-    return bool(store.query(text, prefixes=dict(PREFIXES), use_default_graph_as_union=True))
+def ask(store: GraphStore, name: str, resources: Resources | None = None, *, union: bool = True,
+        substitutions: Mapping[str, Term] | None = None, **bindings: Binding) -> bool:
+    return bool(_run(store, name, resources, bindings, union, substitutions))
 
 
-def construct(store: GraphStore, name: str, resources: Resources | None = None,
-              **bindings: Binding) -> Iterable[ox.Triple]:
-    text = bind(named_query(name, resources).text, bindings)
-    return store.query(text, prefixes=dict(PREFIXES), use_default_graph_as_union=True)
+def construct(store: GraphStore, name: str, resources: Resources | None = None, *, union: bool = True,
+              substitutions: Mapping[str, Term] | None = None, **bindings: Binding) -> Iterable[ox.Triple]:
+    return _run(store, name, resources, bindings, union, substitutions)

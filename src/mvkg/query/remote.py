@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from mvkg.kernel.errors import MvkgError, WorkspaceError
+from mvkg.query.named import solutions
 
 SCHEMES = ("sparql+http://", "sparql+https://")
 _RESULTS = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -85,8 +86,9 @@ class RemoteStore:
             raise RemoteError(f"cannot reach the SPARQL endpoint {url}: {reason}") from None
 
     def named_graphs(self) -> list[ox.NamedNode]:
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }")
-        return [r["g"] for r in rows if isinstance(r["g"], ox.NamedNode)]
+        # the endpoint's own dataset: the union would ask this very method for the graphs
+        _, rows = solutions(self, "named_graphs", union=False)
+        return [g for (g,) in rows if isinstance(g, ox.NamedNode)]
 
     def query(self, query: str, *, prefixes: dict[str, str] | None = None, base_iri: str | None = None,
               use_default_graph_as_union: bool = False, default_graph=None, named_graphs=None,
