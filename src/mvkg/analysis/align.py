@@ -16,15 +16,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from mvkg.inputs.assessments import short_id
+from mvkg.kernel.namespaces import short_id
 from mvkg.inputs.csvtable import Problem, TableError, read_rows, write_rows
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.namespaces import ID
 from mvkg.kernel.workspace import Workspace
 from mvkg.query.named import select
+from mvkg.kernel.vocabulary import VOCABULARY
 
-RELATIONS = ("equivalent", "broader", "narrower", "overlapping")
-DECISIONS = ("confirmed", "changed", "rejected")
+RELATIONS = VOCABULARY.alignment_relations.notations
+DECISIONS = tuple(n for n in VOCABULARY.review_statuses.notations if n != "suggested")
 DECISION_COLUMNS = ("a", "b", "decision", "relation", "by", "date", "note")
 WEIGHTS = {"text": 0.4, "themes": 0.4, "bearers": 0.1, "verb": 0.1}
 THRESHOLD = 0.22  # a pair below this score is not suggested (chosen on the seeds: see README)
@@ -177,7 +178,7 @@ def _apply_decisions(pairs, decisions, by_a, by_b, scores, fa, fb) -> list[Pair]
 # ------------------------------------------------------------------ decisions
 
 def decisions_path(ws: Workspace) -> Path:
-    return ws.data / "alignments" / "decisions.csv"
+    return ws.decisions_file
 
 
 def load_decisions(ws: Workspace) -> list[dict[str, str]]:
@@ -238,7 +239,7 @@ def alignment_graph(pairs: list[Pair], code_a: str, code_b: str):
     """Matched pairs as mvkg:Alignment nodes (stable IRIs from the two obligations)."""
     from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
-    from mvkg.ingest.extract import slugify
+    from mvkg.kernel.namespaces import slugify
     from mvkg.kernel.namespaces import MVKG
 
     g = Graph()

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from mvkg.inputs.assessments import COLUMNS, RELATIONS, obligation_iri, short_id
+from mvkg.inputs.assessments import COLUMNS, RELATIONS
+from mvkg.kernel.namespaces import obligation_iri, short_id
 from mvkg.inputs.csvtable import read_rows, write_rows
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.namespaces import portfolio_node
@@ -129,7 +130,7 @@ def accept(ws: Workspace, obligation: str, entry: str, relation: str, by: str, r
         raise InputError("--relation must be full, partial or none")
     if not by.strip():
         raise InputError("say who confirms the suggestion (--by)")
-    path = ws.data / "coverage" / ACCEPTED_FILE
+    path = ws.coverage_file(ACCEPTED_FILE)
     rows = [r for _, r in read_rows(path, COLUMNS)] if path.is_file() else []
     short = short_id(obligation)
     if any(r["obligation"] == short and r["entry"] == entry for r in rows):

@@ -25,7 +25,7 @@ from mvkg.compliance.shaclcore import Compiled, compile_shapes
 from mvkg.compliance.shaclfast import Finding, without_sparql
 from mvkg.query.named import select, solutions
 from mvkg.query.store import DataView, memory_copy, to_oxigraph
-from mvkg.compliance.validate import Validation, _obligation_info, assemble, run_engine, theme_labels
+from mvkg.compliance.validate import Validation, obligation_info, assemble, run_engine, theme_labels
 
 # dimension -> the named query listing each obligation's keys in it (?o ?k)
 DIMENSIONS = {"theme": "tally_theme", "bearer": "tally_bearer", "resolution": "tally_resolution", "sdg": "tally_sdg"}
@@ -80,7 +80,7 @@ class LiveValidation:
         compiled = compile_shapes(without_sparql(shapes))
         findings = run_engine(own, shapes, compiled=compiled)
         labels = theme_labels(own)
-        run = assemble(own, shapes, portfolio, findings, _obligation_info(own), labels)
+        run = assemble(own, shapes, portfolio, findings, obligation_info(own), labels)
         members = (frozenset(r["e"] for r in select(own, "portfolio_members", portfolio=own.portfolio))
                    if own.portfolio else frozenset())
         return cls(own, shapes, portfolio, findings, run, Tally.of(own, run.verdicts), labels, compiled, members)
@@ -118,7 +118,7 @@ class LiveValidation:
         info = {o.iri: o for o in self.run.obligations}
         changed_obligation = any(t.subject.value in info for t in [*added, *removed])
         if changed_obligation:  # its themes, bearers ... may have changed too
-            info = _obligation_info(self.view)
+            info = obligation_info(self.view)
         old = self.run.verdicts
         self.run = assemble(self.view, self.shapes, self.portfolio, self.findings, info, self.labels)
         if changed_obligation:

@@ -25,10 +25,12 @@ from mvkg.inputs.rdf_import import check_rdf
 from mvkg.query.named import ask, construct, select
 from mvkg.query.store import DataView, open_read_only, portfolio_view
 from mvkg.kernel.workspace import Workspace
+from mvkg.kernel.vocabulary import VOCABULARY
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
-SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
-VERDICTS = ("covered", "partial", "proposed-only", "not-covered", "not-assessed", "not-applicable")
+# SHACL severity IRI → its notation (sh:Violation → "violation"), and the verdicts, from the ontology
+SEVERITIES = {SH[c.notation.capitalize()]: c.notation for c in VOCABULARY.severities}
+VERDICTS = VOCABULARY.verdicts.notations
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ class Validation:
         return not any(r.severity == "violation" for r in self.results)
 
     def counts(self) -> dict[str, int]:
-        return {s: sum(1 for r in self.results if r.severity == s) for s in ("violation", "warning", "info")}
+        return {s: sum(1 for r in self.results if r.severity == s) for s in VOCABULARY.severities.notations}
 
 
 def load_shapes(resources: Resources) -> Graph:
@@ -176,7 +178,7 @@ def scoped(view: DataView) -> DataView:
     return replace(view, union=True, hidden=frozenset(nodes.values()) - {view.portfolio})
 
 
-def _obligation_info(view: DataView) -> dict[str, ObligationInfo]:
+def obligation_info(view: DataView) -> dict[str, ObligationInfo]:
     """Resolution, section and item of every obligation in the validated data."""
     out = {}
     for r in select(view, "obligation_info"):
@@ -263,7 +265,7 @@ def validate(ws: Workspace, resources: Resources, portfolio: str, engine: str = 
 
 def validate_view(view: DataView, shapes: Graph, portfolio: str, engine: str = "oxigraph") -> Validation:
     findings = run_engine(view, shapes, engine)
-    return assemble(view, shapes, portfolio, findings, _obligation_info(view))
+    return assemble(view, shapes, portfolio, findings, obligation_info(view))
 
 
 def theme_labels(view: DataView) -> dict[str, str]:

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 
 from mvkg import __version__
-from mvkg.inputs.assessments import short_id
+from mvkg.kernel.namespaces import short_id
 from mvkg.graph.build import check_build_current
 from mvkg.compliance.coverage import FORMULA, Coverage, coverage
 from mvkg.kernel.errors import InputError, MvkgError
@@ -81,7 +81,7 @@ def check_id(snapshot_id: str) -> str:
 
 
 def default_folder(ws: Workspace) -> Path:
-    return ws.data / "snapshots"
+    return ws.snapshots_dir
 
 
 # ------------------------------------------------------------------ content
