@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run build test lint system-deps lock clean readme bench w3c-suites
+.PHONY: install run build test lint system-deps lock clean readme bench w3c-suites corpus
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ clean:
 # Regenerate the seed verdict table in the README (review the diff before committing).
 readme: build
 	$(BIN)/python tools/update_readme.py
+
+# Ingest scored on the development corpus: writes benchmarks/corpus.{md,json}.
+corpus: install
+	$(BIN)/python tools/corpus_report.py
 
 # Benchmarks (never part of the test suite): writes benchmarks/results.{md,json}.
 bench: install system-deps build

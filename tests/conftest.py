@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mvkg.graph.build import load_lexicon
 from mvkg import pipeline
 from mvkg.cli import main
+from mvkg.graph.build import load_lexicon
 from mvkg.kernel.resources import find_resources
 from mvkg.kernel.workspace import Workspace
 

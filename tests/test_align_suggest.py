@@ -6,11 +6,10 @@ from __future__ import annotations
 import csv
 import json
 
-from mvkg.analysis.align import align, evaluate
-from mvkg.query.store import open_read_only
-from mvkg.analysis.suggest import precision_at, suggest
-
 from conftest import FIXTURES, run_cli
+from mvkg.analysis.align import align, evaluate
+from mvkg.analysis.suggest import precision_at, suggest
+from mvkg.query.store import open_read_only
 
 TRUTH = {(r["a"], r["b"]) for r in csv.DictReader((FIXTURES / "alignment" / "ecp-atu-true-pairs.csv").open())}
 

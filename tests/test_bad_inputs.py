@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from mvkg import pipeline
-
 from conftest import copy_workspace, run_cli, tree_hash
+from mvkg import pipeline
 
 SEED = Path(__file__).resolve().parent.parent / "data" / "resolutions" / "ecp-mv.txt"
 CATALOGUE_HEAD = "id,title,publisher,kind,status,date,url,themes,topics,source_url,notes\n"

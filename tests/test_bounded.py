@@ -10,9 +10,9 @@ import threading
 
 import pytest
 
-from mvkg.query.bounded import QueryWorker, run_query_bounded
 from mvkg.kernel.errors import QueryError
 from mvkg.kernel.resources import find_resources
+from mvkg.query.bounded import QueryWorker, run_query_bounded
 from mvkg.query.sparql import QueryLimits, read_query_file
 from mvkg.query.store import load_image
 

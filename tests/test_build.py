@@ -6,11 +6,10 @@ import subprocess
 import sys
 import zipfile
 
+from conftest import REPO, copy_workspace
 from mvkg import pipeline
 from mvkg.kernel.namespaces import GRAPH
 from mvkg.query.store import open_read_only
-
-from conftest import REPO, copy_workspace
 
 
 def test_named_graphs_and_counts(built):

@@ -7,10 +7,8 @@ import json
 
 import pytest
 
-from mvkg.graph import build as build_module
-from mvkg import pipeline
-
 from conftest import run_cli, tree_hash
+from mvkg import pipeline
 
 HEAD = "id,title,publisher,kind,status,date,url,themes,topics,source_url,notes\n"
 

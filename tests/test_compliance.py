@@ -9,11 +9,10 @@ import json
 
 import pytest
 
+from conftest import REPO, copy_workspace, run_cli
 from mvkg import pipeline
 from mvkg.compliance.coverage import coverage
 from mvkg.compliance.validate import validate
-
-from conftest import REPO, copy_workspace, run_cli
 
 A = "ecp-mv/instructs-sg16/para_2/item_ii"   # interoperability, binding
 B = "ecp-mv/resolves/para_2"                 # complementarity (procedural), binding

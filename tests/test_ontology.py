@@ -93,7 +93,7 @@ def test_sdgs_have_un_iris(onto):
 
 
 def test_lexicon_patterns_compile(onto):
-    for s, pattern in onto.subject_objects(MVKG.matchPattern):
+    for _s, pattern in onto.subject_objects(MVKG.matchPattern):
         re.compile(str(pattern))
 
 

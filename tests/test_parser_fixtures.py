@@ -7,12 +7,11 @@ import json
 
 import pytest
 
+from conftest import FIXTURES
 from mvkg.ingest.extract import build_record
-from mvkg.kernel.model import ResolutionMeta
 from mvkg.ingest.parse import parse_resolution
 from mvkg.ingest.readers import decode_text
-
-from conftest import FIXTURES
+from mvkg.kernel.model import ResolutionMeta
 
 CASES = sorted(p.name.removesuffix(".expected.json") for p in (FIXTURES / "resolutions").glob("*.expected.json"))
 

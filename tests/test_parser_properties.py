@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mvkg.ingest.extract import build_record, collapse
-from mvkg.kernel.model import ResolutionMeta
 from mvkg.ingest.parse import parse_resolution
+from mvkg.kernel.model import ResolutionMeta
 
 WORDS = ["standards", "metaverse", "networks", "develop", "services", "privacy", "users", "platforms",
          "accessible", "interoperable", "guidelines", "for", "with", "in", "of", "the", "data", "immersive"]

@@ -3,8 +3,8 @@ answers on the seed workspace."""
 
 from __future__ import annotations
 
-import pytest
 import pyoxigraph as ox
+import pytest
 
 from mvkg.kernel.resources import find_resources
 from mvkg.query.sparql import read_query_file, run_query

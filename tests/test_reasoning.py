@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from rdflib import RDF, Dataset, Graph, URIRef
 
-from mvkg.kernel.namespaces import GRAPH, MVKG
 from mvkg.graph.reasoning import InconsistentOntology, java_available, reason
+from mvkg.kernel.namespaces import GRAPH, MVKG
 
 pytestmark = pytest.mark.skipif(not java_available(), reason="Java missing: `make test` installs it")
 

@@ -19,14 +19,13 @@ import pytest
 from conftest import copy_workspace, run_cli, tree_hash
 from mvkg import pipeline
 from mvkg.compliance.incremental import LiveValidation, Tally
-from mvkg.kernel.namespaces import short_id
-from mvkg.inputs.catalogue import entry_iri
-from mvkg.kernel.namespaces import ID, MVKG
-from mvkg.query.store import open_read_only, portfolio_view
-from mvkg.inputs.synth import generate
 from mvkg.compliance.validate import shapes_for, validate, validate_view
 from mvkg.compliance.whatif import Hypothetical, hypothetical_graph
+from mvkg.inputs.catalogue import entry_iri
+from mvkg.inputs.synth import generate
+from mvkg.kernel.namespaces import ID, MVKG, short_id
 from mvkg.kernel.workspace import Workspace
+from mvkg.query.store import open_read_only, portfolio_view
 
 
 def _free_port() -> int:

@@ -11,11 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import RDF, Graph, Namespace
 
+from conftest import REPO
+from mvkg.inputs.rdf_import import check_rdf
 from mvkg.kernel.errors import InputError, QueryError
 from mvkg.query.sparql import check_query
-from mvkg.inputs.rdf_import import check_rdf
-
-from conftest import REPO
 
 W3C = REPO / ".cache" / "w3c"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

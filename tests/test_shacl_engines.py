@@ -5,18 +5,16 @@ conforming and a violating example."""
 
 from __future__ import annotations
 
+import pyoxigraph as ox
 import pyrudof
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 
-import pyoxigraph as ox
-
 from mvkg.compliance.coverage import coverage
-from mvkg.kernel.namespaces import MVKG, portfolio_node
 from mvkg.compliance.shaclcore import compile_shapes
-from mvkg.query.store import DataView, load_image, open_read_only, portfolio_view
 from mvkg.compliance.validate import data_graph, run_engine, scoped, shapes_for, validate, validate_view
-
+from mvkg.kernel.namespaces import MVKG, portfolio_node
+from mvkg.query.store import DataView, load_image, open_read_only, portfolio_view
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_workspace, run_cli
 from mvkg import pipeline
 from mvkg.history.diff import diff, explain
-from mvkg.kernel.errors import InputError
 from mvkg.history.snapshots import SnapshotStore
-
-from conftest import copy_workspace, run_cli
+from mvkg.kernel.errors import InputError
 
 MVKG = str(Path(sys.executable).parent / "mvkg")
 OB = "ecp-mv/instructs-sg16/para_2/item_ii"

@@ -4,7 +4,6 @@ view, what-if projection, a canned query, a snapshot."""
 
 from __future__ import annotations
 
-
 import pytest
 from streamlit.testing.v1 import AppTest
 

@@ -5,6 +5,7 @@ The adapters call these and render what they return; they hold no steps of their
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,8 +17,16 @@ from mvkg.analysis.obligations import ObligationRow, list_obligations
 from mvkg.analysis.suggest import accept, suggest
 from mvkg.graph.build import BuildReport, build_workspace, load_lexicon
 from mvkg.history.snapshots import SnapshotStore, create_snapshot
-from mvkg.ingest.resolutions import Ingested, ingest_file, save_to_workspace
-from mvkg.inputs.portfolios import Portfolio, check_name, save_portfolio
+from mvkg.ingest.resolutions import (
+    Ingested,
+    IngestWarning,
+    ingest_file,
+    ingest_warnings,
+    save_many,
+    save_to_workspace,
+)
+from mvkg.inputs.catalogue import load_catalogue
+from mvkg.inputs.portfolios import Portfolio, check_name, load_portfolios, members, save_portfolio
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.namespaces import GRAPH, ONTOLOGY_GRAPH, resolution_graph
@@ -80,6 +89,48 @@ def add_resolution(ws: Workspace, resources: Resources, ingested: Ingested, *, r
     return AddedResolution(ingested, written, build(ws, resources) if rebuild else None)
 
 
+READABLE = (".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".xml")
+
+
+def resolution_files(paths: Sequence[Path]) -> list[Path]:
+    """The files to ingest: each file given, and the readable files of each folder given."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in READABLE)
+            if not found:
+                raise InputError(f"no resolution files ({', '.join(READABLE)}) in the folder", path=path)
+            out += found
+        else:
+            out.append(path)
+    return out
+
+
+@dataclass(frozen=True)
+class Batch:
+    ingested: tuple[Ingested, ...]
+    warnings: tuple[IngestWarning, ...]
+
+
+def read_resolutions(ws: Workspace, resources: Resources, paths: Sequence[Path], *, overrides: dict | None = None,
+                     progress: Callable[[int, Path], None] | None = None) -> Batch:
+    """Parse several files; the first one that cannot be read stops the batch (nothing is written)."""
+    lex = load_lexicon(resources)
+    done, warnings = [], []
+    for n, path in enumerate(paths, start=1):
+        if progress is not None:
+            progress(n, path)
+        ingested = ingest_file(path, lex, ws, overrides=overrides or {})
+        done.append(ingested)
+        warnings += ingest_warnings(ingested, str(path))
+    return Batch(tuple(done), tuple(warnings))
+
+
+def add_resolutions(ws: Workspace, batch: Sequence[Ingested], *, replace_existing: bool = False) -> tuple[Path, ...]:
+    """Store several parsed resolutions as one change of the workspace."""
+    return tuple(save_many(ws, list(batch), replace_existing=replace_existing))
+
+
 def take_snapshot(ws: Workspace, resources: Resources, folder: SnapshotStore, portfolio: str, label: str) -> str:
     """A compliance snapshot of the current build against one portfolio: its id."""
     return create_snapshot(ws, resources, folder, portfolio, label)
@@ -95,13 +146,25 @@ def accept_suggestion(ws: Workspace, store: GraphStore, obligation: str, entry: 
     return accept(ws, obligation, entry, relation, by, rationale, chosen.reasons)
 
 
-def create_portfolio(ws: Workspace, name: str, description: str, include: tuple[str, ...]) -> Path:
-    """Save a portfolio of explicitly listed entries (data/portfolios/NAME.json); it is
-    validated against once the graph is rebuilt."""
-    return save_portfolio(ws, Portfolio(check_name(name), name, description, include=tuple(include)))
+@dataclass(frozen=True)
+class CreatedPortfolio:
+    path: Path
+    size: int  # entries it selects now
+
+
+def create_portfolio(ws: Workspace, resources: Resources, name: str, *, label: str | None = None, description: str = "",
+                     base: str | None = None, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> CreatedPortfolio:
+    """Save a portfolio (data/portfolios/NAME.json): another portfolio's members (`base`), plus
+    and minus explicit ids. Its members are worked out before anything is written, so an
+    unknown base or id is an error and the workspace is unchanged."""
+    lex = load_lexicon(resources)
+    p = Portfolio(name=check_name(name), label=label or name, description=description, base=base,
+                  include=tuple(include), exclude=tuple(exclude))
+    size = len(members(p.name, {**load_portfolios(ws), p.name: p}, load_catalogue(ws, lex), lex))
+    return CreatedPortfolio(save_portfolio(ws, p), size)
 
 
 def review_pair(ws: Workspace, a: str, b: str, decision: str, relation: str, by: str, note: str = "") -> Path:
-    """Record an analyst's review of a suggested pair (short obligation ids); the relation is
-    kept only when the decision changes it."""
-    return record_decision(ws, a, b, decision, relation if decision == "changed" else "", by, note)
+    """Record an analyst's review of a suggested pair (short obligation ids); `relation` is the
+    corrected relation, or empty to keep the suggested one."""
+    return record_decision(ws, a, b, decision, relation, by, note)

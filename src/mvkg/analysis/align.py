@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from mvkg.kernel.namespaces import short_id
 from mvkg.inputs.csvtable import Problem, TableError, read_rows, write_rows
 from mvkg.kernel.errors import InputError
-from mvkg.kernel.namespaces import ID
+from mvkg.kernel.namespaces import ID, short_id
+from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.kernel.workspace import Workspace
 from mvkg.query.named import select
-from mvkg.kernel.vocabulary import VOCABULARY
 
 RELATIONS = VOCABULARY.alignment_relations.notations
 DECISIONS = tuple(n for n in VOCABULARY.review_statuses.notations if n != "suggested")
@@ -58,7 +57,7 @@ class Pair:
     decided_on: str = ""
 
     def to_json(self) -> dict[str, object]:
-        side = lambda f: None if f is None else {"id": f.iri, "section": f.section, "item": f.item, "text": f.text}  # noqa: E731
+        side = lambda f: None if f is None else {"id": f.iri, "section": f.section, "item": f.item, "text": f.text}
         return {"a": side(self.a), "b": side(self.b), "relation": self.relation, "score": round(self.score, 3),
                 "evidence": self.evidence, "status": self.status, "decided_by": self.decided_by,
                 "decided_on": self.decided_on}
@@ -239,8 +238,7 @@ def alignment_graph(pairs: list[Pair], code_a: str, code_b: str):
     """Matched pairs as mvkg:Alignment nodes (stable IRIs from the two obligations)."""
     from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
-    from mvkg.kernel.namespaces import slugify
-    from mvkg.kernel.namespaces import MVKG
+    from mvkg.kernel.namespaces import MVKG, slugify
 
     g = Graph()
     for p in pairs:

@@ -1,6 +1,6 @@
-"""Read-only views for analysts (UI and CLI share them): obligation detail with its
-paragraph and tag evidence, per-resolution and per-theme breakdowns, and a neighbourhood
-graph in DOT."""
+"""Read-only views for analysts (UI and CLI share them): the typed obligation detail,
+labels of IRIs, themes and SDGs per obligation, per-resolution and per-theme breakdowns,
+and a neighbourhood graph in DOT."""
 
 from __future__ import annotations
 
@@ -36,21 +36,6 @@ class ObligationDetail:
     deadline: str
     evidence: tuple[Evidence, ...]
     sdgs: tuple[str, ...]
-
-
-def obligation_detail(store: ox.Store, iri: str) -> ObligationDetail:
-    head = select(store, "obligation_detail", o=iri)[0]
-    lead = [r["t"] for r in select(store, "obligation_lead_in", o=iri)]
-    people = select(store, "obligation_people", o=iri)
-    ev = select(store, "obligation_evidence", o=iri)
-    sdgs = [r["l"] for r in select(store, "obligation_sdg_labels", o=iri)]
-    return ObligationDetail(
-        iri=iri, text=head["text"], paragraph="\n".join([*lead, head["text"]]), start=int(head["start"]),
-        end=int(head["end"]), file=head["file"], modality=head["modality"], strength=head["strength"],
-        bearers=tuple(r["label"] for r in people if r["role"] == "b"),
-        collaborators=tuple(r["label"] for r in people if r["role"] == "c"),
-        condition=head["condition"], deadline=head["deadline"],
-        evidence=tuple(Evidence(r["kind"], r["label"], r["words"]) for r in ev), sdgs=tuple(sdgs))
 
 
 def labels_for(store: ox.Store, iris: list[str], limit: int = 2000) -> dict[str, str]:

@@ -9,14 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from mvkg.inputs.assessments import COLUMNS, RELATIONS
-from mvkg.kernel.namespaces import obligation_iri, short_id
 from mvkg.inputs.csvtable import read_rows, write_rows
 from mvkg.kernel.errors import InputError
-from mvkg.kernel.namespaces import portfolio_node
+from mvkg.kernel.namespaces import obligation_iri, portfolio_node, short_id
 from mvkg.kernel.workspace import Workspace
+from mvkg.query.graphstore import GraphStore
 from mvkg.query.named import select
 
 WEIGHTS = {"themes": 0.35, "text": 0.35, "topics": 0.1, "status": 0.1, "bearer": 0.1}
@@ -50,7 +48,7 @@ class _Entry:
     publishers: frozenset[str]  # the publisher and the organizations it is part of
 
 
-def _entries(store: ox.Store, portfolio: str | None) -> list[_Entry]:
+def _entries(store: GraphStore, portfolio: str | None) -> list[_Entry]:
     rows = (select(store, "portfolio_entries", portfolio=portfolio_node(portfolio)) if portfolio
             else select(store, "catalogue_entries"))
     addresses = _pairs(store, "entry_themes_addressed")
@@ -61,7 +59,7 @@ def _entries(store: ox.Store, portfolio: str | None) -> list[_Entry]:
                    frozenset(within.get(r["e"], ()))) for r in sorted(rows, key=lambda r: r["id"])]
 
 
-def _pairs(store: ox.Store, name: str) -> dict[str, set[str]]:
+def _pairs(store: GraphStore, name: str) -> dict[str, set[str]]:
     """The rows (?e, ?v) of the named query, grouped by ?e."""
     out: dict[str, set[str]] = {}
     for r in select(store, name):
@@ -69,7 +67,7 @@ def _pairs(store: ox.Store, name: str) -> dict[str, set[str]]:
     return out
 
 
-def _obligation(store: ox.Store, iri: str) -> tuple[str, dict[str, str], frozenset[str], frozenset[str], frozenset[str]]:
+def _obligation(store: GraphStore, iri: str) -> tuple[str, dict[str, str], frozenset[str], frozenset[str], frozenset[str]]:
     rows = select(store, "obligation_action", o=iri)
     if not rows:
         raise InputError(f"no obligation {iri} in the built graph (use the short id from `mvkg obligations --format json`)")
@@ -80,7 +78,7 @@ def _obligation(store: ox.Store, iri: str) -> tuple[str, dict[str, str], frozens
     return rows[0]["action"], themes, relevant, topics, bearers
 
 
-def suggest(store: ox.Store, obligation: str, *, portfolio: str | None = None, top: int = 5,
+def suggest(store: GraphStore, obligation: str, *, portfolio: str | None = None, top: int = 5,
             exclude_assessed: bool = True) -> list[Suggestion]:
     iri = obligation if obligation.startswith("http") else obligation_iri(obligation)
     action, themes, relevant, topics, bearers = _obligation(store, iri)
@@ -143,7 +141,7 @@ def accept(ws: Workspace, obligation: str, entry: str, relation: str, by: str, r
     return path
 
 
-def precision_at(store: ox.Store, n: int = 5) -> dict[str, float]:
+def precision_at(store: GraphStore, n: int = 5) -> dict[str, float]:
     """Precision and recall at n over the obligations with hand assessments (full or partial
     entries are the relevant ones). The ranking never reads assessments, so holding each
     obligation's own assessments out (leave-one-out) changes nothing in it."""

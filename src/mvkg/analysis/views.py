@@ -38,6 +38,11 @@ CONSOLE_EXAMPLE = "console_example"  # queries/internal/console_example.rq
 # ------------------------------------------------------------------ obligations
 
 
+def obligation_detail(store: GraphStore, iri: str) -> ObligationDetail:
+    """One obligation's detail (the same queries as the whole list, bound to it)."""
+    return obligation_details(store, [iri])[iri]
+
+
 def obligation_details(store: GraphStore, iris: Sequence[str] | None = None) -> dict[str, ObligationDetail]:
     """The detail of every obligation (or of `iris`): five set-wide queries, whatever the count."""
     bound = {"o": list(iris)} if iris is not None else {}

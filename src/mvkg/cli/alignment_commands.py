@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from mvkg import pipeline
-from mvkg.analysis.align import align, load_decisions, record_decision
+from mvkg.analysis.align import align, load_decisions
 from mvkg.analysis.suggest import suggest
 from mvkg.cli.app import Context, emit, main
 from mvkg.kernel.vocabulary import VOCABULARY
@@ -42,7 +42,7 @@ def align_cmd(obj: Context, code_a: str, code_b: str, fmt: str, merged: bool) ->
 @click.pass_obj
 def align_review(obj: Context, ob_a: str, ob_b: str, decision: str, relation: str | None, by: str, note: str) -> None:
     """Confirm, change or reject a suggested pair (short obligation ids); kept with who and when."""
-    path = record_decision(obj.workspace, ob_a, ob_b, decision, relation or "", by, note)
+    path = pipeline.review_pair(obj.workspace, ob_a, ob_b, decision, relation or "", by, note)
     click.echo(f"recorded in {obj.workspace.relative(path)}; run `mvkg build` to update the graph")
 
 

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import click
 
+from mvkg import pipeline
 from mvkg.cli.app import DEFAULT_PORTFOLIO, Context, emit, main
 from mvkg.compliance.coverage import coverage as compute_coverage
 from mvkg.compliance.validate import ENGINES, user_shapes
 from mvkg.compliance.validate import validate as run_validation
 from mvkg.graph.build import load_lexicon
 from mvkg.inputs.catalogue import import_csv, load_catalogue
-from mvkg.inputs.portfolios import Portfolio, check_name, load_portfolios, members, save_portfolio
+from mvkg.inputs.portfolios import load_portfolios, members
 from mvkg.inputs.rdf_import import import_rdf
 from mvkg.kernel.errors import EXIT_CHECKS_FAILED, MvkgError
 from mvkg.render import reports
@@ -109,13 +110,9 @@ def portfolio_show(obj: Context, name: str) -> None:
 @click.pass_obj
 def portfolio_create(obj: Context, name, base, include, exclude, label, description) -> None:
     """Create a portfolio in the workspace's data/portfolios/."""
-    lex, entries, portfolios = _catalogue_and_portfolios(obj)
-    p = Portfolio(name=check_name(name), label=label or name, description=description, base=base,
-                  include=tuple(include), exclude=tuple(exclude))
-    trial = {**portfolios, name: p}
-    size = len(members(name, trial, entries, lex))  # checks base and ids before writing
-    path = save_portfolio(obj.workspace, p)
-    click.echo(f"created {obj.workspace.relative(path)} with {size} entries; run `mvkg build` to use it")
+    created = pipeline.create_portfolio(obj.workspace, obj.resources, name, label=label, description=description,
+                                        base=base, include=tuple(include), exclude=tuple(exclude))
+    click.echo(f"created {obj.workspace.relative(created.path)} with {created.size} entries; run `mvkg build` to use it")
 
 
 @main.group()

@@ -12,7 +12,7 @@ from mvkg.analysis.obligations import list_obligations
 from mvkg.cli.app import Context, emit, main
 from mvkg.graph.build import load_lexicon
 from mvkg.inputs.synth import generate
-from mvkg.kernel.errors import EXIT_CHECKS_FAILED, MvkgError
+from mvkg.kernel.errors import EXIT_CHECKS_FAILED, InputError, MvkgError
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.kernel.workspace import Workspace
 from mvkg.query.bounded import run_query_bounded
@@ -22,7 +22,7 @@ from mvkg.render.listings import obligations_text
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--code", help="Resolution code (e.g. ECP-MV); read from the title line when omitted.")
 @click.option("--title", help="Title, when the text does not give it.")
 @click.option("--date", help="Document date, YYYY-MM-DD.")
@@ -31,11 +31,29 @@ from mvkg.render.listings import obligations_text
 @click.option("--format", "fmt", type=click.Choice(["summary", "json", "ttl"]), default="summary", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Only print what would be added.")
 @click.option("--replace", "replace_existing", is_flag=True, help="Overwrite a resolution with the same code.")
+@click.option("--strict", is_flag=True, help="Treat every warning as an error (nothing is written).")
 @click.pass_obj
-def ingest(obj: Context, file: Path, code, title, date, status, related, fmt, dry_run, replace_existing) -> None:
-    """Read a resolution (.txt or .docx) and add it to the workspace."""
+def ingest(obj: Context, files: tuple[Path, ...], code, title, date, status, related, fmt, dry_run, replace_existing,
+           strict) -> None:
+    """Read resolutions (.txt, .pdf, .docx, .html, Akoma Ntoso .xml; files or folders) and add
+    them to the workspace. Several files are read and checked first, then written as one change."""
     overrides = {"title": title, "date": date, "status": status, "related": tuple(related)}
-    ingested = pipeline.read_resolution(obj.workspace, obj.resources, file, code=code, overrides=overrides)
+    paths = pipeline.resolution_files(files)
+    if len(paths) > 1:
+        if code or fmt != "summary":
+            raise MvkgError("--code and --format json/ttl take one file; give the files one at a time")
+        batch = pipeline.read_resolutions(obj.workspace, obj.resources, paths, overrides=overrides,
+                                          progress=lambda n, path: click.echo(f"[{n}/{len(paths)}] {path}", err=True))
+        _warn(batch.warnings, strict)
+        written = () if dry_run else pipeline.add_resolutions(obj.workspace, batch.ingested, replace_existing=replace_existing)
+        for ing in batch.ingested:
+            rec = ing.record
+            click.echo(f"{rec.meta.code}: {len(rec.sections)} sections, {len(rec.clauses)} clauses, "
+                       f"{len(rec.obligations)} obligations ({rec.source_file})")
+        click.echo(f"  {len(batch.ingested)} resolutions, {len(written)} files written" if written else "  dry run: nothing written")
+        return
+    ingested = pipeline.read_resolution(obj.workspace, obj.resources, paths[0], code=code, overrides=overrides)
+    _warn(pipeline.ingest_warnings(ingested, str(paths[0])), strict)
     written = () if dry_run else pipeline.add_resolution(obj.workspace, obj.resources, ingested,
                                                          replace_existing=replace_existing, rebuild=False).written
     if fmt == "ttl":
@@ -124,3 +142,10 @@ def query(obj: Context, file: Path | None, text: str | None, fmt: str, timeout: 
     if result.limit_hit:
         click.echo(f"mvkg: the {result.limit_hit} limit stopped the query; the result is incomplete", err=True)
         sys.exit(EXIT_CHECKS_FAILED)
+
+
+def _warn(warnings: list, strict: bool) -> None:
+    for w in warnings:
+        click.echo(f"mvkg: warning: {w.describe()}", err=True)
+    if strict and warnings:
+        raise InputError(f"{len(warnings)} warning(s) and --strict: nothing written")

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from mvkg.kernel.resources import Resources
-from mvkg.query.named import select
 from mvkg.compliance.validate import VERDICTS, Validation
+from mvkg.kernel.resources import Resources
 from mvkg.kernel.vocabulary import VOCABULARY
+from mvkg.query.named import select
 
 FORMULA = ("coverage % = (covered + 0.5 × partial) / (obligations − not-applicable − not-assessed) × 100; "
            "proposed-only and not-covered count 0")

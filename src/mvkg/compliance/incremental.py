@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib import Graph
 
-from mvkg.kernel.namespaces import MVKG
 from mvkg.compliance.shaclcore import Compiled, compile_shapes
 from mvkg.compliance.shaclfast import Finding, without_sparql
+from mvkg.compliance.validate import Validation, assemble, obligation_info, run_engine, theme_labels
+from mvkg.kernel.namespaces import MVKG
 from mvkg.query.named import select, solutions
 from mvkg.query.store import DataView, memory_copy, to_oxigraph
-from mvkg.compliance.validate import Validation, obligation_info, assemble, run_engine, theme_labels
 
 # dimension -> the named query listing each obligation's keys in it (?o ?k)
 DIMENSIONS = {"theme": "tally_theme", "bearer": "tally_bearer", "resolution": "tally_resolution", "sdg": "tally_sdg"}
@@ -39,7 +39,7 @@ class Tally:
     counts: dict[tuple[str, str], Counter] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, view: DataView, verdicts: dict[str, str]) -> "Tally":
+    def of(cls, view: DataView, verdicts: dict[str, str]) -> Tally:
         keys: dict[str, list[tuple[str, str]]] = {}
         for dim, query in DIMENSIONS.items():
             for r in select(view, query):
@@ -75,7 +75,7 @@ class LiveValidation:
     added: frozenset[ox.Triple] = frozenset()  # triples `move_to` added that were not in the data
 
     @classmethod
-    def start(cls, view: DataView, shapes: Graph, portfolio: str) -> "LiveValidation":
+    def start(cls, view: DataView, shapes: Graph, portfolio: str) -> LiveValidation:
         own = memory_copy(view)
         compiled = compile_shapes(without_sparql(shapes))
         findings = run_engine(own, shapes, compiled=compiled)

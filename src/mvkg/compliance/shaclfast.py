@@ -195,7 +195,7 @@ def sparql_constraint_tasks(store, shapes: Graph, focus: tuple[str, ...] | None 
         for row in rows:
             binding = {n: row[n] for n in names if row[n] is not None}
             value = binding.get("value")
-            message = _TEMPLATE.sub(lambda m: binding[m.group(1)].value if m.group(1) in binding else m.group(0), template)
+            message = _TEMPLATE.sub(lambda m, b=binding: b[m.group(1)].value if m.group(1) in b else m.group(0), template)
             for shape, target, severity in used_by:
                 if row["mvkgTarget"].value == str(target):
                     results.append(Finding(binding["this"].value, str(shape), str(constraint), severity,

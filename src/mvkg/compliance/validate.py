@@ -14,18 +14,26 @@ import pyoxigraph as ox
 import pyshacl
 from rdflib import RDF, Graph, Literal, Namespace
 
+from mvkg.compliance.shaclcore import Compiled, compile_shapes
+from mvkg.compliance.shaclfast import (
+    Finding,
+    compiled_tasks,
+    findings_from_report,
+    only_shapes,
+    parallel,
+    report_graph,
+    sparql_constraint_tasks,
+    without_sparql,
+)
+from mvkg.compliance.shapecheck import check_shapes
+from mvkg.inputs.rdf_import import check_rdf
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.namespaces import MVKG, SKOS, portfolio_graph_iri, portfolio_node
 from mvkg.kernel.resources import Resources
-from mvkg.compliance.shaclcore import Compiled, compile_shapes
-from mvkg.compliance.shaclfast import (Finding, compiled_tasks, findings_from_report, only_shapes, parallel, report_graph,
-                        sparql_constraint_tasks, without_sparql)
-from mvkg.compliance.shapecheck import check_shapes
-from mvkg.inputs.rdf_import import check_rdf
+from mvkg.kernel.vocabulary import VOCABULARY
+from mvkg.kernel.workspace import Workspace
 from mvkg.query.named import ask, construct, select
 from mvkg.query.store import DataView, open_read_only, portfolio_view
-from mvkg.kernel.workspace import Workspace
-from mvkg.kernel.vocabulary import VOCABULARY
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 # SHACL severity IRI → its notation (sh:Violation → "violation"), and the verdicts, from the ontology
@@ -97,7 +105,7 @@ def load_shapes(resources: Resources) -> Graph:
     for path in files:
         try:
             g.parse(path, format="turtle")
-        except Exception as exc:  # noqa: BLE001 - rdflib raises many parser errors
+        except Exception as exc:
             raise InputError(f"cannot parse shapes: {exc}", path=path) from None
     return g
 

@@ -13,18 +13,18 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph
 
 from mvkg import __version__
-from mvkg.kernel.errors import InputError, WorkspaceError
+from mvkg.graph.reasoning import Materialiser, defined_class_types
+from mvkg.ingest.resolutions import record_from_entry
 from mvkg.inputs.assessments import assessments_graph, load_assessments
 from mvkg.inputs.catalogue import catalogue_graph, load_catalogue
-from mvkg.ingest.resolutions import record_from_entry
 from mvkg.inputs.portfolios import load_portfolios, portfolio_graph
-from mvkg.graph.reasoning import Materialiser, defined_class_types
+from mvkg.kernel.errors import InputError
 from mvkg.kernel.lexicon import Lexicon, lexicon_from_graph, load_ontology_graph
 from mvkg.kernel.namespaces import GRAPH, ONTOLOGY_GRAPH, portfolio_graph_iri, resolution_graph
 from mvkg.kernel.resources import Resources
+from mvkg.kernel.workspace import Workspace, atomic_write, sha256_file
 from mvkg.query.remote import is_remote
 from mvkg.query.store import MEMORY, GraphCount, canonical_nquads, graph_counts, remote_store, replace_store_dir
-from mvkg.kernel.workspace import Workspace, atomic_write, sha256_file
 
 
 @dataclass(frozen=True)

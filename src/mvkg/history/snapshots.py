@@ -19,7 +19,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -28,16 +28,15 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 
 from mvkg import __version__
-from mvkg.kernel.namespaces import short_id
-from mvkg.graph.build import check_build_current
 from mvkg.compliance.coverage import FORMULA, Coverage, coverage
+from mvkg.compliance.validate import SEVERITIES, SH, VERDICTS, Validation, validate
+from mvkg.graph.build import check_build_current
 from mvkg.kernel.errors import InputError, MvkgError
-from mvkg.kernel.namespaces import ID, MVKG, PREFIXES, portfolio_node
+from mvkg.kernel.namespaces import ID, MVKG, PREFIXES, portfolio_node, short_id
 from mvkg.kernel.resources import Resources
+from mvkg.kernel.workspace import Workspace, fsync_dir, sha256_bytes, sha256_file
 from mvkg.query.named import select, solutions
 from mvkg.query.store import open_read_only, to_oxigraph
-from mvkg.compliance.validate import SEVERITIES, SH, VERDICTS, Validation, validate
-from mvkg.kernel.workspace import Workspace, fsync_dir, sha256_bytes, sha256_file
 
 SNAPSHOT_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{12}$")
 FILES = ("snapshot.json", "snapshot.trig")
@@ -363,7 +362,7 @@ def create_snapshot(ws: Workspace, resources: Resources, store: SnapshotStore, p
                     now: datetime | None = None) -> str:
     if len(label) > 200 or any(ord(ch) < 32 for ch in label):
         raise InputError("a label is at most 200 printable characters")
-    created = now or datetime.now(timezone.utc)
+    created = now or datetime.now(UTC)
     content, run, cov = build_content(ws, resources, portfolio, label, created)
     snapshot_id = content_id(content)
     return store.write(content, snapshot_trig(snapshot_id, content, run, cov), snapshot_id)

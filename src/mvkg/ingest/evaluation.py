@@ -19,7 +19,7 @@ from pathlib import Path
 
 from mvkg.ingest.bearers import un_homonyms
 from mvkg.kernel.errors import InputError
-from mvkg.kernel.lexicon import Lexicon
+from mvkg.kernel.lexicon import Lexicon, find_mentions
 from mvkg.kernel.model import ResolutionRecord
 from mvkg.kernel.namespaces import ACTOR
 
@@ -106,6 +106,9 @@ def _actor_key(label: str, lex: Lexicon, homonyms: Mapping[str, str] | None = No
     for iri, actor in lex.actors.items():
         if norm in {" ".join(words(x)) for x in (actor.label, actor.notation)}:
             return (homonyms or {}).get(iri, iri)
+    named = find_mentions(lex.actor_matchers, label)  # an alternative label of one actor
+    if len(named) == 1 and " ".join(words(named[0].text)) == norm:
+        return (homonyms or {}).get(named[0].iri, named[0].iri)
     return norm
 
 

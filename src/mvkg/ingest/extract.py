@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mvkg.ingest.bearers import Addressees, Minted, addressees, collaborators_in_action, duty_subjects, un_homonyms, unique
+from mvkg.ingest.structure import Item, ParsedText, Section
 from mvkg.kernel.lexicon import Lexicon, Matcher, Verb
 from mvkg.kernel.model import (
     ClauseRecord,
@@ -20,7 +21,6 @@ from mvkg.kernel.model import (
     Tag,
 )
 from mvkg.kernel.namespaces import ID, slugify
-from mvkg.ingest.structure import Item, ParsedText, Section
 
 _NUMBER_RX = re.compile(r"\d{1,2}")
 
@@ -180,7 +180,7 @@ def build_record(
     return ResolutionRecord(
         meta=meta, slug=slug, iri=res_iri, source_file=source_file, sha256=sha256, media_type=media_type,
         assembly=parsed.assembly, sections=tuple(sections), clauses=tuple(clauses), obligations=tuple(obligations),
-        minted_actors=tuple(sorted(((m.iri, m.label) for m in minted.values()))),
+        minted_actors=tuple(sorted((m.iri, m.label) for m in minted.values())),
         minted_verbs=tuple(sorted({(s.verb.iri, s.verb.label) for s in parsed.sections if s.verb.iri not in known_verbs})),
         warnings=tuple((w.line, w.kind, w.message) for w in parsed.warnings) + _bearer_warnings(obligations, sections),
         preamble_sdgs=sdg_refs_in(lex, text, [_span(text, s.heading_start, _section_end(s)) for s in parsed.sections

@@ -5,6 +5,7 @@ of a new style opens a level ('i' may be the ninth letter or the first roman num
 from __future__ import annotations
 
 import re
+
 # An item label at the start of a line: "1", "1.", "1)", "a)", "(a)", "ii)", "A." ...
 LABEL_RX = re.compile(
     r"^[ \t]*(?:\((?P<paren>\d{1,3}|[a-z]{1,5}|[A-Z]{1,5})\)"
@@ -111,11 +112,9 @@ def inline_items(text: str) -> list[int]:
         label = _label_text(m.group("label"))
         if not label:
             continue
-        if last is not None and m.group("sep") == ";" and _follows(last, label):
-            pass
-        elif m.group("sep") == ":" and not cuts and (label in BULLETS or any(v == 1 for _, v in label_candidates(label))):
-            pass
-        else:
+        next_in_run = last is not None and m.group("sep") == ";" and _follows(last, label)
+        opens_run = m.group("sep") == ":" and not cuts and (label in BULLETS or any(v == 1 for _, v in label_candidates(label)))
+        if not (next_in_run or opens_run):
             continue
         cuts.append(m.start("label"))
         last = label

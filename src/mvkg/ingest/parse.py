@@ -66,7 +66,7 @@ class _Parser:
                 title_idx = i
                 self.result.code = m.groupdict().get("code")
                 self.result.number = m.groupdict().get("number")
-        header = self.lines[:title_idx] if title_idx is not None else []
+        header = self.lines[:title_idx] if title_idx is not None else self.lines[:assembly_idx]
         for line in header:
             m = match_first(self.lex.pattern("docnumber"), line.text)
             if m and m.group("number") not in self.result.document_numbers:

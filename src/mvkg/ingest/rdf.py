@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from mvkg.kernel.namespaces import slugify
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.model import ObligationRecord, ResolutionRecord, Span
-from mvkg.kernel.namespaces import DCTERMS, ID, MVKG, PREFIXES, SDG, SKOS
+from mvkg.kernel.namespaces import DCTERMS, ID, MVKG, PREFIXES, SDG, SKOS, slugify
 
 
 def new_graph() -> Graph:

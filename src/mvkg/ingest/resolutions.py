@@ -7,14 +7,14 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from mvkg.kernel.errors import InputError
 from mvkg.ingest.extract import build_record
-from mvkg.kernel.namespaces import slugify
-from mvkg.kernel.lexicon import Lexicon
-from mvkg.kernel.model import ResolutionMeta, ResolutionRecord
 from mvkg.ingest.parse import parse_resolution
 from mvkg.ingest.rdf import resolution_graph
 from mvkg.ingest.readers import SourceText, decode_text, read_source
+from mvkg.kernel.errors import InputError
+from mvkg.kernel.lexicon import Lexicon
+from mvkg.kernel.model import ResolutionMeta, ResolutionRecord
+from mvkg.kernel.namespaces import slugify
 from mvkg.kernel.workspace import ResolutionEntry, Workspace, atomic_write_many, dumps_json, sha256_bytes
 
 
@@ -40,15 +40,18 @@ def ingest_file(path: Path, lex: Lexicon, ws: Workspace, *, code: str | None = N
     """Read and parse a file for the workspace; nothing is written here."""
     source = read_source(path)
     parsed = parse_resolution(source.text, lex, str(path))
-    final_code = code or parsed.code or (f"RES-{parsed.number}" if parsed.number else None)
+    symbol = parsed.document_numbers[0] if parsed.document_numbers else None
+    final_code = code or parsed.code or (f"RES-{parsed.number}" if parsed.number else None) or symbol
     if not final_code:
-        raise InputError("the text names no resolution code (such as [ECP-MV]); pass --code", path=path)
+        raise InputError("the text names no resolution code (such as [ECP-MV]) and no document symbol; pass --code",
+                         path=path)
     meta = ResolutionMeta(
         code=final_code,
         title=parsed.title,
         proposer=parsed.proposer,
         document_numbers=tuple(parsed.document_numbers),
         date=parsed.date,
+        status="adopted" if any("/RES/" in n for n in parsed.document_numbers) else "draft",  # a UN resolution symbol
         origin=path.name,
     )
     if overrides:
@@ -62,8 +65,10 @@ def ingest_file(path: Path, lex: Lexicon, ws: Workspace, *, code: str | None = N
     return Ingested(record, resolution_graph(record, lex), source)
 
 
-def save_to_workspace(ws: Workspace, ingested: Ingested, *, replace_existing: bool = False) -> list[Path]:
-    """Store the text (and the original .docx) and the metadata; returns the files written."""
+def workspace_files(ws: Workspace, ingested: Ingested, *, replace_existing: bool = False) -> dict[Path, bytes]:
+    """What storing a parsed resolution writes: the normalised text, the published file it came
+    from (a PDF, Word, HTML or XML file, unchanged, its sha256 in the metadata) and the
+    metadata."""
     slug = ingested.record.slug
     text_path = ws.resolutions_dir / f"{slug}.txt"
     meta_path = ws.resolutions_dir / f"{slug}.json"
@@ -73,9 +78,53 @@ def save_to_workspace(ws: Workspace, ingested: Ingested, *, replace_existing: bo
             "use --replace to overwrite it"
         )
     files = {}
-    if ingested.source.suffix == ".docx":
-        files[ws.resolutions_dir / f"{slug}.docx"] = ingested.source.raw
+    meta = ingested.record.meta
+    if ingested.source.suffix not in (".txt", ".text", ""):
+        original = ws.resolutions_dir / f"{slug}{ingested.source.suffix}"
+        files[original] = ingested.source.raw
+        meta = replace(meta, original=original.name, original_sha256=sha256_bytes(ingested.source.raw))
     files[text_path] = ingested.source.text.encode("utf-8")
-    files[meta_path] = dumps_json(ingested.record.meta.to_json())
+    files[meta_path] = dumps_json(meta.to_json())
+    return files
+
+
+def save_to_workspace(ws: Workspace, ingested: Ingested, *, replace_existing: bool = False) -> list[Path]:
+    """Store one parsed resolution as one atomic change; returns the files written."""
+    files = workspace_files(ws, ingested, replace_existing=replace_existing)
     atomic_write_many(ws, files)
     return list(files)
+
+
+def save_many(ws: Workspace, batch: list[Ingested], *, replace_existing: bool = False) -> list[Path]:
+    """Store several parsed resolutions as one atomic change (all or none)."""
+    codes = [i.record.slug for i in batch]
+    twice = sorted({c for c in codes if codes.count(c) > 1})
+    if twice:
+        raise InputError(f"two files give the same resolution code ({', '.join(twice)}); pass them one at a time with --code")
+    files: dict[Path, bytes] = {}
+    for ingested in batch:
+        files.update(workspace_files(ws, ingested, replace_existing=replace_existing))
+    atomic_write_many(ws, files)
+    return list(files)
+
+
+@dataclass(frozen=True)
+class IngestWarning:
+    """Something to check in what was read: where (file, line when known) and what."""
+
+    file: str
+    line: int | None
+    kind: str
+    message: str
+
+    def describe(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.kind}: {self.message}"
+
+
+def ingest_warnings(ingested: Ingested, file: str) -> list[IngestWarning]:
+    """The reader's warnings (layout, footnotes, fragments) and the parser's (unknown verbs,
+    split paragraphs, guessed labels, obligations with no bearer), in line order."""
+    out = [IngestWarning(file, None, "format", w) for w in ingested.source.warnings]
+    out += [IngestWarning(file, line, kind, message) for line, kind, message in sorted(ingested.record.warnings)]
+    return out

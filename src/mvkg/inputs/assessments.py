@@ -19,17 +19,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
+from mvkg.ingest.rdf import new_graph
 from mvkg.inputs.catalogue import Entry, entry_iri
 from mvkg.inputs.csvtable import Problem, TableError, read_rows
-
 from mvkg.kernel.namespaces import ID, MVKG, obligation_iri, short_id, slugify
-from mvkg.ingest.rdf import new_graph
-from mvkg.kernel.workspace import Workspace
 from mvkg.kernel.vocabulary import VOCABULARY
+from mvkg.kernel.workspace import Workspace
 
 COLUMNS = ("obligation", "entry", "relation", "rationale", "evidence", "evidence_url", "assessor", "date",
            "confidence", "method")
@@ -126,7 +124,8 @@ def assessments_graph(assessments: list[Assessment]) -> Graph:
     for a in assessments:
         s = URIRef(a.iri)
         g.add((s, RDF.type, MVKG.CoverageAssessment))
-        g.add((s, RDFS.label, Literal(f"{short_id(a.obligation)} ← {a.entry.rsplit('/entry/', 1)[-1] if a.entry else 'n/a'}: {a.relation}")))
+        entry = a.entry.rsplit("/entry/", 1)[-1] if a.entry else "n/a"
+        g.add((s, RDFS.label, Literal(f"{short_id(a.obligation)} ← {entry}: {a.relation}")))
         g.add((s, MVKG.assessedObligation, URIRef(a.obligation)))
         if a.entry:
             g.add((s, MVKG.coveredBy, URIRef(a.entry)))

@@ -21,13 +21,12 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
-from mvkg.inputs.csvtable import Problem, TableError, read_rows, rows_bytes, split_list, valid_iso_date
-from mvkg.kernel.namespaces import slugify
-from mvkg.kernel.lexicon import Lexicon
-from mvkg.kernel.namespaces import ID, MVKG
 from mvkg.ingest.rdf import new_graph
-from mvkg.kernel.workspace import Workspace, atomic_write_many
+from mvkg.inputs.csvtable import Problem, TableError, read_rows, rows_bytes, split_list, valid_iso_date
+from mvkg.kernel.lexicon import Lexicon
+from mvkg.kernel.namespaces import ID, MVKG, slugify
 from mvkg.kernel.vocabulary import VOCABULARY
+from mvkg.kernel.workspace import Workspace, atomic_write_many
 
 COLUMNS = ("id", "title", "publisher", "kind", "status", "date", "url", "themes", "topics", "source_url", "notes")
 KINDS = VOCABULARY.entry_kinds.notations

@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from mvkg.kernel.errors import InputError
 from mvkg.ingest.readers import decode_text
+from mvkg.kernel.errors import InputError
 from mvkg.kernel.workspace import atomic_write
 
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

@@ -17,12 +17,11 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
+from mvkg.ingest.rdf import new_graph
 from mvkg.inputs.catalogue import KINDS, STATUSES, Entry
 from mvkg.kernel.errors import InputError
-from mvkg.kernel.namespaces import slugify
 from mvkg.kernel.lexicon import Lexicon
-from mvkg.kernel.namespaces import MVKG, portfolio_node
-from mvkg.ingest.rdf import new_graph
+from mvkg.kernel.namespaces import MVKG, portfolio_node, slugify
 from mvkg.kernel.workspace import Workspace, atomic_write, dumps_json
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")

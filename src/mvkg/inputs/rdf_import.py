@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from mvkg.ingest.readers import decode_text
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.namespaces import slugify
-from mvkg.ingest.readers import decode_text
 from mvkg.kernel.workspace import Workspace, atomic_write
 
 FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
@@ -76,9 +76,10 @@ def check_rdf(data: bytes, name: str, limits: UploadLimits = UploadLimits()) -> 
         raise InputError(f"file is {len(data)} bytes; the limit is {limits.max_bytes}", path=name)
     text = decode_text(data, name, allow_nul=True)  # RDF literals may hold any character
     fmt = FORMATS[suffix]
-    if fmt == ox.RdfFormat.RDF_XML and re.search(r"<!(DOCTYPE|ENTITY)", text, re.I):
+    declaration = re.search(r"<!(DOCTYPE|ENTITY)", text, re.I) if fmt == ox.RdfFormat.RDF_XML else None
+    if declaration is not None:
         raise InputError("XML DOCTYPE and entity declarations are not accepted (external entities and entity "
-                         "expansion are refused)", path=name, line=text[: re.search(r"<!(DOCTYPE|ENTITY)", text, re.I).start()].count("\n") + 1)
+                         "expansion are refused)", path=name, line=text[: declaration.start()].count("\n") + 1)
     brackets = ("{[", "}]") if fmt == ox.RdfFormat.JSON_LD else ("[(", "])")
     depth = nesting_depth(text, *brackets)
     if depth > limits.max_depth:

@@ -84,6 +84,8 @@ class ResolutionMeta:
     status: str = "draft"
     related: tuple[str, ...] = ()  # codes of related drafts
     origin: str | None = None  # where the text came from
+    original: str | None = None  # the published file kept beside the text (PDF, Word, HTML, XML)
+    original_sha256: str | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -95,6 +97,7 @@ class ResolutionMeta:
             "status": self.status,
             "related": list(self.related),
             "origin": self.origin,
+            **({"original": self.original, "original_sha256": self.original_sha256} if self.original else {}),
         }
 
 

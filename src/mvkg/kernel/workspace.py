@@ -15,7 +15,8 @@ from mvkg.kernel.errors import InputError, WorkspaceError
 from mvkg.kernel.model import ResolutionMeta
 from mvkg.kernel.vocabulary import VOCABULARY
 
-_META_KEYS = {"code", "title", "proposer", "document_numbers", "date", "status", "related", "origin"}
+_META_KEYS = {"code", "title", "proposer", "document_numbers", "date", "status", "related", "origin", "original",
+              "original_sha256"}
 
 
 @dataclass(frozen=True)
@@ -318,4 +319,6 @@ def read_meta(path: Path) -> ResolutionMeta:
         status=status,
         related=tuple(raw.get("related") or ()),
         origin=raw.get("origin"),
+        original=raw.get("original"),
+        original_sha256=raw.get("original_sha256"),
     )

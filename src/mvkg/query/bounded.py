@@ -34,7 +34,7 @@ from mvkg.query.sparql import QueryLimits, QueryResult, check_query, collector_p
 _HEADER = 8  # bytes of a frame's length
 
 
-def _term_json(term: object) -> list | None:
+def _term_json(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> list | None:
     """A term as a short JSON list (an answer holds thousands)."""
     if term is None:
         return None
@@ -42,6 +42,8 @@ def _term_json(term: object) -> list | None:
         return ["i", term.value]
     if isinstance(term, ox.BlankNode):
         return ["b", term.value]
+    if isinstance(term, ox.Triple):  # RDF-star quoted triple: as its N-Triples text
+        return ["l", str(term), "", ""]
     return ["l", term.value, term.datatype.value if term.datatype else "", term.language or ""]
 
 
@@ -217,6 +219,7 @@ class QueryWorker:
         if self._slot[0] is None:
             self._slot[0] = _fork(self.store, limits.memory_mb)
         child = self._slot[0]
+        assert child is not None
         try:
             _write_frame(child.requests, orjson.dumps({"query": query, "subs": subs, "rows": limits.rows, "form": form}))
             answer = _read_frame(child.answers, started + limits.seconds)

@@ -42,7 +42,7 @@ class Endpoint:
     timeout: float = 300.0
 
     @classmethod
-    def parse(cls, location: str, graph_store: str | None = None, timeout: float = 300.0) -> "Endpoint":
+    def parse(cls, location: str, graph_store: str | None = None, timeout: float = 300.0) -> Endpoint:
         if not is_remote(location):
             raise WorkspaceError(f"not a remote store location: {location!r} (expected sparql+http://…)")
         url = location[len("sparql+"):]
@@ -76,7 +76,7 @@ class RemoteStore:
     def _request(self, url: str, data: bytes | None, headers: dict[str, str], method: str) -> tuple[str, bytes]:
         req = urllib.request.Request(url, data=data, headers=headers, method=method)
         try:
-            with urllib.request.urlopen(req, timeout=self.endpoint.timeout) as resp:  # noqa: S310 - configured URL
+            with urllib.request.urlopen(req, timeout=self.endpoint.timeout) as resp:
                 return resp.headers.get("Content-Type", ""), resp.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace")[:500]
@@ -125,11 +125,11 @@ class RemoteStore:
         """Make the remote copy equal to `store`: every named graph replaced, and graphs
         under `namespace` that the new build no longer has deleted."""
         mine = {g.value for g in store.named_graphs()}
-        for g in sorted(mine):
-            self.replace_graph(g, store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g)))
-        for g in self.named_graphs():
-            if g.value.startswith(namespace) and g.value not in mine:
-                self.delete_graph(g.value)
+        for name in sorted(mine):
+            self.replace_graph(name, store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name)) or b"")
+        for graph in self.named_graphs():
+            if graph.value.startswith(namespace) and graph.value not in mine:
+                self.delete_graph(graph.value)
 
     def _graph_url(self, graph: str) -> str:
         if not self.endpoint.graph_store_url:

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from pyparsing import ParseException, ParseResults
@@ -20,7 +21,6 @@ from rdflib.plugins.sparql.parserutils import CompValue
 
 from mvkg.kernel.errors import InputError, QueryError
 from mvkg.kernel.namespaces import PREFIXES
-
 
 QUERY_BASE = "https://w3id.org/mvkg/query/"  # relative IRIs in queries resolve here, never against a file path
 
@@ -121,7 +121,7 @@ def run_query(store: ox.Store, query: str, substitutions: dict[str, ox.NamedNode
         form = check_query(query, {g.value for g in store.named_graphs()})
     started = time.perf_counter()
     try:
-        result = store.query(
+        result: Any = store.query(
             query,
             prefixes=dict(PREFIXES),
             base_iri=QUERY_BASE,

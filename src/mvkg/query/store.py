@@ -16,9 +16,10 @@ from rdflib.compare import to_canonical_graph
 
 from mvkg.kernel.errors import WorkspaceError
 from mvkg.kernel.namespaces import GRAPH, PREFIXES, portfolio_graph_iri, portfolio_node
+from mvkg.kernel.workspace import StoreSettings, Workspace
+from mvkg.query.graphstore import GraphStore
 from mvkg.query.named import construct, select
 from mvkg.query.remote import Endpoint, RemoteStore, is_remote
-from mvkg.kernel.workspace import StoreSettings, Workspace
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ def open_location(location: str):
 
 
 def remote_store(settings: StoreSettings) -> RemoteStore:
+    if settings.location is None:
+        raise WorkspaceError("no remote store is configured")
     return RemoteStore(Endpoint.parse(settings.location, settings.graph_store, settings.timeout))
 
 
@@ -110,7 +113,8 @@ def canonical_nquads(store: ox.Store) -> bytes:
     blank: list[bytes] = []
     for graph in store.named_graphs():
         name = str(graph).encode("utf-8")
-        lines = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).replace(b" .\n", b" " + name + b" .\n")
+        dump = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+        lines = dump.replace(b" .\n", b" " + name + b" .\n")
         if b"_:" not in lines:
             plain += lines.splitlines()
             continue
@@ -119,12 +123,11 @@ def canonical_nquads(store: ox.Store) -> bytes:
     with_blanks = Dataset()
     if blank:
         with_blanks.parse(data=b"\n".join(blank).decode("utf-8"), format="nquads")
-    for graph in with_blanks.graphs():
-        if len(graph) == 0:
+    for part in with_blanks.graphs():
+        if len(part) == 0:
             continue
-        canon = to_canonical_graph(graph)
-        for s, p, o in canon:
-            plain.append(f"{s.n3()} {p.n3()} {o.n3()} {graph.identifier.n3()} .".encode("utf-8"))
+        for s, p, o in to_canonical_graph(part):
+            plain.append(f"{s.n3()} {p.n3()} {o.n3()} {part.identifier.n3()} .".encode())
     plain.sort()
     return b"\n".join(plain) + b"\n"
 
@@ -153,7 +156,7 @@ class DataView:
     but the other portfolios (`hidden`) are visible too; only `validate.scoped` makes such
     views, where it can show the results are the same. `exact()` is always the list."""
 
-    store: object  # ox.Store or RemoteStore
+    store: GraphStore  # the embedded or in-memory Oxigraph store, or a RemoteStore
     graphs: tuple[ox.NamedNode, ...] | None = None
     portfolio: str | None = None
     union: bool = False

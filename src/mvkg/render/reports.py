@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from mvkg.compliance.coverage import FORMULA, Coverage
-from mvkg.query.sparql import to_csv, to_table
 from mvkg.compliance.validate import Validation
 from mvkg.kernel.vocabulary import VOCABULARY
+from mvkg.query.sparql import to_csv, to_table
 
 VERDICT_MARK = VOCABULARY.verdicts.marks  # "✔ covered": icon and name, from the ontology
 

@@ -51,7 +51,7 @@ def compare() -> None:
     if submitted and choice:
         p = matched[choice]
         try:
-            path = pipeline.review_pair(ws, p.a.key, p.b.key, decision, relation, by)
+            path = pipeline.review_pair(ws, p.a.key, p.b.key, decision, relation if decision == "changed" else "", by)
             st.success(f"Decision recorded in {ws.relative(path)}.")
         except MvkgError as exc:
             st.error(exc.describe())

@@ -61,8 +61,8 @@ def standards() -> None:
         save = st.form_submit_button("Save portfolio")
     if save:
         try:
-            path = pipeline.create_portfolio(ws, name, description, tuple(ticked))
-            st.success(f"Saved {ws.relative(path)}; rebuild to validate against it.")
+            created = pipeline.create_portfolio(ws, data.resources(), name, description=description, include=tuple(ticked))
+            st.success(f"Saved {ws.relative(created.path)} ({created.size} entries); rebuild to validate against it.")
         except MvkgError as exc:
             st.error(exc.describe())
 
