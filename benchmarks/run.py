@@ -27,22 +27,22 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from mvkg.graph.build import load_lexicon  # noqa: E402
 from mvkg import pipeline  # noqa: E402
-from mvkg.query.named import canned_queries  # noqa: E402
-from mvkg.kernel.resources import find_resources  # noqa: E402
+from mvkg.compliance.validate import validate  # noqa: E402
+from mvkg.graph.build import load_lexicon  # noqa: E402
 from mvkg.history.snapshots import SnapshotStore, create_snapshot  # noqa: E402
+from mvkg.kernel.resources import find_resources  # noqa: E402
+from mvkg.kernel.workspace import Workspace  # noqa: E402
 from mvkg.query.bounded import QueryWorker, run_query_bounded  # noqa: E402
+from mvkg.query.named import canned_queries  # noqa: E402
 from mvkg.query.sparql import QueryLimits, run_query  # noqa: E402
 from mvkg.query.store import open_read_only  # noqa: E402
-from mvkg.compliance.validate import validate  # noqa: E402
-from mvkg.kernel.workspace import Workspace  # noqa: E402
 
 RUNS = int(os.environ.get("MVKG_BENCH_RUNS", "5"))
 
@@ -154,9 +154,9 @@ def scale(size: int) -> list[dict]:
 
     from mvkg.compliance.coverage import coverage
     from mvkg.compliance.incremental import LiveValidation
+    from mvkg.compliance.validate import scoped, shapes_for, validate_view
     from mvkg.kernel.namespaces import ID, MVKG
     from mvkg.query.store import load_image, portfolio_view
-    from mvkg.compliance.validate import scoped, shapes_for, validate_view
 
     resources = find_resources()
     lex = load_lexicon(resources)
@@ -230,7 +230,7 @@ def scale(size: int) -> list[dict]:
     out.append(record("snapshot", n, "oxigraph-memory", measure(
         lambda: create_snapshot(ws, resources, snaps, "in-force", "bench"), 3 if big else RUNS)))
     shutil.rmtree(tmp, ignore_errors=True)
-    stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    stamp = datetime.now(UTC).isoformat(timespec="seconds")
     return [r | {"nominal_size": size, "date": stamp} for r in out]
 
 
@@ -287,7 +287,8 @@ def main() -> None:
     slow = measure(lambda: validate(ws, resources, "itu-t-in-force", "pyshacl"))
     records.append(record("validate_full", size, "oxigraph", fast, slow))
     store_dir = SnapshotStore(tmp / "snaps")
-    records.append(record("snapshot", size, "oxigraph", measure(lambda: create_snapshot(ws, resources, store_dir, "itu-t-in-force", "bench"))))
+    records.append(record("snapshot", size, "oxigraph",
+                          measure(lambda: create_snapshot(ws, resources, store_dir, "itu-t-in-force", "bench"))))
     store = open_read_only(ws)
     for q in canned_queries(resources):
         records.append(record(f"query_{q.name}", size, "oxigraph", measure(lambda q=q: run_query(store, q.text))))
@@ -300,7 +301,7 @@ def main() -> None:
         done = subprocess.run([sys.executable, str(Path(__file__)), "--scale", str(n)], capture_output=True, text=True,
                               check=True)
         records += json.loads(done.stdout.strip().splitlines()[-1])
-    machine = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "platform": platform.platform(),
+    machine = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "platform": platform.platform(),
                "python": platform.python_version(), "cpus": os.cpu_count(),
                "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
     render(records, machine)
