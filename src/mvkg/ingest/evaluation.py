@@ -176,10 +176,9 @@ def match(gold: Iterable[Unit], extracted: Iterable[Unit]) -> list[tuple[Unit, U
 
 def score(gold: Gold, extracted: list[Unit], preamble_sdgs: Iterable[int], lex: Lexicon) -> Score:
     wanted = [u for u in gold.units if u.obligation]
-    # a declaratory gold unit taken for an obligation is a false positive: pair it away first
-    declaratory = {id(e) for _, e in match([u for u in gold.units if not u.obligation], extracted)}
-    candidates = [e for e in extracted if id(e) not in declaratory]
-    pairs = match(wanted, candidates)
+    # every gold unit competes for the extracted ones; one paired with a declaratory unit is a
+    # false positive
+    pairs = [(g, e) for g, e in match(gold.units, extracted) if g.obligation]
     s = Score(gold=len(wanted), extracted=len(extracted), matched=len(pairs), documents=1)
     paired = {id(g) for g, _ in pairs}
     s.missed = [g.text[:90] for g in wanted if id(g) not in paired]

@@ -223,6 +223,20 @@ def _handed_on(ctx: _Context, spans: tuple[Span, ...]) -> tuple[Verb, Addressees
     return None
 
 
+def _opening_verb(ctx: _Context, own: Span) -> tuple[Verb, Addressees] | None:
+    """A sub-item that opens with an operative verb of its own, and whom it addresses."""
+    m = ctx.lex.heading_rx.match(own.text)
+    if m is None:
+        return None
+    verb = ctx.lex.verb_for(m.group("verb"))
+    if not verb.operative or verb.declaratory:
+        return None
+    rest = own.text[m.start("rest"):]
+    action = _first_match(ctx.lex.pattern("inline-action"), rest)
+    who = rest[: action.start()] if action else ""
+    return verb, addressees(ctx.lex, who, 0, ctx.homonyms, mint_unknown=True)
+
+
 _HANDOVER_RX = re.compile(r"(?:^|[;,]\s*|\s)(?:(?P<to>to)|and(?:\s+(?:also|further|strongly))?)(?=\s)", re.IGNORECASE)
 
 
@@ -244,7 +258,12 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
     own = _span(text, item.start, item.end)
     spans = (*lead_spans, own)
     verb, bearers = sec.verb, head.bearers
-    if not bearers or verb.declaratory or sec.verb.notation in _HANDING_VERBS:
+    own_verb = _opening_verb(ctx, own)
+    if own_verb is not None and (verb.declaratory or not bearers):  # "(a) Calls upon …", "– Calls for …"
+        verb, found = own_verb
+        bearers = found.bearers or bearers
+        minted.update({m.iri: m for m in found.minted})
+    elif not bearers or verb.declaratory or sec.verb.notation in _HANDING_VERBS:
         handed = _handed_on(ctx, spans if not verb.declaratory else (_span(text, own.start, own.end),))
         if handed is not None and handed[1].bearers:
             verb, bearers = handed[0], handed[1].bearers

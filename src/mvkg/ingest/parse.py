@@ -33,12 +33,31 @@ _UNKNOWN_VERB_RX = re.compile(
     r"[ \t]*(?P<verb>[A-Z][a-z]{2,}s)\s+(?=(?:the|that|its|all|with|to|upon|on|for|a|an|their|his|her|it|in)\b)")
 
 
+def _lone_labels_joined(text: str, lines: list[Line]) -> list[Line]:
+    """A label alone on its line ("3." and the paragraph on the next line, as text copied from a
+    PDF often has it) is joined with the line after it: one line spanning both."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = LABEL_RX.match(line.text)
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if (m is not None and not line.text[m.end():].strip() and nxt is not None and nxt.text.strip()
+                and nxt.number == line.number + 1 and not LABEL_RX.match(nxt.text)):
+            out.append(Line(line.number, line.start, text[line.start : nxt.end]))
+            i += 2
+            continue
+        out.append(line)
+        i += 1
+    return out
+
+
 class _Parser:
     def __init__(self, text: str, lexicon: Lexicon, path: str):
         self.text = text
         self.lex = lexicon
         self.path = path
-        self.lines = [part for line in split_lines(text) for part in self._unrun(line)]
+        self.lines = _lone_labels_joined(text, [part for line in split_lines(text) for part in self._unrun(line)])
         self.result = ParsedText(text=text)
         self.paragraph_style = False  # numbered paragraphs that open with their own verb (UN style)
 
@@ -235,6 +254,9 @@ class _Parser:
                 self.paragraph_style = True
                 return raw, verb, start, start + vm.start("rest")
             return None
+        first_person = self.lex.first_person_verb(after)
+        if first_person is not None:  # a paragraph of an annexed declaration: "Recognize that …"
+            return raw, first_person[0], start, start + first_person[1]
         unknown = _UNKNOWN_VERB_RX.match(after)
         if unknown is None or not any(s.verb.operative for s in self.result.sections[-1:]):
             return None

@@ -89,12 +89,23 @@ class Lexicon:
     topic_matchers: tuple[Matcher, ...]
     sdgs: dict[int, str]
     patterns: dict[str, tuple[re.Pattern[str], ...]] = field(default_factory=dict)
+    # the same operative verbs in the first person ("We … Recognize", "Commit"), as the
+    # paragraphs of a declaration annexed to a resolution open
+    first_person_rx: re.Pattern[str] | None = None
 
     def pattern(self, role: str) -> tuple[re.Pattern[str], ...]:
         return self.patterns.get(role, ())
 
     def verb_for(self, heading_word: str) -> Verb:
         return self.verb_by_label[_norm(heading_word)]
+
+    def first_person_verb(self, text: str) -> tuple[Verb, int] | None:
+        """A capitalised first-person operative verb opening `text`: the verb and where its
+        phrase ends."""
+        m = self.first_person_rx.match(text) if self.first_person_rx else None
+        if m is None or not text.lstrip()[:1].isupper():
+            return None
+        return self.verb_by_label[_norm(m.group("verb"))], m.end("verb")
 
     def notations(self, kind: str) -> dict[str, str]:
         """notation -> IRI for 'theme', 'topic' or 'actor'."""
@@ -195,6 +206,25 @@ def _verbs(g: Graph) -> tuple[Verb, ...]:
     return tuple(verbs)
 
 
+def _first_person(label: str) -> str:
+    """'recognizes' → 'recognize', 'stresses' → 'stress', 'calls upon' → 'call upon'."""
+    first, _, rest = label.partition(" ")
+    if first.endswith(("sses", "ches", "shes", "xes")):
+        first = first[:-2]
+    elif first.endswith("s") and not first.endswith("ss"):
+        first = first[:-1]
+    return f"{first} {rest}".strip()
+
+
+def _first_person_rx(labels: tuple[str, ...], modifiers: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    if not labels:
+        return None
+    alternation = "|".join(r"\s+".join(re.escape(w) for w in lab.split()) for lab in sorted(labels, key=len, reverse=True))
+    mods = "|".join(f"(?:{m.pattern})" for m in modifiers)
+    before = rf"(?:(?:{mods})\s+)??" if mods else ""
+    return re.compile(r"^[ \t]*" + before + r"(?P<verb>" + alternation + r")(?![\w-])", re.IGNORECASE)
+
+
 def _heading_rx(verbs: tuple[Verb, ...], modifiers: tuple[re.Pattern[str], ...]) -> re.Pattern[str]:
     """A heading: optional modifiers before the verb ("Also requests", "Strongly urges") and
     after it ("Requests also"), from the verb-modifier patterns; the bare verb is tried first."""
@@ -257,10 +287,13 @@ def lexicon_from_graph(g: Graph) -> Lexicon:
     themes, theme_matchers = _concepts(g, MVKG.Theme)
     topics, topic_matchers = _concepts(g, MVKG.MetaverseTopic)
     by_label = {_norm(lab): v for v in verbs for lab in v.labels}
+    first_person = {_first_person(lab): v for v in verbs if v.operative for lab in v.labels if _first_person(lab) != lab}
+    by_label.update({_norm(lab): v for lab, v in first_person.items() if _norm(lab) not in by_label})
     patterns = _patterns(g)
     return Lexicon(
         verbs=verbs,
         heading_rx=_heading_rx(verbs, patterns.get("verb-modifier", ())),
+        first_person_rx=_first_person_rx(tuple(first_person), patterns.get("verb-modifier", ())),
         verb_by_label=by_label,
         actors=actors,
         actor_matchers=actor_matchers,
