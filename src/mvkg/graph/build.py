@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +16,7 @@ import pyoxigraph as ox
 from rdflib import RDF, Graph
 
 from mvkg import __version__
-from mvkg.graph.reasoning import Materialiser, defined_class_types
+from mvkg.graph.reasoning import Materialised, Materialiser, defined_class_types, java_available
 from mvkg.ingest.resolutions import record_from_entry
 from mvkg.inputs.assessments import assessments_graph, load_assessments
 from mvkg.inputs.catalogue import catalogue_graph, load_catalogue
@@ -22,7 +25,7 @@ from mvkg.kernel.errors import InputError
 from mvkg.kernel.lexicon import Lexicon, lexicon_from_graph, load_ontology_graph
 from mvkg.kernel.namespaces import GRAPH, ONTOLOGY_GRAPH, portfolio_graph_iri, resolution_graph
 from mvkg.kernel.resources import Resources
-from mvkg.kernel.workspace import Workspace, atomic_write, sha256_file
+from mvkg.kernel.workspace import Workspace, atomic_write, fsync_dir, sha256_file
 from mvkg.query.remote import is_remote
 from mvkg.query.store import MEMORY, GraphCount, canonical_nquads, graph_counts, remote_store, replace_store_dir
 
@@ -111,17 +114,20 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
                     derived: Mapping[str, Derive] | None = None) -> BuildReport:
     """Build the graph from data/; `derived` maps a graph IRI to the step that fills it
     (the pipeline passes the alignment step)."""
-    lex = lex or load_lexicon(resources)
     entries = ws.resolutions()
+    portfolios = load_portfolios(ws)
+    if lex is None and (entries or ws.catalogue_files() or portfolios):  # bulk RDF inputs need no lexicon
+        lex = load_lexicon(resources)
     # read and check every input before writing anything
-    records = [record_from_entry(ws, e, lex) for e in entries]
-    catalogue = load_catalogue(ws, lex)
+    records = [record_from_entry(ws, e, lex) for e in entries] if lex else []
+    catalogue = load_catalogue(ws, lex) if lex else []
     obligations = {o.iri for r, _ in records for o in r.obligations}
     assessments = load_assessments(ws, obligations, catalogue)
-    portfolios = load_portfolios(ws)
-    portfolio_graphs = {name: portfolio_graph(name, portfolios, catalogue, lex) for name in portfolios}
+    portfolio_graphs = {name: portfolio_graph(name, portfolios, catalogue, lex) for name in portfolios} if lex else {}
     ws.build_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="store.", suffix=".tmp", dir=ws.build_dir))
+    staged_image = ws.image_file.with_name(ws.image_file.name + ".new")
+    writer = ThreadPoolExecutor(max_workers=1)
     reasoner = None
     try:
         store = ox.Store()  # built in memory (loading is ~5x faster there), then written to disk once
@@ -130,7 +136,8 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
             _add_graph(store, graph, resolution_graph(record.slug))
             inputs[ws.relative(entry.text_path)] = record.sha256
             inputs[ws.relative(entry.meta_path)] = sha256_file(entry.meta_path)
-        reasoner = Materialiser(_reasoning_input(store))  # HermiT works in parallel with the rest
+        reasoning_key = _reasoning_key(inputs, store)
+        reasoner = _cached_reasoning(ws, reasoning_key) or Materialiser(_reasoning_input(store))  # in parallel
         _add_graph(store, catalogue_graph(catalogue), GRAPH["catalogue"])
         _add_graph(store, assessments_graph(assessments), GRAPH["coverage"])
         for name, graph in portfolio_graphs.items():
@@ -151,8 +158,12 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
         rdf_type = ox.NamedNode(str(RDF.type))
         store.extend(ox.Quad(ox.NamedNode(s), rdf_type, ox.NamedNode(c), inferred_graph)
                      for s, c in sorted(set(inferred.types) | set(defined)))
-        counts = tuple(graph_counts(store))
+        counting = writer.submit(graph_counts, store)  # alongside the dump
         dump = canonical_nquads(store)
+        counts = tuple(counting.result())
+        # the image is written (to a staged file, fsynced) while the in-memory store is released
+        # and the disk store, if any, is written: at 1M triples the two take about as long
+        staged = writer.submit(atomic_write, staged_image, dump)
         settings = ws.store_settings()
         if settings.location and is_remote(settings.location):
             remote_store(settings).publish(store, str(GRAPH))
@@ -162,17 +173,22 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
             disk.bulk_load(dump, format=ox.RdfFormat.N_QUADS)
             disk.flush()
             del disk
+        staged.result()
     except BaseException:
         if reasoner is not None:
             reasoner.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+        writer.shutdown(wait=True)
+        staged_image.unlink(missing_ok=True)
         raise
+    writer.shutdown()
     if settings.location == MEMORY:
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.rmtree(ws.store_dir, ignore_errors=True)  # no stale copy for anyone to read
     else:
         replace_store_dir(tmp, ws.store_dir)
-    atomic_write(ws.image_file, dump)
+    os.replace(staged_image, ws.image_file)
+    fsync_dir(ws.build_dir)
     report = BuildReport(
         store=_described(ws, settings.location),
         graphs=counts,
@@ -188,5 +204,45 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
     )
     manifest = {"mvkg_version": __version__, "triples": report.triples, "reasoner": report.reasoner,
                 "graphs": {g.graph: g.triples for g in counts}, "inputs": inputs}
+    atomic_write(ws.reasoning_file, json.dumps({"key": reasoning_key, "engine": inferred.engine,
+                                                 "warning": inferred.warning, "types": inferred.types}).encode("utf-8"))
     atomic_write(ws.manifest_file, json.dumps(manifest, indent=2).encode("utf-8"))
     return report
+
+
+def _reasoning_key(inputs: dict[str, str], store: ox.Store) -> str:
+    """What the reasoner's result depends on: the ontology files, the resolution graphs as
+    built now (sorted N-Triples: they hold no blank nodes), mvkg's version and whether Java is
+    there to run HermiT."""
+    digest = hashlib.sha256(json.dumps([__version__, java_available(),
+                                        sorted((k, v) for k, v in inputs.items() if k.startswith("ontology/"))]).encode())
+    prefix = str(GRAPH["resolution/"])
+    for graph in sorted((g for g in store.named_graphs() if g.value.startswith(prefix)), key=lambda g: g.value):
+        digest.update(graph.value.encode())
+        digest.update(b"\n".join(sorted((store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b"").splitlines())))
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class _Cached:
+    """The reasoner's result of an earlier build with the same inputs (build/reasoning.json):
+    a rebuild after a change to the catalogue, assessments or portfolios does not run HermiT."""
+
+    materialised: Materialised
+
+    def result(self) -> Materialised:
+        return self.materialised
+
+    def stop(self) -> None:
+        return None
+
+
+def _cached_reasoning(ws: Workspace, key: str) -> _Cached | None:
+    try:
+        cached = json.loads(ws.reasoning_file.read_text(encoding="utf-8"))
+        if cached.get("key") != key:
+            return None
+        types = tuple((str(s), str(c)) for s, c in cached["types"])
+        return _Cached(Materialised(str(cached["engine"]), types, cached.get("warning")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # no cache, or one from another version: reason again

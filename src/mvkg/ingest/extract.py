@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from mvkg.ingest.bearers import Addressees, Minted, addressees, collaborators_in_action, duty_subjects, un_homonyms, unique
 from mvkg.ingest.structure import Item, ParsedText, Section
-from mvkg.kernel.lexicon import Lexicon, Matcher, Verb
+from mvkg.kernel.lexicon import Lexicon, Matcher, Verb, find_mentions
 from mvkg.kernel.model import (
     ClauseRecord,
     ObligationRecord,
@@ -46,13 +46,20 @@ def _broader_closure(concepts: dict, iri: str) -> set[str]:
     return out
 
 
-def tags_in(matchers: tuple[Matcher, ...], concepts: dict, text: str, spans: Iterable[Span]) -> tuple[Tag, ...]:
+def tags_in(matchers: tuple[Matcher, ...], concepts: dict, text: str, spans: Iterable[Span],
+            names: tuple[Matcher, ...] = ()) -> tuple[Tag, ...]:
     """Concept tags found in the given spans; a concept implied by a more specific tag is
-    dropped (the hierarchy puts it back at query time)."""
+    dropped (the hierarchy puts it back at query time). Words inside a longer name of an actor
+    (`names`: "Security Council", "Human Rights Council") are not about a theme."""
     found: dict[str, Tag] = {}
     for sp in spans:
+        # proper names only: "Security Council" hides "security"; "other standards development
+        # organizations" does not hide the collaboration with them
+        named = [(n.start, n.end) for n in find_mentions(names, sp.text) if n.text[:1].isupper()] if names else []
         for matcher in matchers:
             for m in matcher.finditer(sp.text):
+                if any(a <= m.start and m.end <= b and b - a > m.end - m.start for a, b in named):
+                    continue  # "security" inside "Security Council"; a group named like a theme stays
                 tag = Tag(m.iri, _span(text, sp.start + m.start, sp.start + m.end))
                 if m.iri not in found or tag.span.start < found[m.iri].span.start:
                     found[m.iri] = tag
@@ -284,7 +291,7 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
     if condition is not None and condition.start == own.start:
         action_text = text[condition.end : own.end].lstrip(" ,\t\r\n")
     action = collapse(" ".join([*(s.text for s in lead_spans), action_text]))
-    themes = tags_in(lex.theme_matchers, lex.themes, text, spans)
+    themes = tags_in(lex.theme_matchers, lex.themes, text, spans, lex.actor_matchers)
     topics = tags_in(lex.topic_matchers, lex.topics, text, spans)
     clause_iri = iris[id(item)]
     return ObligationRecord(

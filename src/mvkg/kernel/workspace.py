@@ -121,6 +121,11 @@ class Workspace:
     def manifest_file(self) -> Path:
         return self.build_dir / "manifest.json"
 
+    @property
+    def reasoning_file(self) -> Path:
+        """The reasoner's last result and what it depended on (reused while that is unchanged)."""
+        return self.build_dir / "reasoning.json"
+
     def catalogue_files(self) -> list[Path]:
         return _files(self.catalogue_dir, "*.csv")
 
