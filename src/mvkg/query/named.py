@@ -23,10 +23,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from mvkg.kernel.errors import InputError, WorkspaceError
+from mvkg.kernel.errors import WorkspaceError
 from mvkg.kernel.namespaces import PREFIXES
 from mvkg.kernel.resources import Resources, find_resources
 from mvkg.query.graphstore import GraphStore
+from mvkg.query.sparql import read_query_file
 
 INTERNAL = "internal"
 Term = ox.NamedNode | ox.Literal
@@ -47,13 +48,6 @@ class NamedQuery:
     description: str
     params: tuple[Param, ...]
     text: str
-
-
-def read_query_file(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read query: {exc}", path=path) from None
 
 
 def parse_named(path: Path) -> NamedQuery:

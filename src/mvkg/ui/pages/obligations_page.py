@@ -67,8 +67,9 @@ def obligations() -> None:
 
 def add_resolution(ws: Workspace) -> None:
     """Upload a resolution: parsed by the same pipeline as the CLI; saved only on request."""
-    with st.expander("Add a resolution (.txt or .docx, at most 5 MB)"):
-        upload = st.file_uploader("Resolution file", type=["txt", "docx"], key="upload-resolution")
+    kinds = sorted({s.lstrip(".") for s in pipeline.READABLE})
+    with st.expander(f"Add a resolution ({', '.join('.' + k for k in kinds)}; at most 5 MB)"):
+        upload = st.file_uploader("Resolution file", type=kinds, key="upload-resolution")
         code = st.text_input("Code (when the text has none in [brackets])", key="upload-code")
         if upload is None:
             return
@@ -82,6 +83,10 @@ def add_resolution(ws: Workspace) -> None:
                 return
         rec = ingested.record
         st.write(f"{md_escape(rec.meta.code)}: {len(rec.sections)} sections, {len(rec.obligations)} obligations")
+        warnings = pipeline.ingest_warnings(ingested, upload.name)
+        if warnings:
+            st.warning(f"{len(warnings)} thing(s) to check in what was read:")
+            st.text("\n".join(w.describe() for w in warnings))  # shown as text, never as Markdown
         if st.button("Add to the workspace and rebuild"):
             try:
                 with st.status("Rebuilding…"):

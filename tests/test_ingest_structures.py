@@ -1,0 +1,174 @@
+"""Structures of real resolutions beyond the seed drafts, each on a small text written for the
+test: UN paragraphs that open with their own verb, declaratory verbs, unknown verbs,
+"resolves to instruct", clauses that hand the duty on, duty subjects, run-on lists, headings
+run onto a paragraph, lone labels, minted actors, UN homonyms; and the CLI around them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import run_cli
+from mvkg.ingest.extract import build_record
+from mvkg.ingest.parse import parse_resolution
+from mvkg.kernel.errors import InputError
+from mvkg.kernel.model import ResolutionMeta
+
+UN_TEXT = """Resolution adopted by the General Assembly
+
+The General Assembly,
+
+Recalling its earlier resolutions on information and communications technologies,
+
+Deeply concerned that the digital divide persists,
+
+1. Welcomes the report of the Secretary-General;
+
+2. Requests the Secretary-General to submit a report on the implementation of the
+present resolution at its next session;
+
+3. Calls upon all States:
+
+(a) To protect the right to privacy in the digital age;
+
+(b) To review their procedures regarding the surveillance of communications;
+
+4. Recognizes the role of the private sector and calls upon the private sector to respect
+human rights online;
+
+5. Invites the Committee on the Peaceful Uses of Outer Space to continue its work;
+
+6. Decides that all States shall report on the measures taken;
+
+7. Ponders the question further with the utmost care;
+"""
+
+
+def _record(text: str, lexicon, code: str = "T"):
+    parsed = parse_resolution(text, lexicon, "t.txt")
+    return parsed, build_record(parsed, ResolutionMeta(code), lexicon, source_file="t.txt", sha256="0", media_type="text/plain")
+
+
+def _by_item(record_or_obligations):
+    obligations = getattr(record_or_obligations, "obligations", record_or_obligations)
+    return {o.item: o for o in obligations}
+
+
+def _labels(lexicon, record, iris):
+    minted = dict(record.minted_actors)
+    return sorted(lexicon.actors[i].label if i in lexicon.actors else minted[i] for i in iris)
+
+
+def test_un_paragraphs_verbs_and_bearers(lexicon):
+    parsed, rec = _record(UN_TEXT, lexicon)
+    obs = _by_item(rec)
+    assert set(obs) == {"2", "3.a", "3.b", "4", "5", "6"}  # 1 welcomes and 7 (unknown verb) are no obligations
+    assert obs["2"].strength == "binding" and _labels(lexicon, rec, obs["2"].bearers) == ["UN Secretary-General"]
+    assert obs["3.a"].modality.endswith("/calls-upon") and _labels(lexicon, rec, obs["3.a"].bearers) == ["States"]
+    assert obs["4"].modality.endswith("/calls-upon")  # the second verb of the paragraph places the duty
+    assert _labels(lexicon, rec, obs["4"].bearers) == ["industry"]  # "the private sector" names it
+    assert _labels(lexicon, rec, obs["5"].bearers) == ["Committee on the Peaceful Uses of Outer Space"]  # minted
+    assert _labels(lexicon, rec, obs["6"].bearers) == ["States"]  # "that all States shall"
+    for ob in rec.obligations:  # offsets point at the words
+        assert rec.obligations and parsed.text[ob.span.start : ob.span.end] == ob.span.text
+    assert [w for w in rec.warnings if w[1] == "unknown-verb"] and "Ponders" in str(rec.warnings)
+    assert not any(s.verb.rsplit("/", 1)[-1] == "ponders" for s in rec.sections if not s.declaratory)
+
+
+ITU_TEXT = """RESOLUTION 999 (Test, 2030)
+Testing
+The World Radiocommunication Conference (Test, 2030),
+considering
+a) that tests are useful,
+resolves
+1 that administrations shall keep records of their tests;
+2 to instruct the Director of the Radiocommunication Bureau to publish the records;
+3 to make every effort with a view to: i) preserving records; ii) sharing records; iii) explaining records, instructs the Secretary-General
+1 to report to the Council;
+2 to assist developing countries,
+resolves to invite the regional telecommunication organizations
+to take part in the tests
+"""
+
+
+def test_itu_headings_handovers_and_run_on_lists(lexicon):
+    parsed, rec = _record(ITU_TEXT, lexicon)
+    obs = _by_item([o for o in rec.obligations if o.section.endswith("/resolves")])
+    assert _labels(lexicon, rec, obs["1"].bearers) == ["administrations"]
+    assert obs["2"].modality.endswith("/instructs") and _labels(lexicon, rec, obs["2"].bearers) == ["Director of BR"]
+    assert {"3.i", "3.ii", "3.iii"} <= set(obs)  # a run-on list split at its labels
+    headings = [s.heading for s in rec.sections]
+    assert "instructs the Secretary-General" in headings  # ran onto the paragraph before it
+    sg = [o for o in rec.obligations if o.section.endswith("instructs-sg")]
+    assert len(sg) == 2 and all(o.strength == "binding" for o in sg)
+    invite = [o for o in rec.obligations if o.modality.endswith("/invites")]
+    assert invite and _labels(lexicon, rec, invite[0].bearers) == ["regional telecommunication organizations"]
+    assert invite[0].strength == "recommendation"
+    assert any(w[1] == "split-paragraph" for w in rec.warnings)
+
+
+def test_a_lone_label_belongs_to_the_next_line(lexicon):
+    text = "The General Assembly,\nNoting the report,\n1.\nRequests the Secretary-General to report;\n2.\nDecides to include the item.\n"
+    _, rec = _record(text, lexicon)
+    assert [o.item for o in rec.obligations] == ["1", "2"]
+    assert rec.obligations[0].span.text.startswith("Requests the Secretary-General")
+
+
+def test_declaration_paragraphs_in_the_first_person(lexicon):
+    text = ("The General Assembly,\n1. Adopts the declaration annexed to the present resolution;\nANNEX\n"
+            "1. Recognize that the epidemic remains a burden;\n2. Commit to providing treatment to all;\n")
+    _, rec = _record(text, lexicon)
+    verbs = [o.modality.rsplit("/", 1)[-1] for o in rec.obligations]
+    assert verbs == ["adopts", "commits"]  # "Recognize" is declaratory
+
+
+def test_page_furniture_and_footnotes_are_not_clause_text(lexicon):
+    text = ("The Security Council,\n1. Requests the Secretary-General to report\nS/RES/9999 (2030)\n"
+            "on the matter within thirty days;\n__________\n1 A footnote about the report.\n\n2. Decides to remain seized of the matter.\n")
+    _, rec = _record(text, lexicon)
+    assert [o.item for o in rec.obligations] == ["1"]  # the running symbol neither ends nor opens a paragraph
+    assert rec.obligations[0].span.text.endswith("within thirty days;")
+    assert all("footnote" not in o.span.text for o in rec.obligations)
+    assert any(s.declaratory for s in rec.sections)  # "Decides to remain seized" states a position
+
+
+def test_cli_strict_and_batch(tmp_path, workspace):
+    good = tmp_path / "in" / "a.txt"
+    good.parent.mkdir()
+    good.write_text(UN_TEXT.replace("Resolution adopted", "A/RES/99/1\nResolution adopted"), encoding="utf-8")
+    result = run_cli("-w", str(workspace.root), "ingest", str(good), "--strict")
+    assert result.exit_code == 2 and "warning" in result.output and "--strict" in result.output
+    assert not (workspace.resolutions_dir / "a-res-99-1.json").exists()
+    second = tmp_path / "in" / "b.txt"
+    second.write_text(UN_TEXT.replace("Resolution adopted", "A/RES/99/2\nResolution adopted"), encoding="utf-8")
+    result = run_cli("-w", str(workspace.root), "ingest", str(good.parent))
+    assert result.exit_code == 0, result.output
+    assert "[1/2]" in result.output and "[2/2]" in result.output
+    meta = json.loads((workspace.resolutions_dir / "a-res-99-2.json").read_text(encoding="utf-8"))
+    assert meta["code"] == "A/RES/99/2" and meta["status"] == "adopted"
+
+
+def test_a_folder_without_resolutions_is_an_error(tmp_path, workspace):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = run_cli("-w", str(workspace.root), "ingest", str(empty))
+    assert result.exit_code == 2 and "no resolution files" in result.output
+
+
+def test_the_published_file_is_kept_with_its_hash(workspace, resources):
+    import hashlib
+
+    from mvkg import pipeline
+
+    corpus_pdf = resources.root / "tests" / "fixtures" / "corpus" / "un" / "ga-73-6" / "source.pdf"
+    if not corpus_pdf.is_file():
+        pytest.skip("the corpus is not in this checkout")
+    ingested = pipeline.read_resolution(workspace, resources, corpus_pdf)
+    written = pipeline.add_resolution(workspace, resources, ingested, rebuild=False).written
+    original = [p for p in written if p.suffix == ".pdf"]
+    assert original and original[0].read_bytes() == corpus_pdf.read_bytes()
+    meta = json.loads(next(p for p in written if p.suffix == ".json").read_text(encoding="utf-8"))
+    assert meta["original_sha256"] == hashlib.sha256(corpus_pdf.read_bytes()).hexdigest()
+    with pytest.raises(InputError):
+        pipeline.add_resolution(workspace, resources, ingested, rebuild=False)  # already there
