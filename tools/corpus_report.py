@@ -11,9 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from mvkg.graph.build import load_lexicon
-from mvkg.ingest.evaluation import Score, corpus_folders, extracted_units, load_gold, score, summarise
+from mvkg.ingest.evaluation import Score, evaluate_corpus, summarise
 from mvkg.ingest.resolutions import ingest_file
-from mvkg.kernel.errors import MvkgError
 from mvkg.kernel.resources import find_resources
 from mvkg.kernel.workspace import Workspace
 
@@ -21,22 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 
 
-def evaluate(folders: list[Path]) -> dict:
+def evaluate() -> dict:
     lex = load_lexicon(find_resources())
-    scores, failures = {}, {}
     with tempfile.TemporaryDirectory() as tmp:
         ws = Workspace(Path(tmp))
-        for folder in folders:
-            gold = load_gold(folder, lex)
-            try:
-                ingested = ingest_file(gold.source, lex, ws, code=gold.doc_id.upper())
-                units = extracted_units(ingested.record, lex)
-                preamble = [r.goal for r in ingested.record.preamble_sdgs if r.goal is not None]
-            except MvkgError as exc:
-                failures[gold.doc_id] = exc.describe()
-                units, preamble = [], ()
-            scores[gold.doc_id] = (gold, score(gold, units, preamble, lex))
-    return {"scores": scores, "failures": failures}
+        result = evaluate_corpus(CORPUS, lex, lambda path, code: ingest_file(path, lex, ws, code=code).record)
+    return {"scores": result.scores, "failures": result.refused}
 
 
 def markdown(result: dict) -> str:
@@ -58,8 +47,7 @@ def markdown(result: dict) -> str:
 
 
 def main() -> int:
-    folders = corpus_folders(CORPUS)
-    result = evaluate(folders)
+    result = evaluate()
     out = ROOT / "benchmarks"
     (out / "corpus.md").write_text(markdown(result), encoding="utf-8")
     total = sum((s for _, s in result["scores"].values()), Score())

@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from mvkg.ingest.bearers import un_homonyms
-from mvkg.kernel.errors import InputError
+from mvkg.kernel.errors import InputError, MvkgError
 from mvkg.kernel.lexicon import Lexicon, find_mentions
 from mvkg.kernel.model import ResolutionRecord
 from mvkg.kernel.namespaces import ACTOR
@@ -210,3 +210,26 @@ def summarise(scores: Mapping[str, tuple[Gold, Score]]) -> dict[str, dict[str, f
         for key in ("all", f"family:{gold.family}", f"format:{gold.format}"):
             groups[key] = groups.get(key, Score()) + s
     return {k: v.figures() for k, v in sorted(groups.items())}
+
+
+@dataclass(frozen=True)
+class CorpusResult:
+    scores: dict[str, tuple[Gold, Score]]
+    refused: dict[str, str]  # document → why it could not be read
+
+
+def evaluate_corpus(root: Path, lex: Lexicon, read: Callable[[Path, str], ResolutionRecord]) -> CorpusResult:
+    """Score every document of a corpus folder: `read(file, code)` ingests one file (a
+    document that cannot be read scores nothing and is listed as refused)."""
+    scores, refused = {}, {}
+    for folder in corpus_folders(root):
+        gold = load_gold(folder, lex)
+        try:
+            record = read(gold.source, gold.doc_id.upper())
+            units = extracted_units(record, lex)
+            preamble = [r.goal for r in record.preamble_sdgs if r.goal is not None]
+        except MvkgError as exc:
+            refused[gold.doc_id] = exc.describe()
+            units, preamble = [], []
+        scores[gold.doc_id] = (gold, score(gold, units, preamble, lex))
+    return CorpusResult(scores, refused)
