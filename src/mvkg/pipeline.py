@@ -17,6 +17,7 @@ from mvkg.analysis.obligations import ObligationRow, list_obligations
 from mvkg.analysis.suggest import accept, suggest
 from mvkg.graph.build import BuildReport, build_workspace, load_lexicon
 from mvkg.history.snapshots import SnapshotStore, create_snapshot
+from mvkg.ingest.readers import READABLE
 from mvkg.ingest.resolutions import (
     Ingested,
     IngestWarning,
@@ -87,9 +88,6 @@ def add_resolution(ws: Workspace, resources: Resources, ingested: Ingested, *, r
     """Save a parsed resolution into data/resolutions and (by default) rebuild the graph."""
     written = tuple(save_to_workspace(ws, ingested, replace_existing=replace_existing))
     return AddedResolution(ingested, written, build(ws, resources) if rebuild else None)
-
-
-READABLE = (".txt", ".text", ".pdf", ".docx", ".html", ".htm", ".xml")
 
 
 def resolution_files(paths: Sequence[Path]) -> list[Path]:

@@ -270,7 +270,7 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
         verb, found = own_verb
         bearers = found.bearers or bearers
         minted.update({m.iri: m for m in found.minted})
-    elif not bearers or verb.declaratory or sec.verb.notation in _HANDING_VERBS:
+    elif not bearers or verb.declaratory or sec.verb.hands_on:
         handed = _handed_on(ctx, spans if not verb.declaratory else (_span(text, own.start, own.end),))
         if handed is not None and handed[1].bearers:
             verb, bearers = handed[0], handed[1].bearers
@@ -313,6 +313,3 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
         sdg_refs=sdg_refs_in(lex, text, spans),
     )
 
-
-# A clause under these headings may hand its duty on ("resolves 8 to instruct the Director …").
-_HANDING_VERBS = frozenset({"resolves", "further-resolves", "decides"})

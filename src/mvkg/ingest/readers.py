@@ -22,6 +22,8 @@ DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 MEDIA_TYPES = {"pdf": "application/pdf", "html": "text/html", "akn": "application/akn+xml", "docx": DOCX_MEDIA}
 CANONICAL_SUFFIX = {"pdf": ".pdf", "html": ".html", "akn": ".xml", "docx": ".docx"}
 SUPPORTED = ".txt, .pdf, .docx, .html/.htm or .xml (Akoma Ntoso)"
+TEXT_SUFFIXES = (".txt", ".text")
+READABLE = (*TEXT_SUFFIXES, *SUFFIXES)  # every suffix read_source takes
 
 
 @dataclass(frozen=True)
@@ -43,7 +45,7 @@ def read_source(path: Path) -> SourceText:
     if not raw.strip():
         raise InputError("the file is empty: expected the text of a resolution", path=path)
     suffix = path.suffix.lower()
-    if suffix in (".txt", ".text"):
+    if suffix in TEXT_SUFFIXES:
         return SourceText(decode_text(raw, path), raw, TEXT_MEDIA, ".txt")
     sniffed = sniff(raw)
     if suffix == "":

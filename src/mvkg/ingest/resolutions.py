@@ -51,7 +51,8 @@ def ingest_file(path: Path, lex: Lexicon, ws: Workspace, *, code: str | None = N
         proposer=parsed.proposer,
         document_numbers=tuple(parsed.document_numbers),
         date=parsed.date,
-        status="adopted" if any("/RES/" in n for n in parsed.document_numbers) else "draft",  # a UN resolution symbol
+        status="adopted" if any(rx.search(n) for rx in lex.pattern("adopted-symbol") for n in parsed.document_numbers)
+        else "draft",
         origin=path.name,
     )
     if overrides:

@@ -60,6 +60,7 @@ class Verb:
     labels: tuple[str, ...]
     declaratory: bool = False  # operative, but states a position: a clause, not an obligation
     infinitive: str | None = None  # "instruct": how a clause under another heading hands on this duty
+    hands_on: bool = False  # a clause under this verb may hand its duty on ("resolves … 8 to instruct …")
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,7 @@ def _verbs(g: Graph) -> tuple[Verb, ...]:
                     labels=labels,
                     declaratory=cls == MVKG.DeclaratoryVerb,
                     infinitive=_one(g, s, MVKG.infinitive),
+                    hands_on=_one(g, s, MVKG.handsOn) == "true",
                 )
             )
     return tuple(verbs)
