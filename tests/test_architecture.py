@@ -20,8 +20,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "mvkg"
 
 # Stages in the order data flows; a module may import its own stage and the ones before it.
 STAGES = ("kernel", "query", "ingest", "inputs", "graph", "compliance", "analysis", "history", "render",
-          "pipeline", "cli", "ui")
-ADAPTERS = ("cli", "ui")
+          "exchange", "pipeline", "cli", "ui", "serve")
+ADAPTERS = ("cli", "ui", "serve")
 # Where SPARQL may be written in Python: the query layer, and the compiler that turns SHACL shapes
 # into SPARQL (its text is generated from the shapes, not domain knowledge).
 SPARQL_HOMES = ("query/", "compliance/shaclcore.py", "compliance/shaclfast.py")
