@@ -1,0 +1,1 @@
+"""Network adapters over the library: the read-only SPARQL 1.1 protocol endpoint (`mvkg serve`)."""
