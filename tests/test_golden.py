@@ -50,6 +50,7 @@ def test_seed_texts_are_stored_verbatim():
 def test_json_contract_keys(listing):
     _, rows = listing
     for row in rows:
-        assert list(row) == ["id", "resolution", "section", "item", "modality", "bearers", "themes", "sdgs", "text", "source"]
+        assert list(row) == ["id", "resolution", "section", "item", "modality", "bearers", "themes", "sdgs", "text", "source",
+                             "confidence", "warnings", "corrected"]
         assert set(row["source"]) == {"file", "start", "end"}
         assert row["id"].startswith("https://w3id.org/mvkg/id/")

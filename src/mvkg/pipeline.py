@@ -27,12 +27,13 @@ from mvkg.ingest.resolutions import (
     save_to_workspace,
 )
 from mvkg.inputs.catalogue import load_catalogue
+from mvkg.inputs.corrections import Correction, add_correction, correction_status, remove_correction
 from mvkg.inputs.portfolios import Portfolio, check_name, load_portfolios, members, save_portfolio
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.namespaces import GRAPH, ONTOLOGY_GRAPH, resolution_graph
 from mvkg.kernel.resources import Resources
-from mvkg.kernel.workspace import Workspace
+from mvkg.kernel.workspace import Workspace, atomic_write
 from mvkg.query.graphstore import GraphStore
 
 
@@ -166,3 +167,43 @@ def review_pair(ws: Workspace, a: str, b: str, decision: str, relation: str, by:
     """Record an analyst's review of a suggested pair (short obligation ids); `relation` is the
     corrected relation, or empty to keep the suggested one."""
     return record_decision(ws, a, b, decision, relation, by, note)
+
+
+@dataclass(frozen=True)
+class CorrectionChange:
+    correction: Correction
+    report: BuildReport  # the graph rebuilt with the change
+
+
+def correct_obligation(ws: Workspace, resources: Resources, obligation: str, kind: str, value: str, *, why: str,
+                       by: str, at: str) -> CorrectionChange:
+    """Record an analyst's correction of an extracted obligation and bring the graph up to date."""
+    lex = load_lexicon(resources)
+    return _rebuilt(ws, resources, lambda: add_correction(ws, lex, obligation, kind, value, why=why, by=by, at=at), lex)
+
+
+def withdraw_correction(ws: Workspace, resources: Resources, line: int) -> CorrectionChange:
+    """Remove a stored correction (by its line in the corrections file) and bring the graph up to date."""
+    return _rebuilt(ws, resources, lambda: remove_correction(ws, line))
+
+
+def _rebuilt(ws: Workspace, resources: Resources, change: Callable[[], Correction],
+             lex: Lexicon | None = None) -> CorrectionChange:
+    """A change of the corrections file and the rebuild it needs, as one step: when the
+    rebuild refuses the workspace, the file is put back as it was."""
+    path = ws.corrections_file
+    old = path.read_bytes() if path.is_file() else None
+    done = change()
+    try:
+        return CorrectionChange(done, build(ws, resources, lex))
+    except BaseException:
+        if old is None:
+            path.unlink(missing_ok=True)
+        else:
+            atomic_write(path, old)
+        raise
+
+
+def corrections(ws: Workspace, resources: Resources) -> list[tuple[Correction, bool]]:
+    """The stored corrections and whether each still finds its obligation."""
+    return correction_status(ws, load_lexicon(resources))

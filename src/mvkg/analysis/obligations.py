@@ -28,6 +28,9 @@ class ObligationRow:
     file: str
     start: int
     end: int
+    confidence: float = 1.0  # how sure ingest is of it (1: no warning)
+    warnings: tuple[str, ...] = ()  # "kind: message"
+    corrected: tuple[str, ...] = ()  # the kinds of analysts' corrections applied to it
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -41,6 +44,9 @@ class ObligationRow:
             "sdgs": list(self.sdgs),
             "text": self.text,
             "source": {"file": self.file, "start": self.start, "end": self.end},
+            "confidence": self.confidence,
+            "warnings": list(self.warnings),
+            "corrected": list(self.corrected),
         }
 
 
@@ -67,21 +73,38 @@ def list_obligations(store: ox.Store, resources: Resources, resolution: str | No
             file=row["file"].value,
             start=int(row["start"].value),
             end=int(row["end"].value),
+            confidence=float(row["confidence"].value) if row["confidence"] is not None else 1.0,
+            warnings=tuple(_split(row["warnings"])),
+            corrected=tuple(_split(row["corrected"])),
         ))
     return rows
 
 
+OBLIGATIONS_HEAD = ["id", "resolution", "section", "item", "modality", "bearers", "themes", "sdgs", "text", "file", "start", "end",
+                    "confidence", "warnings", "corrected"]
+
+
+def obligations_rows(rows: list[ObligationRow]) -> list[list[str]]:
+    """The cells of the CSV and the spreadsheet, under OBLIGATIONS_HEAD ("; "-joined lists)."""
+    return [[r.id, r.resolution, r.section, r.item, r.modality, "; ".join(r.bearers), "; ".join(r.themes),
+             "; ".join(map(str, r.sdgs)), r.text, r.file, str(r.start), str(r.end), f"{r.confidence:g}",
+             "; ".join(r.warnings), "; ".join(r.corrected)] for r in rows]
+
+
 def obligations_csv(rows: list[ObligationRow]) -> str:
-    return to_csv(
-        ["id", "resolution", "section", "item", "modality", "bearers", "themes", "sdgs", "text", "file", "start", "end"],
-        [[r.id, r.resolution, r.section, r.item, r.modality, "; ".join(r.bearers), "; ".join(r.themes),
-          "; ".join(map(str, r.sdgs)), r.text, r.file, str(r.start), str(r.end)] for r in rows],
-    )
+    return to_csv(OBLIGATIONS_HEAD, obligations_rows(rows))
 
 
 def obligations_table(rows: list[ObligationRow]) -> str:
     return to_table(
-        ["resolution", "section", "item", "modality", "bearers", "themes", "sdgs"],
+        ["resolution", "section", "item", "modality", "bearers", "themes", "sdgs", "check"],
         [[r.resolution, r.section, r.item, r.modality, ", ".join(r.bearers), ", ".join(r.themes),
-          ", ".join(map(str, r.sdgs))] for r in rows],
+          ", ".join(map(str, r.sdgs)), _check(r)] for r in rows],
     )
+
+
+def _check(r: ObligationRow) -> str:
+    """What the table says about how far to trust a row: corrected fields, or the warnings' kinds."""
+    if r.corrected:
+        return "corrected: " + ", ".join(r.corrected)
+    return ", ".join(dict.fromkeys(w.split(":", 1)[0] for w in r.warnings))

@@ -7,7 +7,13 @@ their commands on it when imported here."""
 
 from __future__ import annotations
 
-from mvkg.cli import alignment_commands, compliance_commands, graph_commands, snapshot_commands  # noqa: F401
+from mvkg.cli import (  # noqa: F401
+    alignment_commands,
+    compliance_commands,
+    correction_commands,
+    graph_commands,
+    snapshot_commands,
+)
 from mvkg.cli.app import main
 
 __all__ = ["main"]

@@ -17,9 +17,9 @@ from rdflib import RDF, Graph
 
 from mvkg import __version__
 from mvkg.graph.reasoning import Materialised, Materialiser, defined_class_types, java_available
-from mvkg.ingest.resolutions import record_from_entry
 from mvkg.inputs.assessments import assessments_graph, load_assessments
 from mvkg.inputs.catalogue import catalogue_graph, load_catalogue
+from mvkg.inputs.corrections import corrected_entry, corrections_graph, load_corrections, stale_warnings
 from mvkg.inputs.portfolios import load_portfolios, portfolio_graph
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.lexicon import Lexicon, lexicon_from_graph, load_ontology_graph
@@ -119,7 +119,10 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
     if lex is None and (entries or ws.catalogue_files() or portfolios):  # bulk RDF inputs need no lexicon
         lex = load_lexicon(resources)
     # read and check every input before writing anything
-    records = [record_from_entry(ws, e, lex) for e in entries] if lex else []
+    corrections = load_corrections(ws) if lex else []
+    corrected = [corrected_entry(ws, e, lex, corrections) for e in entries] if lex else []
+    records = [(record, graph) for record, graph, _ in corrected]
+    stale = stale_warnings(ws, corrections, (fixed for _, _, fixed in corrected))
     catalogue = load_catalogue(ws, lex) if lex else []
     obligations = {o.iri for r, _ in records for o in r.obligations}
     assessments = load_assessments(ws, obligations, catalogue)
@@ -140,6 +143,7 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
         reasoner = _cached_reasoning(ws, reasoning_key) or Materialiser(_reasoning_input(store))  # in parallel
         _add_graph(store, catalogue_graph(catalogue), GRAPH["catalogue"])
         _add_graph(store, assessments_graph(assessments), GRAPH["coverage"])
+        _add_graph(store, corrections_graph(a for _, _, fixed in corrected for a in fixed.applied), GRAPH["corrections"])
         for name, graph in portfolio_graphs.items():
             _add_graph(store, graph, portfolio_graph_iri(name))
         for path in ws.rdf_portfolio_files():
@@ -200,7 +204,7 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
         assessments=len(assessments),
         portfolios=len(portfolios),
         reasoner=inferred.engine,
-        warnings=tuple(w for w in (inferred.warning,) if w),
+        warnings=tuple(w for w in (inferred.warning, *stale) if w),
     )
     manifest = {"mvkg_version": __version__, "triples": report.triples, "reasoner": report.reasoner,
                 "graphs": {g.graph: g.triples for g in counts}, "inputs": inputs}

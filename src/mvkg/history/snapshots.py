@@ -98,11 +98,14 @@ def _versions(resources: Resources) -> dict[str, str]:
     return out
 
 
-def _texts(store) -> dict[str, tuple[str, list[str]]]:
-    """Each obligation's text and theme labels (sorted, as in the obligations listing)."""
+def _texts(store) -> dict[str, tuple[str, list[str], list[str]]]:
+    """Each obligation's text, theme labels (sorted, as in the obligations listing) and the
+    kinds of analysts' corrections applied to it."""
+    def items(term) -> list[str]:
+        return sorted(x for x in (term.value if term is not None else "").split("\u001f") if x)
+
     _, rows = solutions(store, "obligation_texts")
-    return {o.value: (text.value, sorted(x for x in themes.value.split("\u001f") if x))
-            for o, text, themes in rows}
+    return {o.value: (text.value, items(themes), items(corrected)) for o, text, themes, corrected in rows}
 
 
 def _assessments(store) -> dict[str, dict[str, dict[str, str]]]:
@@ -136,7 +139,7 @@ def build_content(ws: Workspace, resources: Resources, portfolio: str, label: st
                                                 portfolio=portfolio_node(portfolio)))
     obligations = {}
     for row in cov.rows:
-        text, themes = texts.get(row.id, ("", []))
+        text, themes, corrected = texts.get(row.id, ("", [], []))
         obligations[short_id(row.id)] = {
             "id": row.id, "resolution": row.resolution, "section": row.section, "item": row.item,
             "strength": row.strength, "text": text, "text_sha256": sha256_bytes(text.encode("utf-8")),
@@ -144,6 +147,7 @@ def build_content(ws: Workspace, resources: Resources, portfolio: str, label: st
             "covering": [{"entry": c.entry, "relation": c.relation, "status": c.status} for c in row.covering],
             "missing_themes": list(row.missing_themes), "messages": sorted(row.messages),
             "assessments": assessed.get(row.id, {}),
+            **({"corrected": corrected} if corrected else {}),
         }
     content = {
         "created": created.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),

@@ -4,8 +4,11 @@ identical triple for triple."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
+from mvkg.ingest.quality import obligation_quality
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.model import ObligationRecord, ResolutionRecord, Span
 from mvkg.kernel.namespaces import DCTERMS, ID, MVKG, PREFIXES, SDG, SKOS, slugify
@@ -96,8 +99,16 @@ def resolution_graph(rec: ResolutionRecord, lex: Lexicon) -> Graph:
         if cl.parent:
             g.add((c, MVKG.parentClause, URIRef(cl.parent)))
         _add_span(g, c, cl.span, src)
+    quality = obligation_quality(rec, lex)
     for ob in rec.obligations:
         _obligation(g, ob, res, src, rec, lex)
+        q = quality[ob.iri]
+        o = URIRef(ob.iri)
+        g.add((o, MVKG.extractionConfidence, Literal(Decimal(str(q.confidence)), datatype=XSD.decimal)))
+        for kind, message in q.warnings:
+            g.add((o, MVKG.extractionWarning, Literal(f"{kind}: {message}")))
+        for iri in dict.fromkeys(t.concept for t in ob.suggested):
+            g.add((o, MVKG.suggestedTheme, URIRef(iri)))
     return g
 
 

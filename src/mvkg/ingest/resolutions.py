@@ -25,14 +25,15 @@ class Ingested:
     source: SourceText
 
 
-def record_from_entry(ws: Workspace, entry: ResolutionEntry, lex: Lexicon) -> tuple[ResolutionRecord, Graph]:
-    """Parse a stored resolution with the metadata recorded next to it."""
+def parse_entry(ws: Workspace, entry: ResolutionEntry, lex: Lexicon) -> tuple[ResolutionRecord, str]:
+    """Parse a stored resolution with the metadata recorded next to it: the record and the
+    text its offsets point into."""
     raw = entry.text_path.read_bytes()
     text = decode_text(raw, ws.relative(entry.text_path))
     parsed = parse_resolution(text, lex, ws.relative(entry.text_path))
     record = build_record(parsed, entry.meta, lex, source_file=ws.relative(entry.text_path),
                           sha256=sha256_bytes(raw), media_type="text/plain")
-    return record, resolution_graph(record, lex)
+    return record, text
 
 
 def ingest_file(path: Path, lex: Lexicon, ws: Workspace, *, code: str | None = None,

@@ -93,6 +93,7 @@ class Lexicon:
     # the same operative verbs in the first person ("We … Recognize", "Commit"), as the
     # paragraphs of a declaration annexed to a resolution open
     first_person_rx: re.Pattern[str] | None = None
+    warning_factors: dict[str, float] = field(default_factory=dict)  # extraction warning kind -> confidence factor
 
     def pattern(self, role: str) -> tuple[re.Pattern[str], ...]:
         return self.patterns.get(role, ())
@@ -283,6 +284,16 @@ def _sdgs(g: Graph) -> dict[int, str]:
     return {int(str(n)): str(s) for s, n in numbers.items() if n is not None}
 
 
+def _warning_factors(g: Graph) -> dict[str, float]:
+    """Extraction warning kind (its notation) -> what it multiplies an obligation's confidence by."""
+    out = {}
+    for kind in g.subjects(RDF.type, MVKG.ExtractionWarningKind):
+        notation, factor = g.value(kind, SKOS.notation), g.value(kind, MVKG.confidenceFactor)
+        if notation is not None and factor is not None:
+            out[str(notation)] = float(str(factor))
+    return out
+
+
 def lexicon_from_graph(g: Graph) -> Lexicon:
     verbs = _verbs(g)
     actors, actor_matchers = _actors(g)
@@ -305,6 +316,7 @@ def lexicon_from_graph(g: Graph) -> Lexicon:
         topic_matchers=topic_matchers,
         sdgs=_sdgs(g),
         patterns=patterns,
+        warning_factors=_warning_factors(g),
     )
 
 

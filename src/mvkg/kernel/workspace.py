@@ -96,6 +96,11 @@ class Workspace:
         return self.data / "alignments" / "decisions.csv"
 
     @property
+    def corrections_file(self) -> Path:
+        """Analysts' corrections of what ingest extracted (applied at every build)."""
+        return self.data / "corrections" / "corrections.csv"
+
+    @property
     def extra_dir(self) -> Path:
         """Checked RDF imports, one N-Triples file (and named graph) each."""
         return self.data / "extra"
@@ -144,9 +149,9 @@ class Workspace:
 
     def data_files(self) -> list[Path]:
         """The workspace files besides the resolutions that a build reads."""
-        decisions = [self.decisions_file] if self.decisions_file.is_file() else []
+        optional = [f for f in (self.decisions_file, self.corrections_file) if f.is_file()]
         return [*self.catalogue_files(), *self.assessment_files(), *self.portfolio_files(),
-                *self.rdf_portfolio_files(), *decisions, *self.extra_files()]
+                *self.rdf_portfolio_files(), *optional, *self.extra_files()]
 
     # ------------------------------------------------------------ the input manifest
 

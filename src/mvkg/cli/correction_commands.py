@@ -1,0 +1,59 @@
+"""`mvkg correction add|list|remove`: analysts' corrections of extracted obligations."""
+
+from __future__ import annotations
+
+import getpass
+from datetime import UTC, datetime
+
+import click
+
+from mvkg import pipeline
+from mvkg.cli.app import Context, emit, main
+from mvkg.inputs.corrections import KINDS
+from mvkg.render.corrections import corrections_text
+
+
+@main.group()
+def correction() -> None:
+    """Correct what ingest extracted: bearers, strength, modality, themes, item label, not an
+    obligation, split and merge. Corrections are kept in data/corrections/corrections.csv,
+    applied at every build and survive re-ingesting the same text."""
+
+
+@correction.command(name="add")
+@click.argument("obligation")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("value", required=False, default="")
+@click.option("--why", required=True, help="Why the extraction was wrong (kept with the correction).")
+@click.option("--by", default=None, help="Who corrects (default: the operating-system user).")
+@click.pass_obj
+def add(obj: Context, obligation: str, kind: str, value: str, why: str, by: str | None) -> None:
+    """Correct OBLIGATION (its id as `mvkg obligations` lists it). VALUE by KIND: bearers and
+    themes: labels or notations separated by ';' (themes may be empty); strength: binding or
+    recommendation; modality: an operative verb; item: the label; split: the words the second
+    part starts with; merge: the id of the obligation to join; not-obligation: none."""
+    change = pipeline.correct_obligation(obj.workspace, obj.resources, obligation, kind, value, why=why,
+                                         by=by or getpass.getuser(),
+                                         at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    c = change.correction
+    click.echo(f"corrected {c.resolution} {c.obligation}: {c.kind} {c.value!r}; graph rebuilt "
+               f"({change.report.obligations} obligations)")
+    for warning in change.report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@correction.command(name="list")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.pass_obj
+def list_(obj: Context, fmt: str) -> None:
+    """The stored corrections, and whether each still finds its obligation."""
+    emit(corrections_text(pipeline.corrections(obj.workspace, obj.resources), fmt))
+
+
+@correction.command(name="remove")
+@click.argument("line", type=int)
+@click.pass_obj
+def remove(obj: Context, line: int) -> None:
+    """Remove the correction on LINE of the corrections file (as `list` shows it)."""
+    change = pipeline.withdraw_correction(obj.workspace, obj.resources, line)
+    click.echo(f"removed the {change.correction.kind} correction of {change.correction.obligation}; graph rebuilt")
