@@ -47,7 +47,7 @@ def _broader_closure(concepts: dict, iri: str) -> set[str]:
 
 
 def tags_in(matchers: tuple[Matcher, ...], concepts: dict, text: str, spans: Iterable[Span],
-            names: tuple[Matcher, ...] = ()) -> tuple[Tag, ...]:
+            names: tuple[Matcher, ...] = (), name_rx: tuple[re.Pattern[str], ...] = ()) -> tuple[Tag, ...]:
     """Concept tags found in the given spans; a concept implied by a more specific tag is
     dropped (the hierarchy puts it back at query time). Words inside a longer name of an actor
     (`names`: "Security Council", "Human Rights Council") are not about a theme."""
@@ -56,6 +56,7 @@ def tags_in(matchers: tuple[Matcher, ...], concepts: dict, text: str, spans: Ite
         # proper names only: "Security Council" hides "security"; "other standards development
         # organizations" does not hide the collaboration with them
         named = [(n.start, n.end) for n in find_mentions(names, sp.text) if n.text[:1].isupper()] if names else []
+        named += [(m.start(), m.end()) for rx in name_rx for m in rx.finditer(sp.text)]  # "Connect 2030 Agenda"
         for matcher in matchers:
             for m in matcher.finditer(sp.text):
                 if any(a <= m.start and m.end <= b and b - a > m.end - m.start for a, b in named):
@@ -291,7 +292,7 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
     if condition is not None and condition.start == own.start:
         action_text = text[condition.end : own.end].lstrip(" ,\t\r\n")
     action = collapse(" ".join([*(s.text for s in lead_spans), action_text]))
-    themes = tags_in(lex.theme_matchers, lex.themes, text, spans, lex.actor_matchers)
+    themes = tags_in(lex.theme_matchers, lex.themes, text, spans, lex.actor_matchers, lex.pattern("theme-name"))
     topics = tags_in(lex.topic_matchers, lex.topics, text, spans)
     clause_iri = iris[id(item)]
     return ObligationRecord(
