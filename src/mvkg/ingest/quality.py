@@ -42,6 +42,4 @@ def _own_warnings(ob: ObligationRecord, minted: dict[str, str], lex: Lexicon) ->
     if not ob.bearers:
         found.append(("no-bearer", "no bearer named or implied"))
     found += [("minted-actor", f"bearer '{minted[b]}' is not in ontology/actors.ttl") for b in ob.bearers if b in minted]
-    themes = [t for t in dict.fromkeys(t.concept for t in ob.suggested) if t in lex.themes]
-    found += [("theme-suggested", f"theme '{lex.themes[t].label}' suggested, not asserted") for t in themes]
     return found

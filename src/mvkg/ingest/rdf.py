@@ -107,8 +107,6 @@ def resolution_graph(rec: ResolutionRecord, lex: Lexicon) -> Graph:
         g.add((o, MVKG.extractionConfidence, Literal(Decimal(str(q.confidence)), datatype=XSD.decimal)))
         for kind, message in q.warnings:
             g.add((o, MVKG.extractionWarning, Literal(f"{kind}: {message}")))
-        for iri in dict.fromkeys(t.concept for t in ob.suggested):
-            g.add((o, MVKG.suggestedTheme, URIRef(iri)))
     return g
 
 

@@ -70,7 +70,6 @@ class ObligationRecord:
     span: Span
     tags: tuple[Tag, ...]
     sdg_refs: tuple[SdgRef, ...]
-    suggested: tuple[Tag, ...] = ()  # themes whose words occur, too weakly to assert
 
 
 @dataclass(frozen=True)
