@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import click
 
 import mvkg
+from mvkg.exchange.spreadsheet import XLSX, Sheet, check_out, save_report
 from mvkg.inputs.portfolios import DEFAULT_PORTFOLIO as DEFAULT_PORTFOLIO  # one default for the CLI and the UI
 from mvkg.kernel.errors import MvkgError
 from mvkg.kernel.resources import Resources, find_resources
@@ -25,6 +27,22 @@ class Context:
 def emit(text: str) -> None:
     """Print a rendering as it is (no second newline when it already ends with one)."""
     click.echo(text, nl=not text.endswith("\n"))
+
+
+# --out FILE on the report commands (coverage, validate, obligations, snapshot show); the path
+# is checked with exchange.spreadsheet.check_out before the command does any work.
+out_option = click.option("--out", type=click.Path(path_type=Path), metavar="FILE",
+                          help="Write the report to FILE (atomically) instead of standard output; needed for xlsx.")
+
+
+def deliver(content: Sheet | str, out: Path | None) -> None:
+    """Print a text rendering, or write it or a workbook to --out."""
+    if out is not None:
+        save_report(out, content)
+    elif isinstance(content, str):
+        emit(content)
+    else:
+        check_out(out, XLSX)  # a workbook and no --out: the one-line error
 
 
 class _Group(click.Group):

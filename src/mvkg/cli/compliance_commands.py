@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 
 from mvkg import pipeline
-from mvkg.cli.app import DEFAULT_PORTFOLIO, Context, emit, main
+from mvkg.cli.app import DEFAULT_PORTFOLIO, Context, deliver, emit, main, out_option
 from mvkg.compliance.coverage import coverage as compute_coverage
 from mvkg.compliance.validate import ENGINES, user_shapes
 from mvkg.compliance.validate import validate as run_validation
+from mvkg.exchange import spreadsheet
 from mvkg.graph.build import load_lexicon
 from mvkg.inputs.catalogue import import_csv, load_catalogue
 from mvkg.inputs.portfolios import load_portfolios, members
@@ -23,38 +24,41 @@ from mvkg.render.listings import catalogue_text, entry_text, portfolio_text, por
 
 @main.command()
 @click.option("--portfolio", "-p", default=DEFAULT_PORTFOLIO, show_default=True, help="Portfolio to check against.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "ttl", "md"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "ttl", "md", "csv", "xlsx"]), default="text", show_default=True)
+@out_option
 @click.option("--engine", type=click.Choice(ENGINES), default="oxigraph", show_default=True,
               help="oxigraph: SPARQL checks set-at-a-time in Oxigraph; pyshacl: everything in pyshacl (reference).")
 @click.option("--shapes", "shape_files", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Extra SHACL shapes (repeatable); checked before they run.")
 @click.pass_obj
-def validate(obj: Context, portfolio: str, fmt: str, engine: str, shape_files: tuple[Path, ...]) -> None:
+def validate(obj: Context, portfolio: str, fmt: str, out: Path | None, engine: str, shape_files: tuple[Path, ...]) -> None:
     """Run the SHACL shapes over the built graph with one portfolio. Exit 0 when there is
     no violation, 1 when there are violations or the result is undetermined, 2 on errors."""
+    spreadsheet.check_out(out, fmt)
     extra = user_shapes(list(shape_files)) if shape_files else None
     run = run_validation(obj.workspace, obj.resources, portfolio, engine, extra_shapes=extra)
-    if fmt == "json":
-        emit(reports.validation_json(run))
-    elif fmt == "ttl":
-        emit(run.report.serialize(format="turtle"))
-    elif fmt == "md":
-        emit(reports.validation_md(run))
+    if fmt == "ttl":
+        deliver(run.report.serialize(format="turtle"), out)
     else:
-        emit(reports.validation_text(run))
+        render = {"json": reports.validation_json, "md": reports.validation_md, "csv": reports.validation_csv,
+                  "xlsx": spreadsheet.validation_sheet}
+        deliver(render.get(fmt, reports.validation_text)(run), out)
     if not run.conforms:
         sys.exit(EXIT_CHECKS_FAILED)
 
 
 @main.command(name="coverage")
 @click.option("--portfolio", "-p", default=DEFAULT_PORTFOLIO, show_default=True, help="Portfolio to check against.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "md", "xlsx"]), default="table", show_default=True)
+@out_option
 @click.pass_obj
-def coverage_cmd(obj: Context, portfolio: str, fmt: str) -> None:
+def coverage_cmd(obj: Context, portfolio: str, fmt: str, out: Path | None) -> None:
     """Verdict of every obligation against a portfolio, and the coverage %."""
+    spreadsheet.check_out(out, fmt)
     cov = compute_coverage(obj.resources, run_validation(obj.workspace, obj.resources, portfolio))
-    render = {"json": reports.coverage_json, "csv": reports.coverage_csv, "md": reports.coverage_md}
-    emit(render.get(fmt, reports.coverage_table)(cov))
+    render = {"json": reports.coverage_json, "csv": reports.coverage_csv, "md": reports.coverage_md,
+              "xlsx": spreadsheet.coverage_sheet}
+    deliver(render.get(fmt, reports.coverage_table)(cov), out)
 
 
 @main.command(name="import-rdf")

@@ -9,7 +9,8 @@ import click
 
 from mvkg import pipeline
 from mvkg.analysis.obligations import list_obligations
-from mvkg.cli.app import Context, emit, main
+from mvkg.cli.app import Context, deliver, emit, main, out_option
+from mvkg.exchange import spreadsheet
 from mvkg.graph.build import load_lexicon
 from mvkg.inputs.synth import generate
 from mvkg.kernel.errors import EXIT_CHECKS_FAILED, InputError, MvkgError
@@ -107,15 +108,17 @@ def build(obj: Context) -> None:
 
 @main.command()
 @click.option("--resolution", help="Only this resolution code.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table", show_default=True)
+@out_option
 @click.pass_obj
-def obligations(obj: Context, resolution: str | None, fmt: str) -> None:
+def obligations(obj: Context, resolution: str | None, fmt: str, out: Path | None) -> None:
     """List obligations (JSON keys: id, resolution, section, item, modality, bearers,
     themes, sdgs, text, source)."""
+    spreadsheet.check_out(out, fmt)
     rows = list_obligations(open_read_only(obj.workspace), obj.resources, resolution)
     if resolution and not rows:
         raise MvkgError(f"no obligations for resolution {resolution!r} in the built graph")
-    emit(obligations_text(rows, fmt))
+    deliver(spreadsheet.obligations_sheet(rows, resolution) if fmt == "xlsx" else obligations_text(rows, fmt), out)
 
 
 @main.command()

@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from mvkg import pipeline
-from mvkg.cli.app import DEFAULT_PORTFOLIO, Context, emit, main
+from mvkg.cli.app import DEFAULT_PORTFOLIO, Context, deliver, emit, main, out_option
+from mvkg.exchange import spreadsheet
 from mvkg.history.diff import diff as diff_snapshots
 from mvkg.history.snapshots import SnapshotStore, default_folder
 from mvkg.kernel.errors import EXIT_CHECKS_FAILED
@@ -56,23 +57,22 @@ def snapshot_list(obj: SnapshotContext, fmt: str) -> None:
 
 @snapshot.command(name="show")
 @click.argument("ref", metavar="ID")
-@click.option("--format", "fmt", type=click.Choice(["md", "html", "csv", "json", "trig"]), default="md", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "csv", "json", "trig", "xlsx"]), default="md", show_default=True)
+@out_option
 @click.pass_obj
-def snapshot_show(obj: SnapshotContext, ref: str, fmt: str) -> None:
+def snapshot_show(obj: SnapshotContext, ref: str, fmt: str, out: Path | None) -> None:
     """Show a snapshot (ID, a unique part of one, or 'latest') as a report."""
+    spreadsheet.check_out(out, fmt)
     snapshot_id = obj.store.resolve(ref)
     if fmt == "trig":
-        emit((obj.store.path(snapshot_id) / "snapshot.trig").read_text(encoding="utf-8"))
+        deliver((obj.store.path(snapshot_id) / "snapshot.trig").read_text(encoding="utf-8"), out)
         return
     snap = obj.store.load(snapshot_id)
-    if fmt == "json":
-        emit(json_text(snap))
-    elif fmt == "csv":
-        emit(snapshot_reports.snapshot_csv(snap))
-    elif fmt == "html":
-        emit(snapshot_reports.snapshot_html(snap, obj.store.infos(snap["portfolio"]["name"])))
-    else:
-        emit(snapshot_reports.snapshot_md(snap))
+    if fmt == "html":
+        deliver(snapshot_reports.snapshot_html(snap, obj.store.infos(snap["portfolio"]["name"])), out)
+        return
+    render = {"json": json_text, "csv": snapshot_reports.snapshot_csv, "xlsx": spreadsheet.snapshot_sheet}
+    deliver(render.get(fmt, snapshot_reports.snapshot_md)(snap), out)
 
 
 @snapshot.command(name="diff")

@@ -188,9 +188,9 @@ def format_result(result: QueryResult, fmt: str) -> str:
     return to_table(result.columns, [[term_text(t) for t in row] for row in result.rows])
 
 
-def _cell(value: str) -> str:
+def safe_cell(value: str) -> str:
     """Neutralise spreadsheet formulas (CSV injection): a cell starting with = + - @ or a
-    control character gets a leading apostrophe."""
+    control character gets a leading apostrophe. The CSV and the xlsx exports both use it."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
@@ -198,7 +198,7 @@ def to_csv(columns: tuple[str, ...] | list[str], rows: list[list[str]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows([[_cell(str(v)) for v in row] for row in rows])
+    writer.writerows([[safe_cell(str(v)) for v in row] for row in rows])
     return buf.getvalue()
 
 

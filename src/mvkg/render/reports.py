@@ -41,6 +41,20 @@ def validation_md(run: Validation) -> str:
     return "\n".join(lines) + "\n"
 
 
+VALIDATION_HEAD = ["focus", "severity", "verdict", "resolution", "section", "item", "message", "missing themes", "shape"]
+SEVERITY_MARK = VOCABULARY.severities.marks  # "! warning"
+
+
+def validation_rows(run: Validation) -> list[list[str]]:
+    """One row a SHACL result, under VALIDATION_HEAD (severity and verdict with their icon)."""
+    return [[r.focus, SEVERITY_MARK.get(r.severity, r.severity), VERDICT_MARK.get(r.verdict, r.verdict) if r.verdict else "",
+             r.resolution, r.section, r.item, r.message, r.missing_theme or "", r.shape] for r in run.results]
+
+
+def validation_csv(run: Validation) -> str:
+    return to_csv(VALIDATION_HEAD, validation_rows(run))
+
+
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -55,6 +69,12 @@ def _row(r) -> list[str]:
 
 
 _HEAD = ["resolution", "section", "item", "strength", "verdict", "covering", "missing themes"]
+COVERAGE_HEAD = ["id", *_HEAD]  # the CSV's and the spreadsheet's columns
+
+
+def coverage_rows(cov: Coverage) -> list[list[str]]:
+    """One row a verdict, under COVERAGE_HEAD: what the CSV writes and the spreadsheet shows."""
+    return [[r.id, *_row(r)] for r in cov.rows]
 
 
 def coverage_table(cov: Coverage) -> str:
@@ -68,7 +88,7 @@ def coverage_table(cov: Coverage) -> str:
 
 
 def coverage_csv(cov: Coverage) -> str:
-    return to_csv(["id", *_HEAD], [[r.id, *_row(r)] for r in cov.rows])
+    return to_csv(COVERAGE_HEAD, coverage_rows(cov))
 
 
 def coverage_md(cov: Coverage) -> str:

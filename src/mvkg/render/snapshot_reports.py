@@ -40,10 +40,16 @@ def _rows(snap: dict) -> list[list[str]]:
 HEAD = ["resolution", "section", "item", "strength", "verdict", "covering", "missing themes"]
 
 
+SNAPSHOT_HEAD = ["snapshot", "portfolio", "obligation", *HEAD]  # the CSV's and the spreadsheet's columns
+
+
+def snapshot_rows(snap: dict) -> list[list[str]]:
+    """One row a verdict, under SNAPSHOT_HEAD: what the CSV writes and the spreadsheet shows."""
+    return [[snap["id"], snap["portfolio"]["name"], ob["id"], *row] for ob, row in zip(snap["obligations"].values(), _rows(snap))]
+
+
 def snapshot_csv(snap: dict) -> str:
-    return to_csv(["snapshot", "portfolio", "obligation", *HEAD],
-                  [[snap["id"], snap["portfolio"]["name"], ob["id"], *row]
-                   for ob, row in zip(snap["obligations"].values(), _rows(snap))])
+    return to_csv(SNAPSHOT_HEAD, snapshot_rows(snap))
 
 
 def _md(text: str) -> str:
