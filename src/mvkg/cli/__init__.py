@@ -11,6 +11,7 @@ from mvkg.cli import (  # noqa: F401
     alignment_commands,
     compliance_commands,
     correction_commands,
+    exchange_commands,
     graph_commands,
     snapshot_commands,
 )
