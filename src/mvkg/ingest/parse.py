@@ -132,7 +132,8 @@ class _Parser:
         rest = m.group("rest")
         if rest and rest[0] not in " \t,:":
             return None
-        if len(rest) > 400 or rest.rstrip().endswith(";"):
+        un_paragraph = line.text[:1].isupper() and line.text.rstrip().endswith(",")  # "Recalling its resolution …,"
+        if (len(rest) > 400 and not un_paragraph) or rest.rstrip().endswith(";"):
             return None
         return self.lex.verb_for(m.group("verb")), line.start + m.end("verb")
 
@@ -165,12 +166,15 @@ class _Parser:
                 i += 1
                 continue
             heading = self._heading(line)
-            if heading is not None and not (ends_paragraph(prev_text) or verb_alone(line.text, self.lex)):
+            if self.paragraph_style:
+                if heading is not None and not self._opens_paragraph(i, prev_text):
+                    heading = None  # inside a UN paragraph: "…, stresses also …" goes on the same paragraph
+            elif heading is not None and not (ends_paragraph(prev_text) or verb_alone(line.text, self.lex)):
                 heading = None  # a wrapped line that happens to start with a verb
-            if heading is not None and self.paragraph_style and not self._opens_paragraph(i, prev_text):
-                heading = None  # inside a UN paragraph: "…, stresses also …" goes on the same paragraph
             if heading is not None:
                 verb, verb_end = heading
+                if not verb.operative and line.text[:1].isupper() and line.text.rstrip().endswith(","):
+                    self.paragraph_style = True  # "Recalling its resolution …,": UN paragraphs, numbered or not
                 i, section, current = self._open_section(i, verb, verb_end)
                 nesting = Nesting()
                 prev_text = "" if current is None else self.text[current.start : current.end]
@@ -217,11 +221,11 @@ class _Parser:
         return None
 
     def _opens_paragraph(self, i: int, prev: str) -> bool:
-        """In a UN-style text an unnumbered paragraph opens with a capital after a blank line
-        or a finished sentence."""
+        """In a UN-style text an unnumbered paragraph opens with a capital after a blank line,
+        a finished sentence, or a preambular paragraph (which ends with a comma)."""
         line = self.lines[i]
         before = self.lines[i - 1].text if i > 0 else ""
-        return line.text.lstrip()[:1].isupper() and (not before.strip() or prev.rstrip().endswith((".", ";", ":")))
+        return line.text.lstrip()[:1].isupper() and (not before.strip() or (prev or before).rstrip().endswith((".", ";", ":", ",")))
 
     def _after_footnotes(self, i: int) -> int:
         """The index after a footnote block: the rule, then lines up to the next blank one."""
@@ -321,6 +325,8 @@ class _Parser:
             nxt = self.lines[j]
             if not nxt.text.strip() or LABEL_RX.match(nxt.text) or match_first(self.lex.pattern("paragraph-start"), nxt.text):
                 break
+            if self.paragraph_style and nxt.text[:1].isupper() and self._heading(nxt) is not None:
+                break  # the next UN paragraph ("Recalling also …") after one that ends with a comma
             line = nxt
             end = nxt.end
             j += 1
