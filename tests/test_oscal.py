@@ -18,12 +18,14 @@ from trestle.oscal.catalog import Catalog
 from trestle.oscal.mapping import MappingCollection
 
 from conftest import FIXTURES, REPO, run_cli, tree_hash
+from mvkg import pipeline
 from mvkg.analysis.obligations import list_obligations
 from mvkg.exchange.oscal_catalog import entry_control_id, obligation_control_id
 from mvkg.exchange.oscal_common import OSCAL_NS
 from mvkg.exchange.oscal_mapping import METHODS, NOT_APPLICABLE, RELATIONSHIPS
 from mvkg.inputs.catalogue import load_catalogue
 from mvkg.inputs.portfolios import load_portfolios, members
+from mvkg.inputs.synth import generate
 from mvkg.kernel.namespaces import obligation_iri, slugify
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.kernel.workspace import Workspace
@@ -263,6 +265,23 @@ def test_portfolio_keeps_only_its_members_assessments(built, lexicon, tmp_path):
     assert own(doc["mapping-collection"]["metadata"]["props"], "portfolio") == ["itu-t-in-force"]
     result = run_cli("-w", str(ws.root), "export", "oscal-assessments", "--portfolio", "nope")
     assert result.exit_code == 2 and "no portfolio named 'nope'" in result.output
+
+
+def test_bulk_rdf_workspace_exports(tmp_path, resources, lexicon):
+    """A synthetic workspace (resolutions, catalogue and assessments as N-Triples, some
+    records with a deliberate defect such as a missing rationale) exports too: a control per
+    obligation, a map per assessment that names an entry."""
+    ws = Workspace(tmp_path / "synth")
+    generate(ws, lexicon, 10_000, seed=3)
+    pipeline.build(ws, resources, lexicon)
+    _, catalog = export(ws, tmp_path, "oscal-catalog")
+    listed = list_obligations(open_read_only(ws), resources)
+    assert len(controls_of(Catalog.model_validate(catalog["catalog"]))) == len(listed) > 100
+    _, mapping = export(ws, tmp_path, "oscal-assessments")
+    MappingCollection.model_validate(mapping["mapping-collection"])
+    coverage = (ws.extra_dir / "synthetic-coverage.nt").read_text(encoding="utf-8")
+    named = sum(1 for line in coverage.splitlines() if "#coveredBy>" in line)
+    assert len(mapping["mapping-collection"]["mappings"][0]["maps"]) == named > 100
 
 
 # ------------------------------------------------------------------ bad files

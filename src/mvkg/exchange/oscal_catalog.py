@@ -113,7 +113,8 @@ def _resource(doc: SourceDocument) -> Resource:
         uuid=doc.uuid, title=one_line(f"{doc.code}: {doc.title}" if doc.title else doc.code),
         props=props(("resolution", doc.code), ("status", doc.status), ("date", doc.date)),
         document_ids=[DocumentId(identifier=n) for n in doc.numbers] or None,
-        rlinks=[Rlink(href=doc.file, media_type=doc.media_type, hashes=[Hash(algorithm="SHA-256", value=doc.sha256)])])
+        rlinks=[Rlink(href=doc.file, media_type=doc.media_type or None,
+                      hashes=[Hash(algorithm="SHA-256", value=doc.sha256)] if doc.sha256 else None)] if doc.file else None)
 
 
 def _control(row: ObligationRow, detail, doc: SourceDocument) -> Control:

@@ -111,12 +111,13 @@ def _map(a: AssessmentRecord) -> Map:
                confidence_score=score,
                props=props(("relation", a.relation), ("assessor", a.assessor), ("date", a.date), ("method", a.method),
                            ("evidence", a.evidence)),
-               links=[*links, link(a.iri, "canonical", "the assessment in the mvkg graph")], remarks=a.rationale)
+               links=[*links, link(a.iri, "canonical", "the assessment in the mvkg graph")], remarks=a.rationale or None)
 
 
 def _not_applicable(a: AssessmentRecord) -> Property:
+    who = ", ".join(x for x in (a.assessor, a.date) if x)
     return Property(name=NOT_APPLICABLE, ns=OSCAL_NS, value=obligation_control_id(a.obligation),
-                    remarks=f"{a.rationale} ({a.assessor}, {a.date})")
+                    remarks=" ".join(x for x in (a.rationale, f"({who})" if who else "") if x) or None)
 
 
 def _gap(name: str, ids: list[str]) -> GapSummary | None:
@@ -126,9 +127,18 @@ def _gap(name: str, ids: list[str]) -> GapSummary | None:
                       unmapped_controls=[SelectControlByIdForMapping(with_ids=ids)])
 
 
-def _catalog_resource(kind: str, title: str, catalog_uuid: str) -> Resource:
+def _catalogue_uuid(ws: Workspace, resources: Resources) -> str | None:
+    """The UUID `mvkg export oscal-catalog --catalogue` gives the catalogue now (None when the
+    catalogue files are empty, as in a workspace whose entries all come as bulk RDF)."""
+    try:
+        return catalogue_catalog(ws, resources).uuid
+    except InputError:
+        return None
+
+
+def _catalog_resource(kind: str, title: str, catalog_uuid: str | None) -> Resource:
     return Resource(uuid=stable_uuid(f"{ID}oscal/resource/{kind}"), title=title,
-                    props=props(("catalog-uuid", catalog_uuid)),
+                    props=props(("catalog-uuid", catalog_uuid)) or None,
                     rlinks=[Rlink(href=CATALOG_FILES[kind], media_type=CATALOG_MEDIA_TYPE)])
 
 
@@ -147,16 +157,15 @@ def assessments_mapping(ws: Workspace, store: GraphStore, resources: Resources,
         raise InputError(f"no assessment names a member of portfolio {portfolio!r}: nothing to map" if portfolio
                          else "no assessment names a catalogue entry: nothing to map")
     waived = [a for a in records if a.relation == NOT_APPLICABLE]
-    obligations = obligations_catalog(ws, store, resources)
-    catalogue = catalogue_catalog(ws, resources)
-    entry_ids = sorted(entry_control_id(i) for i in members) if members is not None else \
-        [c.id for g in catalogue.groups or () for c in getattr(g, "controls", None) or ()]
+    entry_ids = sorted({entry_control_id(r["e"]) for r in select(store, "oscal_entries")
+                        if members is None or r["identifier"] in members})
     mapped_sources = {obligation_control_id(a.obligation) for a in found}
     mapped_targets = {entry_control_id(a.entry) for a in found}
     unmapped = [obligation_control_id(o) for o in order if obligation_control_id(o) not in mapped_sources]
-    resources_ = [_catalog_resource("obligations", "Obligations (mvkg export oscal-catalog)", obligations.uuid),
+    resources_ = [_catalog_resource("obligations", "Obligations (mvkg export oscal-catalog)",
+                                    obligations_catalog(ws, store, resources).uuid),
                   _catalog_resource("catalogue", "Catalogue entries (mvkg export oscal-catalog --catalogue)",
-                                    catalogue.uuid)]
+                                    _catalogue_uuid(ws, resources))]
     scope = portfolio or "all"
     mapping = Mapping(
         uuid=stable_uuid(f"{ID}oscal/mapping/{scope}"),
@@ -167,7 +176,7 @@ def assessments_mapping(ws: Workspace, store: GraphStore, resources: Resources,
         source_gap_summary=_gap(f"{scope}/obligations", unmapped),
         target_gap_summary=_gap(f"{scope}/entries", [e for e in entry_ids if e not in mapped_targets]))
     covered = mapped_sources | {obligation_control_id(a.obligation) for a in waived}
-    methods = {METHODS[a.method] for a in records}
+    methods = {METHODS.get(a.method or "manual", "hybrid") for a in records}
     provenance = MappingProvenance(
         method=methods.pop() if len(methods) == 1 else "hybrid", matching_rationale="semantic",
         status="complete" if all(obligation_control_id(o) in covered for o in order) else "not-complete",
