@@ -50,9 +50,12 @@ def snapshot_create(obj: SnapshotContext, portfolio: str, label: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.pass_obj
 def snapshot_list(obj: SnapshotContext, fmt: str) -> None:
-    """List stored snapshots, oldest first."""
+    """List stored snapshots, oldest first; a damaged one is listed as DAMAGED."""
     infos = obj.store.infos()
     emit(json_text([i.to_json() for i in infos]) if fmt == "json" else snapshot_reports.trend_table(infos))
+    damaged = sum(1 for i in infos if i.damaged)
+    if damaged:
+        click.echo(f"mvkg: warning: {damaged} snapshot(s) damaged; run `mvkg snapshot verify`", err=True)
 
 
 @snapshot.command(name="show")
@@ -65,7 +68,7 @@ def snapshot_show(obj: SnapshotContext, ref: str, fmt: str, out: Path | None) ->
     spreadsheet.check_out(out, fmt)
     snapshot_id = obj.store.resolve(ref)
     if fmt == "trig":
-        deliver((obj.store.path(snapshot_id) / "snapshot.trig").read_text(encoding="utf-8"), out)
+        deliver(obj.store.trig(snapshot_id), out)  # checked against the manifest first
         return
     snap = obj.store.load(snapshot_id)
     if fmt == "html":
@@ -88,14 +91,22 @@ def snapshot_diff(obj: SnapshotContext, a: str, b: str, fmt: str) -> None:
 
 @snapshot.command(name="verify")
 @click.argument("ref", required=False, metavar="[ID]")
+@click.option("--clean", is_flag=True, help="Remove the hidden folders interrupted writes left (never a snapshot).")
 @click.pass_obj
-def snapshot_verify(obj: SnapshotContext, ref: str | None) -> None:
+def snapshot_verify(obj: SnapshotContext, ref: str | None, clean: bool) -> None:
     """Check stored snapshots against their manifests; exit 1 if any is damaged."""
     results = obj.store.verify(ref)
     for r in results:
         click.echo(f"{r.id}: " + ("ok" if r.ok else "DAMAGED: " + "; ".join(r.problems)))
+    removed = set(obj.store.clean_leftovers()) if clean else set()
+    for leftover in sorted(removed):
+        click.echo(f"{leftover.name}: interrupted write, removed")
     for leftover in obj.store.leftovers():
-        click.echo(f"{leftover.name}: interrupted write (not a snapshot; safe to delete)")
+        if obj.store.in_use(leftover):
+            click.echo(f"{leftover.name}: a snapshot being written (left alone)")
+        else:
+            click.echo(f"{leftover.name}: interrupted write (not a snapshot; the next snapshot or "
+                       "`mvkg snapshot verify --clean` removes it)")
     if not results:
         click.echo("no snapshots")
     if any(not r.ok for r in results):

@@ -315,8 +315,8 @@ def compile_shapes(shapes: Graph) -> Compiled:
             continue
         try:
             c = compiler.node_shape(shape)
-        except Unsupported:
-            unsupported.append(shape)
+        except (Unsupported, ValueError, TypeError):  # a feature it does not know, or a value it cannot read
+            unsupported.append(shape)  # (sh:minCount "abc"): pyshacl runs it or reports the shape
             continue
         if c is not None and c.branches:
             compiled.append(c)

@@ -38,7 +38,9 @@ class Finding:
     path: str = ""
 
 
-def _prefixes(shapes: Graph, constraint) -> dict[str, str]:
+def declared_prefixes(shapes: Graph, constraint) -> dict[str, str]:
+    """The prefixes a SPARQL constraint declares through sh:prefixes / sh:declare: the only
+    ones the engines give its query (the guard checks it with these too)."""
     out = {}
     for decl_owner in shapes.objects(constraint, SH.prefixes):
         for decl in shapes.objects(decl_owner, SH.declare):
@@ -189,7 +191,7 @@ def sparql_constraint_tasks(store, shapes: Graph, focus: tuple[str, ...] | None 
         select = str(shapes.value(constraint, SH.select))
         template = str(shapes.value(constraint, SH.message) or "")
         targets = sorted({t for _, t, _ in used_by}, key=str)
-        rows = store.query(_targeted(select, targets, focus), prefixes=_prefixes(shapes, constraint))
+        rows = store.query(_targeted(select, targets, focus), prefixes=declared_prefixes(shapes, constraint))
         names = [v.value for v in rows.variables if v.value != "mvkgTarget"]
         results = []
         for row in rows:

@@ -5,25 +5,20 @@ A snapshot is a folder data/snapshots/ID/ holding
   snapshot.trig   the same as RDF: PROV-O/DCAT metadata, the SHACL report, the verdict records
   manifest.json   sha256 of both files
 It is written into a hidden temporary folder, fsynced, then renamed into place in one step,
-so readers see a whole snapshot or none; a crash leaves at most a hidden .tmp-* folder.
+so readers see a whole snapshot or none; a crash leaves at most a hidden .tmp-* folder, which
+the next write removes (the folder itself is handled in snapshot_store).
 IDs look like 20261122T054512Z-3fa9c2d81b07: the creation time and the start of the sha256
 of the content. Labels are data, never part of a path."""
 
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import platform
 import re
-import shutil
-import tempfile
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-import orjson
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Literal, Namespace, URIRef
 
@@ -31,52 +26,42 @@ from mvkg import __version__
 from mvkg.compliance.coverage import FORMULA, Coverage, coverage
 from mvkg.compliance.validate import SEVERITIES, SH, VERDICTS, Validation, validate
 from mvkg.graph.build import check_build_current
-from mvkg.kernel.errors import InputError, MvkgError
+from mvkg.history.snapshot_store import (
+    SnapshotDamaged,
+    SnapshotInfo,
+    SnapshotNotFound,
+    SnapshotStore,
+    VerifyResult,
+    check_id,
+    content_id,
+)
+from mvkg.kernel.errors import InputError
 from mvkg.kernel.namespaces import ID, MVKG, PREFIXES, portfolio_node, short_id
 from mvkg.kernel.resources import Resources
-from mvkg.kernel.workspace import Workspace, fsync_dir, sha256_bytes, sha256_file
+from mvkg.kernel.workspace import Workspace, sha256_bytes, sha256_file
 from mvkg.query.named import select, solutions
 from mvkg.query.store import open_read_only, to_oxigraph
 
-SNAPSHOT_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{12}$")
-FILES = ("snapshot.json", "snapshot.trig")
+# the snapshot folder's names, re-exported for callers
+__all__ = ["SnapshotDamaged", "SnapshotInfo", "SnapshotNotFound", "SnapshotStore", "VerifyResult", "check_id",
+           "content_id", "build_content", "create_snapshot", "default_folder", "snapshot_trig"]
 PROV = Namespace("http://www.w3.org/ns/prov#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 LIBRARIES = ("rdflib", "pyoxigraph", "pyshacl", "owlready2", "python-docx", "click")
+MAX_LABEL = 200
 
 
-class SnapshotNotFound(MvkgError):
-    pass
-
-
-@dataclass(frozen=True)
-class SnapshotInfo:
-    id: str
-    created: str
-    label: str
-    portfolio: str
-    coverage_percent: float | None
-    binding_percent: float | None
-    counts: dict[str, int]
-
-    def to_json(self) -> dict[str, object]:
-        return {"id": self.id, "created": self.created, "label": self.label, "portfolio": self.portfolio,
-                "coverage_percent": self.coverage_percent, "binding_coverage_percent": self.binding_percent,
-                "counts": self.counts}
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    id: str
-    ok: bool
-    problems: tuple[str, ...]
-
-
-def check_id(snapshot_id: str) -> str:
-    if not SNAPSHOT_ID.match(snapshot_id):
-        raise InputError(f"{snapshot_id!r} is not a snapshot id (like 20261122T054512Z-3fa9c2d81b07)")
-    return snapshot_id
+def check_label(label: str) -> str:
+    """A label is text to show: at most MAX_LABEL printable characters of valid Unicode (a lone
+    surrogate, such as an undecodable byte in a command-line argument, cannot be stored)."""
+    if len(label) > MAX_LABEL or any(ord(ch) < 32 for ch in label):
+        raise InputError(f"a label is at most {MAX_LABEL} printable characters")
+    bad = next((i for i, ch in enumerate(label) if 0xD800 <= ord(ch) <= 0xDFFF), None)
+    if bad is not None:
+        raise InputError(f"the label is not valid Unicode text (a lone surrogate U+{ord(label[bad]):04X} at "
+                         f"character {bad + 1}; was it typed in another encoding than UTF-8?)")
+    return label
 
 
 def default_folder(ws: Workspace) -> Path:
@@ -168,12 +153,6 @@ def _summary(cov: Coverage, run: Validation) -> dict:
             "conforms": run.conforms, "severity_counts": run.counts()}
 
 
-def content_id(content: dict) -> str:
-    body = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)  # = json.dumps(sort_keys, no spaces, UTF-8)
-    stamp = datetime.strptime(content["created"], "%Y-%m-%dT%H:%M:%S.%fZ").strftime("%Y%m%dT%H%M%SZ")
-    return f"{stamp}-{hashlib.sha256(body).hexdigest()[:12]}"
-
-
 # ------------------------------------------------------------------ RDF
 
 class _Quads:
@@ -253,119 +232,9 @@ def snapshot_trig(snapshot_id: str, content: dict, run: Validation, cov: Coverag
     return ox.serialize(list(dict.fromkeys(quads)), format=ox.RdfFormat.TRIG, prefixes=prefixes)
 
 
-# ------------------------------------------------------------------ storage
-
-@dataclass(frozen=True)
-class SnapshotStore:
-    folder: Path
-
-    def path(self, snapshot_id: str) -> Path:
-        return self.folder / check_id(snapshot_id)
-
-    def ids(self) -> list[str]:
-        if not self.folder.is_dir():
-            return []
-        return sorted(p.name for p in self.folder.iterdir() if p.is_dir() and SNAPSHOT_ID.match(p.name))
-
-    def load(self, snapshot_id: str) -> dict:
-        path = self.path(snapshot_id) / "snapshot.json"
-        if not path.is_file():
-            raise SnapshotNotFound(f"no snapshot {snapshot_id} in {self.folder}")
-        return json.loads(path.read_text(encoding="utf-8"))
-
-    def resolve(self, ref: str) -> str:
-        """A full id, a unique prefix of one, or 'latest'."""
-        ids = self.ids()
-        if ref == "latest":
-            if not ids:
-                raise SnapshotNotFound(f"no snapshots in {self.folder}")
-            return ids[-1]
-        if SNAPSHOT_ID.match(ref) and ref in ids:
-            return ref
-        if not re.fullmatch(r"[0-9A-Za-z-]{4,40}", ref):
-            raise InputError(f"{ref!r} is not a snapshot id")
-        found = [i for i in ids if i.startswith(ref) or i.endswith(ref)]
-        if len(found) != 1:
-            raise SnapshotNotFound(f"{'no' if not found else 'more than one'} snapshot matches {ref!r}")
-        return found[0]
-
-    def write(self, content: dict, trig: bytes, snapshot_id: str) -> str:
-        """Store a snapshot whose id is `content_id(content)` (already computed for the TriG)."""
-        final = self.path(snapshot_id)
-        body = {"id": snapshot_id, **content}
-        files = {"snapshot.json": orjson.dumps(body, option=orjson.OPT_INDENT_2) + b"\n",  # = json.dumps(indent=2)
-                 "snapshot.trig": trig}
-        manifest = {"id": snapshot_id, "files": {n: sha256_bytes(d) for n, d in files.items()}}
-        files["manifest.json"] = (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
-        self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.folder))
-        os.chmod(tmp, 0o755)
-        try:
-            for name, data in files.items():
-                with open(tmp / name, "wb") as fh:
-                    fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-            fsync_dir(tmp)
-            try:
-                os.rename(tmp, final)
-            except OSError:
-                if final.is_dir() and self.verify_one(snapshot_id).ok:
-                    shutil.rmtree(tmp)  # the same content was written by someone else: done
-                    return snapshot_id
-                raise
-            fsync_dir(self.folder)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return snapshot_id
-
-    def verify_one(self, snapshot_id: str) -> VerifyResult:
-        folder = self.path(snapshot_id)
-        problems = []
-        try:
-            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            return VerifyResult(snapshot_id, False, (f"manifest.json unreadable: {exc}",))
-        if manifest.get("id") != snapshot_id:
-            problems.append("manifest names another id")
-        for name in FILES:
-            path = folder / name
-            if not path.is_file():
-                problems.append(f"{name} is missing")
-            elif sha256_file(path) != manifest.get("files", {}).get(name):
-                problems.append(f"{name} does not match its sha256 in the manifest")
-        if not problems:
-            body = json.loads((folder / "snapshot.json").read_text(encoding="utf-8"))
-            content = {k: v for k, v in body.items() if k != "id"}
-            if content_id(content) != snapshot_id or body.get("id") != snapshot_id:
-                problems.append("content does not hash to the snapshot id")
-        return VerifyResult(snapshot_id, not problems, tuple(problems))
-
-    def verify(self, snapshot_id: str | None = None) -> list[VerifyResult]:
-        ids = [self.resolve(snapshot_id)] if snapshot_id else self.ids()
-        return [self.verify_one(i) for i in ids]
-
-    def leftovers(self) -> list[Path]:
-        """Hidden temporary folders left by interrupted writes."""
-        return sorted(self.folder.glob(".tmp-*")) if self.folder.is_dir() else []
-
-    def infos(self, portfolio: str | None = None) -> list[SnapshotInfo]:
-        out = []
-        for i in self.ids():
-            body = self.load(i)
-            if portfolio and body["portfolio"]["name"] != portfolio:
-                continue
-            s = body["summary"]
-            out.append(SnapshotInfo(i, body["created"], body["label"], body["portfolio"]["name"],
-                                    s["coverage_percent"], s["binding"]["coverage_percent"], s["counts"]))
-        return sorted(out, key=lambda x: (x.created, x.id))
-
-
 def create_snapshot(ws: Workspace, resources: Resources, store: SnapshotStore, portfolio: str, label: str,
                     now: datetime | None = None) -> str:
-    if len(label) > 200 or any(ord(ch) < 32 for ch in label):
-        raise InputError("a label is at most 200 printable characters")
+    check_label(label)
     created = now or datetime.now(UTC)
     content, run, cov = build_content(ws, resources, portfolio, label, created)
     snapshot_id = content_id(content)

@@ -10,28 +10,26 @@ not. Other locations (the on-disk store, a remote endpoint) are opened by a fres
 
 from __future__ import annotations
 
-import faulthandler
 import gc
 import json
 import os
 import resource
-import select
 import signal
 import subprocess
 import sys
 import threading
 import time
 import weakref
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import orjson
 import pyoxigraph as ox
 
 from mvkg.kernel.errors import MvkgError, QueryError
-from mvkg.query.sparql import QueryLimits, QueryResult, check_query, collector_paused, run_query
-
-_HEADER = 8  # bytes of a frame's length
+from mvkg.query.isolated import cap_address_space, read_frame, write_frame
+from mvkg.query.sparql import CheckedQuery, QueryLimits, QueryResult, collector_paused, inspect_query, run_query
 
 
 def _term_json(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> list | None:
@@ -63,10 +61,11 @@ def substitution_term(value: str):
     return ox.NamedNode(value) if value.startswith(("http://", "https://", "urn:")) else ox.Literal(value)
 
 
-def _answer(store, query: str, subs: dict[str, str], max_rows: int, form: str | None = None) -> bytes:
+def _answer(store, query: str, subs: dict[str, str], max_rows: int, form: str | None = None,
+            dataset: bool = False) -> bytes:
     """The result of a query (stopped after max_rows rows), or the refusal, as JSON."""
     try:
-        result = run_query(store, query, {k: substitution_term(v) for k, v in subs.items()}, max_rows, form)
+        result = run_query(store, query, {k: substitution_term(v) for k, v in subs.items()}, max_rows, form, dataset)
     except MvkgError as exc:  # a refused query, or an unreachable remote store
         return orjson.dumps({"error": exc.message})
     return orjson.dumps({"kind": result.kind, "columns": list(result.columns), "boolean": result.boolean,
@@ -91,33 +90,6 @@ def _stopped(started: float, limit: str) -> QueryResult:
     return QueryResult("select", (), (), None, (), time.perf_counter() - started, limit)
 
 
-# ------------------------------------------------------------------ frames on pipes
-
-def _write_frame(fd: int, body: bytes) -> None:
-    data = memoryview(len(body).to_bytes(_HEADER, "big") + body)
-    while data:
-        data = data[os.write(fd, data):]
-
-
-def _read_exactly(fd: int, size: int, deadline: float | None) -> bytes:
-    """`size` bytes from fd; TimeoutError past the deadline, EOFError when the writer is gone."""
-    buf = bytearray()
-    while len(buf) < size:
-        if deadline is not None:
-            left = deadline - time.perf_counter()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                raise TimeoutError
-        chunk = os.read(fd, min(size - len(buf), 1 << 20))
-        if not chunk:
-            raise EOFError
-        buf += chunk
-    return bytes(buf)
-
-
-def _read_frame(fd: int, deadline: float | None) -> bytes:
-    return _read_exactly(fd, int.from_bytes(_read_exactly(fd, _HEADER, deadline), "big"), deadline)
-
-
 # ------------------------------------------------------------------ the forked child
 
 @dataclass(frozen=True)
@@ -134,10 +106,11 @@ def _serve(store, requests: int, answers: int) -> None:
     gc.disable()
     while True:
         try:
-            request = orjson.loads(_read_frame(requests, None))
+            request = orjson.loads(read_frame(requests, None))
         except EOFError:
             return
-        _write_frame(answers, _answer(store, request["query"], request["subs"], request["rows"], request["form"]))
+        write_frame(answers, _answer(store, request["query"], request["subs"], request["rows"], request["form"],
+                                      request["dataset"]))
         gc.collect()
 
 
@@ -152,11 +125,7 @@ def _fork(store, memory_mb: int) -> _Child:
         try:
             os.close(req_write)
             os.close(ans_read)
-            os.dup2(os.open(os.devnull, os.O_WRONLY), 2)  # Rust's report of a failed allocation,
-            faulthandler.disable()  # and a dump of the abort that follows it, if it was on
-            in_use = int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize()
-            limit = in_use + memory_mb * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+            cap_address_space(memory_mb)
             _serve(store, req_read, ans_write)
             code = 0
         finally:
@@ -203,16 +172,16 @@ class QueryWorker:
 
     def run(self, query: str, limits: QueryLimits, subs: dict[str, str] | None = None) -> QueryResult:
         # checked here, not in the child: the parser takes locks another thread may hold at a fork
-        form = check_query(query, {g.value for g in self.store.named_graphs()})
+        checked = inspect_query(query, {g.value for g in self.store.named_graphs()})
         if not self._lock.acquire(blocking=False):
             once = QueryWorker(self.store, keep=False)
-            return once._ask(query, form, limits, subs or {})
+            return once._ask(query, checked, limits, subs or {})
         try:
-            return self._ask(query, form, limits, subs or {})
+            return self._ask(query, checked, limits, subs or {})
         finally:
             self._lock.release()
 
-    def _ask(self, query: str, form: str, limits: QueryLimits, subs: dict[str, str]) -> QueryResult:
+    def _ask(self, query: str, checked: CheckedQuery, limits: QueryLimits, subs: dict[str, str]) -> QueryResult:
         started = time.perf_counter()
         if self._slot[0] is not None and self._slot[0].memory_mb != limits.memory_mb:
             _end(self._slot)
@@ -221,8 +190,9 @@ class QueryWorker:
         child = self._slot[0]
         assert child is not None
         try:
-            _write_frame(child.requests, orjson.dumps({"query": query, "subs": subs, "rows": limits.rows, "form": form}))
-            answer = _read_frame(child.answers, started + limits.seconds)
+            write_frame(child.requests, orjson.dumps({"query": query, "subs": subs, "rows": limits.rows,
+                                                       "form": checked.form, "dataset": checked.dataset}))
+            answer = read_frame(child.answers, started + limits.seconds)
         except TimeoutError:
             _end(self._slot)
             return _stopped(started, "time")
@@ -263,12 +233,88 @@ def _run_spawned(location: str, query: str, limits: QueryLimits, subs: dict[str,
     return _result_from(proc.stdout)
 
 
+# ------------------------------------------------------------------ how many at once
+
+@dataclass(frozen=True)
+class ProcessCaps:
+    """How many query processes may run at once: per session (an analyst clicking Run again
+    and again) and in total (every session of a server). A query that finds the total used
+    waits up to `wait_seconds` for one to end."""
+
+    per_session: int = 2
+    total: int = 4
+    wait_seconds: float = 5.0
+
+    @classmethod
+    def from_environment(cls, env: Mapping[str, str] = os.environ) -> ProcessCaps:
+        """The caps from $MVKG_QUERY_PROCESSES_PER_SESSION and $MVKG_QUERY_PROCESSES (positive
+        integers), else the defaults."""
+        def number(name: str, default: int) -> int:
+            raw = env.get(name, "").strip()
+            if not raw:
+                return default
+            if not raw.isdigit() or int(raw) < 1:
+                raise QueryError(f"${name} must be a positive whole number, not {raw!r}")
+            return int(raw)
+
+        return cls(number("MVKG_QUERY_PROCESSES_PER_SESSION", cls.per_session), number("MVKG_QUERY_PROCESSES", cls.total))
+
+
+class ProcessBudget:
+    """Counts the query processes running, per session and in total, and refuses one more
+    beyond the caps: one budget is shared by every session of a server (the UI keeps it with
+    its other shared resources), so however often Run is clicked at most `caps.total`
+    processes run. Thread-safe."""
+
+    def __init__(self, caps: ProcessCaps | None = None):
+        self.caps = caps or ProcessCaps()
+        self._changed = threading.Condition()
+        self._running: dict[str, int] = {}
+
+    def running(self, session: str | None = None) -> int:
+        with self._changed:
+            return self._running.get(session, 0) if session is not None else sum(self._running.values())
+
+    @contextmanager
+    def slot(self, session: str) -> Iterator[None]:
+        with self._changed:
+            if self._running.get(session, 0) >= self.caps.per_session:
+                raise QueryError(f"{self.caps.per_session} of your queries are still running (the limit per session); "
+                                 "wait for one to finish")
+            deadline = time.monotonic() + self.caps.wait_seconds
+            while sum(self._running.values()) >= self.caps.total:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise QueryError(f"{self.caps.total} queries are already running on this server (the limit); "
+                                     "try again in a moment")
+                self._changed.wait(left)
+            self._running[session] = self._running.get(session, 0) + 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._running[session] -= 1
+                if not self._running[session]:
+                    del self._running[session]
+                self._changed.notify_all()
+
+
 def run_query_bounded(location: str, query: str, limits: QueryLimits, subs: dict[str, str] | None = None,
-                      store=None, worker: QueryWorker | None = None) -> QueryResult:
+                      store=None, worker: QueryWorker | None = None, budget: ProcessBudget | None = None,
+                      session: str = "") -> QueryResult:
     """A read-only query under `limits`. `store`: the store of `location`, already open;
-    `worker`: a QueryWorker on it, kept by the caller across queries. An in-memory store is
+    `worker`: a QueryWorker on it, kept by the caller across queries; `budget`: the caps on
+    processes running at once, `session` the caller's share of it. An in-memory store is
     queried in a forked child (the worker's, or one for this query alone); other locations are
     opened by a fresh process."""
+    if budget is None:
+        return _run_unbudgeted(location, query, limits, subs, store, worker)
+    with budget.slot(session):
+        return _run_unbudgeted(location, query, limits, subs, store, worker)
+
+
+def _run_unbudgeted(location: str, query: str, limits: QueryLimits, subs: dict[str, str] | None, store,
+                    worker: QueryWorker | None) -> QueryResult:
     from mvkg.query.store import MEMORY
 
     if location.startswith(MEMORY + ":") and hasattr(os, "fork"):

@@ -8,6 +8,7 @@ import gc
 import io
 import json
 import time
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
@@ -43,8 +44,17 @@ class QueryLimits:
     memory_mb: int = 1024
 
 
-def _prefix_header() -> str:
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+MAX_QUERY_BYTES = 1024 * 1024  # a query file larger than this is refused before it is read whole
+
+
+@dataclass(frozen=True)
+class CheckedQuery:
+    form: str  # SelectQuery, AskQuery, ConstructQuery or DescribeQuery
+    dataset: bool  # the query names its own dataset (FROM / FROM NAMED)
+
+
+def _prefix_header(prefixes: Mapping[str, str]) -> str:
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items())
 
 
 def _walk(node: object):
@@ -57,45 +67,91 @@ def _walk(node: object):
             yield from _walk(value)
 
 
-def check_query(query: str, named_graphs: set[str] | None) -> str:
+def check_query(query: str, named_graphs: set[str] | None, prefixes: Mapping[str, str] | None = None) -> str:
     """Return the query form (SelectQuery, AskQuery, ...) or raise QueryError. FROM / FROM
-    NAMED must name graphs in `named_graphs` (None: not checked, for syntax-only use)."""
+    NAMED must name graphs in `named_graphs` (None: not checked, for syntax-only use).
+    `prefixes`: the prefixes the engine will declare (default: mvkg's own)."""
+    return inspect_query(query, named_graphs, prefixes).form
+
+
+def inspect_query(query: str, named_graphs: set[str] | None, prefixes: Mapping[str, str] | None = None) -> CheckedQuery:
+    """check_query, and whether the query names its own dataset (then the engine must not
+    replace its default graph by the union of all graphs)."""
     if not query.strip():
         raise QueryError("the query is empty")
-    text = _prefix_header() + query
-    try:
-        parsed = parseQuery(text)
-    except ParseException as exc:
-        try:
-            parseUpdate(text)
-        except ParseException:
-            line = max(exc.lineno - len(PREFIXES), 1)
-            raise QueryError(f"SPARQL syntax error at line {line}, column {exc.column}: {exc.msg}") from None
-        raise QueryError("updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE ...) are not allowed: queries are read-only") from None
+    declared = dict(PREFIXES if prefixes is None else prefixes)
+    parsed = _parse(_prefix_header(declared) + query, len(declared))
     form = parsed[1]
+    dataset = False
+    used: set[str] = set()
     for comp in _walk(parsed):
         if comp.name == "ServiceGraphPattern":
             raise QueryError("SERVICE is not allowed: queries never reach outside the local store")
-        if comp.name == "DatasetClause" and named_graphs is not None:
-            iri = str(comp.get("default") or comp.get("named"))
-            if iri not in named_graphs:
-                raise QueryError(f"FROM <{iri}> names no graph in the store; known graphs: {sorted(named_graphs)}")
-    _oxigraph_syntax(query)  # only now: Oxigraph would call out to a SERVICE while checking
-    return form.name
+        if comp.name == "DatasetClause":
+            dataset = True
+            clause = dict(comp)
+            keyword, iri = ("FROM NAMED", clause.get("named")) if "named" in clause else ("FROM", clause.get("default"))
+            if named_graphs is not None and str(iri) not in named_graphs:
+                raise QueryError(f"{keyword} <{iri}> names no graph in the store; known graphs: {sorted(named_graphs)}")
+        if comp.name == "PrefixDecl":
+            declared[str(dict(comp).get("prefix", ""))] = ""
+        if comp.name == "pname":
+            used.add(str(dict(comp).get("prefix", "")))
+    undeclared = sorted(used - set(declared))
+    if undeclared:
+        names = ", ".join(f"{p}:" for p in undeclared)
+        raise QueryError(f"the prefix {names} is not declared (declare it with PREFIX, or in a shape with sh:prefixes)")
+    _oxigraph_syntax(query, prefixes)  # only now: Oxigraph would call out to a SERVICE while checking
+    return CheckedQuery(form.name, dataset)
 
 
-def _oxigraph_syntax(query: str) -> None:
+def _parse(text: str, header_lines: int):
+    """The rdflib parse of a query; an update, a syntax error or a nesting too deep for the
+    recursive parser (50 nested OPTIONALs) becomes a QueryError."""
+    try:
+        return parseQuery(text)
+    except RecursionError:
+        raise QueryError(f"the query nests groups or brackets {_depth(text)} deep, more than the parser can "
+                         "follow; flatten it") from None
+    except ParseException as exc:
+        try:
+            parseUpdate(text)
+        except (ParseException, RecursionError):
+            line = max(exc.lineno - header_lines, 1)
+            raise QueryError(f"SPARQL syntax error at line {line}, column {exc.column}: {exc.msg}") from None
+        raise QueryError("updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE ...) are not allowed: queries are read-only") from None
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting of { } and ( ) (a rough count: strings and IRIs are not skipped)."""
+    depth = deepest = 0
+    for ch in text:
+        if ch in "{(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "})":
+            depth -= 1
+    return deepest
+
+
+def _oxigraph_syntax(query: str, prefixes: Mapping[str, str] | None = None) -> None:
     """A second, strict syntax check by Oxigraph's parser (the engine that will run the
     query): it rejects what the SPARQL grammar forbids but rdflib lets through (SELECT * with
     GROUP BY, variables bound twice ...). Runs only after SERVICE and FROM were refused, on
     an empty store, without iterating results."""
     try:
-        result = ox.Store().query(query, prefixes=dict(PREFIXES), base_iri=QUERY_BASE)
+        result = ox.Store().query(query, prefixes=dict(PREFIXES if prefixes is None else prefixes), base_iri=QUERY_BASE)
         del result
     except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
+        raise QueryError(f"SPARQL syntax error: {_first_line(str(exc))}") from None
     except (OSError, RuntimeError, ValueError):
         pass  # evaluation-time errors on an empty store say nothing about syntax
+
+
+def _first_line(message: str) -> str:
+    """Oxigraph's message without the page of expected characters it may append."""
+    head = message.strip().splitlines()[0] if message.strip() else "invalid query"
+    return head if len(head) <= 300 else head[:299] + "…"
 
 
 @contextmanager
@@ -115,17 +171,20 @@ def collector_paused():
 
 
 def run_query(store: ox.Store, query: str, substitutions: dict[str, ox.NamedNode | ox.Literal] | None = None,
-              max_rows: int | None = None, form: str | None = None) -> QueryResult:
-    """`form`: what check_query returned, when it already ran on this query and store."""
+              max_rows: int | None = None, form: str | None = None, dataset: bool = False) -> QueryResult:
+    """`form`, `dataset`: what inspect_query found, when it already ran on this query and
+    store. The default graph is the union of all graphs unless the query names its own
+    dataset (FROM / FROM NAMED): Oxigraph's union option would silently override it."""
     if form is None:
-        form = check_query(query, {g.value for g in store.named_graphs()})
+        checked = inspect_query(query, {g.value for g in store.named_graphs()})
+        form, dataset = checked.form, checked.dataset
     started = time.perf_counter()
     try:
         result: Any = store.query(
             query,
             prefixes=dict(PREFIXES),
             base_iri=QUERY_BASE,
-            use_default_graph_as_union=True,
+            use_default_graph_as_union=not dataset,
             substitutions={ox.Variable(k): v for k, v in (substitutions or {}).items()},
         )
         if form == "AskQuery":
@@ -146,9 +205,14 @@ def run_query(store: ox.Store, query: str, substitutions: dict[str, ox.NamedNode
     return QueryResult("select", columns, rows, None, (), time.perf_counter() - started)
 
 
-def read_query_file(path: Path) -> str:
+def read_query_file(path: Path, max_bytes: int = MAX_QUERY_BYTES) -> str:
+    """A query file as text; at most max_bytes are read (a larger file is refused unread)."""
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)
+        if len(raw) > max_bytes:
+            raise InputError(f"the query file is larger than {max_bytes} bytes", path=path)
+        return raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read query: {exc}", path=path) from None
 
