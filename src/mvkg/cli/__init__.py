@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from mvkg.cli import (  # noqa: F401
     alignment_commands,
+    assessment_commands,
     compliance_commands,
     correction_commands,
     exchange_commands,
     graph_commands,
+    serve_commands,
     snapshot_commands,
 )
 from mvkg.cli.app import main
