@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,7 +70,9 @@ def reason(g: Graph, timeout: float = REASONER_SECONDS) -> ReasoningResult:
 
 
 class HermitRun:
-    """HermiT running in a child process: start it, do other work, then ask for the result."""
+    """HermiT running in a child process: start it, do other work, then ask for the result.
+    The child leads its own process group, so stopping it kills Java too; and it watches its
+    parent, so a killed build does not leave the reasoner running."""
 
     def __init__(self, g: Graph, timeout: float):
         if not java_available():
@@ -79,8 +82,8 @@ class HermitRun:
         self.tmp = Path(tempfile.mkdtemp(prefix="mvkg-owl-"))
         path = self.tmp / "graph.nt"
         _for_hermit(g).serialize(path, format="nt", encoding="utf-8")
-        code = "import sys; from mvkg.graph.reasoning import _child; _child(sys.argv[1])"
-        self.proc = subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE,
+        code = "import sys; from mvkg.graph.reasoning import _child; _child(sys.argv[1], int(sys.argv[2]))"
+        self.proc = subprocess.Popen([sys.executable, "-c", code, str(path), str(os.getpid())], stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True, start_new_session=True)
 
     def result(self) -> ReasoningResult:
@@ -106,9 +109,25 @@ class HermitRun:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def _child(path: str) -> None:
-    """In the child process: run HermiT on the N-Triples file, print JSON."""
+def _child(path: str, parent: int) -> None:
+    """In the child process: run HermiT on the N-Triples file, print JSON. A watchdog ends the
+    child's whole process group, Java included, as soon as the parent is gone (`kill -9` of
+    `mvkg build`), so no reasoner keeps running for nobody."""
+    _watch_parent(parent, Path(path).parent)
     json.dump(_hermit(Path(path)), sys.stdout)
+
+
+def _watch_parent(parent: int, scratch: Path, every: float = 0.2) -> None:
+    """A daemon thread: when this process's parent changes (it died and the child was
+    re-parented), remove the scratch folder and kill this process group (HermiT's Java is in
+    it: the child started its own session)."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        shutil.rmtree(scratch, ignore_errors=True)
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="mvkg-parent-watch", daemon=True).start()
 
 
 def _hermit(path: Path) -> dict:
