@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run build test lint system-deps lock clean readme bench w3c-suites corpus
+.PHONY: install run build test lint system-deps lock clean readme bench w3c-suites corpus docs
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ clean:
 # Regenerate the seed verdict table in the README (review the diff before committing).
 readme: build
 	$(BIN)/python tools/update_readme.py
+
+# HTML documentation of the ontology (classes and properties, themes, topics, actors, verbs,
+# SDGs, value schemes): writes build/docs/ontology/index.html and the pages it links to.
+docs: install
+	$(BIN)/python tools/ontology_docs.py
 
 # Ingest scored on the development corpus: writes benchmarks/corpus.{md,json}.
 corpus: install

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import itertools
+import re
 import shutil
 import subprocess
 from collections import defaultdict
@@ -20,6 +21,8 @@ from rdflib.collection import Collection
 from mvkg.graph.reasoning import java_available
 from mvkg.kernel.lexicon import load_ontology_graph
 from mvkg.kernel.namespaces import MVKG, SKOS
+from mvkg.kernel.workspace import atomic_write
+from mvkg.render.ontology_docs import document, write_pages
 
 OWN = "https://w3id.org/mvkg/"
 DCTERMS = Namespace("http://purl.org/dc/terms/")
@@ -473,3 +476,24 @@ def test_hermit_rejects_what_the_model_rules_out(with_prov_and_org, tmp_path, ty
         g.add((thing, RDF.type, cls))
     consistent, _ = _hermit(g, tmp_path, "bad")
     assert not consistent
+
+
+# ---------------------------------------------------------------- generated documentation
+
+
+def test_documentation_covers_every_term_and_its_links_resolve(resources, published, tmp_path):
+    entries = [("ISO/IEC 12113:2022", ["https://w3id.org/mvkg/topic/gltf"])]
+    paths = write_pages(document(resources, entries), tmp_path, atomic_write)
+    pages = {p.stem: p.read_text(encoding="utf-8") for p in paths}
+    assert {"index", "ontology", "themes", "topics", "actors", "verbs", "sdgs", "values"} <= set(pages)
+    anchors = {(name, a) for name, text in pages.items() for a in re.findall(r' id="([^"]+)"', text)}
+    terms = {s for t in (OWL.Class, *PROPERTY_KINDS, SKOS.Concept) for s in published.subjects(RDF.type, t) if _own(s)}
+    documented = {a for _, a in anchors}
+    assert {str(t).removeprefix(OWN).replace("#", "_").replace("/", "_") for t in terms} - documented == set()
+    links = {(page, target) for text in pages.values() for page, target in re.findall(r'href="(\w+)\.html#([^"]+)"', text)}
+    assert links and links - anchors == set()
+    assert all("<script" not in text for text in pages.values())
+    gltf = pages["topics"].split('id="topic_gltf"')[1].split('class="term"')[0]
+    assert "<dt>Catalogue entries</dt><dd>1: ISO/IEC 12113:2022</dd>" in gltf
+    standard = pages["ontology"].split('id="ontology_Standard"')[1].split('class="term"')[0]
+    assert "queries/internal/catalogue_entries.rq" in standard and "shapes/data-quality.ttl" in standard
