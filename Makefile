@@ -14,14 +14,22 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-# Java runs HermiT (OWL reasoning through owlready2); Chromium runs the browser tests.
-# Both come from Debian's packages, installed with apt when missing.
+# Java runs HermiT (OWL reasoning through owlready2); Chromium runs the browser tests; Virtuoso is
+# the second SPARQL server of the remote-store tests. All come from Debian's packages, installed with apt when missing.
 APT_PKGS = $(if $(shell command -v java),,default-jre-headless) $(if $(wildcard /usr/bin/chromium),,chromium)
 system-deps:
 	@if [ -n "$(strip $(APT_PKGS))" ]; then \
 	  echo "installing with apt-get: $(APT_PKGS)"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PKGS) \
 	  || { echo "could not install $(APT_PKGS): the tests that need them will fail"; exit 1; }; \
+	fi
+	@# Virtuoso open source: the second real SPARQL server of the remote-store tests (tests/test_virtuoso.py
+	@# starts its own on 127.0.0.1). Optional: where it cannot be installed those tests are skipped, saying why.
+	@# RUNLEVEL=1 keeps the package from starting a system-wide server.
+	@if ! command -v virtuoso-t >/dev/null; then \
+	  echo "installing with apt-get: virtuoso-opensource"; \
+	  { apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      virtuoso-opensource; } || echo "could not install virtuoso-opensource: tests/test_virtuoso.py will be skipped"; \
 	fi
 
 build: install

@@ -8,7 +8,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mvkg.kernel.errors import InputError, WorkspaceError
@@ -34,6 +34,15 @@ class StoreSettings:
     location: str | None = None
     graph_store: str | None = None
     timeout: float = 300.0
+    # credentials for the endpoint (HTTP basic/digest or a bearer token); the environment
+    # (MVKG_STORE_USER, MVKG_STORE_PASSWORD, MVKG_STORE_TOKEN) takes precedence over these
+    user: str | None = field(default=None, repr=False)
+    password: str | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
+    max_response_mb: int = 256  # a larger answer from the endpoint is refused, not read
+    # "server": queries run on the endpoint; "local": its graphs are read once into memory and
+    # queried there (for servers whose SPARQL gives wrong answers, such as Virtuoso 7.2)
+    evaluate: str = "server"
 
 
 SETTINGS_FILE = "mvkg.toml"
@@ -54,7 +63,14 @@ class Workspace:
             timeout = float(table.get("timeout", 300.0))
         except (TypeError, ValueError):
             raise InputError("[store] timeout must be a number of seconds", path=self.root / SETTINGS_FILE) from None
-        return StoreSettings(location, table.get("graph_store"), timeout)
+        cap = table.get("max_response_mb", StoreSettings.max_response_mb)
+        if not isinstance(cap, int) or isinstance(cap, bool) or cap < 1:
+            raise InputError("[store] max_response_mb must be a whole number of megabytes", path=self.root / SETTINGS_FILE)
+        evaluate = table.get("evaluate", StoreSettings.evaluate)
+        if evaluate not in ("server", "local"):
+            raise InputError('[store] evaluate must be "server" or "local"', path=self.root / SETTINGS_FILE)
+        return StoreSettings(location, table.get("graph_store"), timeout, table.get("user"), table.get("password"),
+                             table.get("token"), cap, evaluate)
 
     @property
     def data(self) -> Path:
@@ -211,8 +227,10 @@ def _settings_table(path: Path) -> dict:
         table = tomllib.loads(path.read_text(encoding="utf-8")).get("store", {})
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"invalid settings file: {exc}", path=path) from None
-    if not isinstance(table, dict) or any(not isinstance(table.get(k, ""), str) for k in ("location", "graph_store")):
-        raise InputError("expected a [store] table with string values location and graph_store", path=path)
+    keys = ("location", "graph_store", "user", "password", "token")
+    if not isinstance(table, dict) or any(not isinstance(table.get(k, ""), str) for k in keys):
+        raise InputError("expected a [store] table with string values location, graph_store, user, password and token",
+                         path=path)
     return table
 
 

@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from mvkg.kernel.errors import MvkgError, QueryError
 from mvkg.query.isolated import cap_address_space, read_frame, write_frame
+from mvkg.query.remote import RemoteStore
 from mvkg.query.sparql import CheckedQuery, QueryLimits, QueryResult, collector_paused, inspect_query, run_query
 
 
@@ -206,25 +207,30 @@ class QueryWorker:
 
 # ------------------------------------------------------------------ a fresh process
 
-def child_main(location: str, max_rows: int) -> None:
-    """Run in a separate process by run_query_bounded: read {query, subs} on stdin, write the
-    result as JSON on stdout, stopping after max_rows rows."""
+def child_main(max_rows: int) -> None:
+    """Run in a separate process by run_query_bounded: read {location, query, subs, endpoint}
+    on stdin, write the result as JSON on stdout, stopping after max_rows rows. The location
+    and a remote endpoint's credentials come through the pipe, never on the command line
+    (which every local user can read)."""
     from mvkg.query.store import open_location
 
     request = json.loads(sys.stdin.read())
-    sys.stdout.buffer.write(_answer(open_location(location), request["query"], request.get("subs", {}), max_rows))
+    store = open_location(request["location"], request.get("endpoint"))
+    sys.stdout.buffer.write(_answer(store, request["query"], request.get("subs", {}), max_rows))
 
 
-def _run_spawned(location: str, query: str, limits: QueryLimits, subs: dict[str, str]) -> QueryResult:
+def _run_spawned(location: str, query: str, limits: QueryLimits, subs: dict[str, str],
+                 endpoint: dict | None = None) -> QueryResult:
     def cap_memory() -> None:  # runs in the child before exec
         limit = limits.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
-    cmd = [sys.executable, "-c", "import sys; from mvkg.query.bounded import child_main; child_main(sys.argv[1], int(sys.argv[2]))",
-           location, str(limits.rows)]
+    cmd = [sys.executable, "-c", "import sys; from mvkg.query.bounded import child_main; child_main(int(sys.argv[1]))",
+           str(limits.rows)]
+    request = {"location": location, "query": query, "subs": subs, "endpoint": endpoint}
     started = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, input=json.dumps({"query": query, "subs": subs}).encode("utf-8"), capture_output=True,
+        proc = subprocess.run(cmd, input=json.dumps(request).encode("utf-8"), capture_output=True,
                               timeout=limits.seconds, preexec_fn=cap_memory)
     except subprocess.TimeoutExpired:
         return _stopped(started, "time")
@@ -322,4 +328,6 @@ def _run_unbudgeted(location: str, query: str, limits: QueryLimits, subs: dict[s
             return worker.run(query, limits, subs)
         if store is not None:
             return QueryWorker(store, keep=False).run(query, limits, subs)
-    return _run_spawned(location, query, limits, subs or {})
+    # a remote store's settings (credentials from the settings file among them) go to the child
+    remote = next((s for s in (store, worker.store if worker else None) if isinstance(s, RemoteStore)), None)
+    return _run_spawned(location, query, limits, subs or {}, remote.endpoint.to_json() if remote else None)

@@ -20,7 +20,7 @@ from mvkg.kernel.namespaces import GRAPH, PREFIXES, portfolio_graph_iri, portfol
 from mvkg.kernel.workspace import StoreSettings, Workspace
 from mvkg.query.graphstore import GraphStore
 from mvkg.query.named import construct, select
-from mvkg.query.remote import Endpoint, RemoteStore, is_remote
+from mvkg.query.remote import Credentials, Endpoint, RemoteStore, is_remote
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,10 @@ def store_location(ws: Workspace) -> str:
     return location or str(ws.store_dir)
 
 
-def open_location(location: str):
+def open_location(location: str, endpoint: dict | None = None):
+    """`endpoint`: a remote store's settings as Endpoint.to_json gave them (in a query process)."""
     if is_remote(location):
-        return RemoteStore(Endpoint.parse(location))
+        return RemoteStore(Endpoint.from_json(endpoint) if endpoint else Endpoint.parse(location))
     if location.startswith(MEMORY + ":"):
         return load_image(Path(location[len(MEMORY) + 1:]))
     return ox.Store.read_only(location)
@@ -52,7 +53,9 @@ def open_location(location: str):
 def remote_store(settings: StoreSettings) -> RemoteStore:
     if settings.location is None:
         raise WorkspaceError("no remote store is configured")
-    return RemoteStore(Endpoint.parse(settings.location, settings.graph_store, settings.timeout))
+    in_settings = Credentials(settings.user, settings.password, settings.token)
+    return RemoteStore(Endpoint.parse(settings.location, settings.graph_store, settings.timeout, in_settings,
+                                      settings.max_response_mb))
 
 
 def load_image(path: Path) -> ox.Store:
@@ -77,7 +80,8 @@ def open_read_only(ws: Workspace):
     if settings.location == MEMORY:
         return load_image(ws.image_file)
     if settings.location:
-        return remote_store(settings)
+        remote = remote_store(settings)
+        return remote.copy() if settings.evaluate == "local" else remote
     if not (ws.store_dir / "CURRENT").exists():
         raise WorkspaceError(
             f"no built graph in {ws.relative(ws.store_dir)}; run `mvkg build` first",
