@@ -242,9 +242,9 @@ def test_cors_is_off_by_default(server):
 def test_cors_for_a_configured_origin_only(limited):
     status, headers, _ = fetch(limited.url + "?query=ASK%7B%7D", headers={"Origin": "https://yasgui.example"})
     assert status == 200 and headers["Access-Control-Allow-Origin"] == "https://yasgui.example"
-    _, headers, _ = fetch(limited.url, headers={"Origin": "https://yasgui.example",
-                                                "Access-Control-Request-Method": "POST"}, method="OPTIONS")
-    assert "POST" in headers["Access-Control-Allow-Methods"]
+    _, headers, _ = fetch(limited.url, headers={"Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST",
+                                                "Access-Control-Request-Private-Network": "true"}, method="OPTIONS")
+    assert "POST" in headers["Access-Control-Allow-Methods"] and headers["Access-Control-Allow-Private-Network"] == "true"
     _, headers, _ = fetch(limited.url + "?query=ASK%7B%7D", headers={"Origin": "https://other.example"})
     assert headers.get("Access-Control-Allow-Origin") is None
 

@@ -106,6 +106,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self._cors_origin():
             headers += [("Access-Control-Allow-Methods", "GET, POST, OPTIONS"),
                         ("Access-Control-Allow-Headers", "Accept, Content-Type"), ("Access-Control-Max-Age", "600")]
+            if self.headers.get("Access-Control-Request-Private-Network") == "true":  # a public page asking for 127.0.0.1
+                headers.append(("Access-Control-Allow-Private-Network", "true"))
         self._send(Response(204, "", b"", tuple(headers)))
 
     def _refuse_method(self) -> None:
