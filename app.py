@@ -12,6 +12,7 @@ st.set_page_config(page_title="mvkg", page_icon="🧭", layout="wide")
 PAGES = [
     st.Page(pages.overview, title="Overview", url_path="overview", default=True),
     st.Page(pages.obligations, title="Obligations", url_path="obligations"),
+    st.Page(pages.corrections, title="Corrections", url_path="corrections"),
     st.Page(pages.standards, title="Standards & portfolios", url_path="standards"),
     st.Page(pages.validation, title="Validation", url_path="validation"),
     st.Page(pages.sparql, title="SPARQL", url_path="sparql"),

@@ -15,6 +15,7 @@ from mvkg.ingest.structure import (
     ParseWarning,
     Section,
     ends_paragraph,
+    lone_labels_joined,
     match_first,
     rstrip_end,
     skip_space,
@@ -33,31 +34,12 @@ _UNKNOWN_VERB_RX = re.compile(
     r"[ \t]*(?P<verb>[A-Z][a-z]{2,}s)\s+(?=(?:the|that|its|all|with|to|upon|on|for|a|an|their|his|her|it|in)\b)")
 
 
-def _lone_labels_joined(text: str, lines: list[Line]) -> list[Line]:
-    """A label alone on its line ("3." and the paragraph on the next line, as text copied from a
-    PDF often has it) is joined with the line after it: one line spanning both."""
-    out: list[Line] = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        m = LABEL_RX.match(line.text)
-        nxt = lines[i + 1] if i + 1 < len(lines) else None
-        if (m is not None and not line.text[m.end():].strip() and nxt is not None and nxt.text.strip()
-                and nxt.number == line.number + 1 and not LABEL_RX.match(nxt.text)):
-            out.append(Line(line.number, line.start, text[line.start : nxt.end]))
-            i += 2
-            continue
-        out.append(line)
-        i += 1
-    return out
-
-
 class _Parser:
     def __init__(self, text: str, lexicon: Lexicon, path: str):
         self.text = text
         self.lex = lexicon
         self.path = path
-        self.lines = _lone_labels_joined(text, [part for line in split_lines(text) for part in self._unrun(line)])
+        self.lines = lone_labels_joined(text, [part for line in split_lines(text) for part in self._unrun(line)])
         self.result = ParsedText(text=text)
         self.paragraph_style = False  # numbered paragraphs that open with their own verb (UN style)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from mvkg.ingest.labels import TERMINAL_RX
+from mvkg.ingest.labels import LABEL_RX, TERMINAL_RX
 from mvkg.kernel.lexicon import Lexicon, Verb
 
 
@@ -118,3 +118,22 @@ def rstrip_end(text: str, start: int, end: int) -> int:
     while end > start and text[end - 1] in " \t\r\n":
         end -= 1
     return end
+
+
+def lone_labels_joined(text: str, lines: list[Line]) -> list[Line]:
+    """A label alone on its line ("3." and the paragraph on the next line, as text copied from a
+    PDF often has it) is joined with the line after it: one line spanning both."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = LABEL_RX.match(line.text)
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if (m is not None and not line.text[m.end():].strip() and nxt is not None and nxt.text.strip()
+                and nxt.number == line.number + 1 and not LABEL_RX.match(nxt.text)):
+            out.append(Line(line.number, line.start, text[line.start : nxt.end]))
+            i += 2
+            continue
+        out.append(line)
+        i += 1
+    return out

@@ -1,0 +1,95 @@
+"""Corrections: the obligations ingest was unsure of (warnings, confidence), a form to correct
+what the extractor got wrong, and the corrections on record with whether each still applies.
+Every change goes through `pipeline.correct_obligation` / `withdraw_correction`, which rebuild
+the graph, so the other pages see it at once."""
+
+from __future__ import annotations
+
+import getpass
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from mvkg import pipeline
+from mvkg.analysis.obligations import list_obligations
+from mvkg.inputs.corrections import KINDS
+from mvkg.kernel.errors import MvkgError
+from mvkg.kernel.namespaces import short_id
+from mvkg.ui import data
+from mvkg.ui.pages.shared import context
+
+_VALUE_HELP = {
+    "bearers": "Actors separated by ';' (labels or notations from the ontology), e.g. Director of TSB; Member States",
+    "strength": "binding or recommendation",
+    "modality": "An operative verb, e.g. invites",
+    "themes": "Themes separated by ';' (labels or notations); empty removes every theme",
+    "item": "The item label as printed",
+    "split": "The words the second part starts with",
+    "merge": "Pick the obligation to join below",
+    "not-obligation": "No value",
+}
+
+
+def corrections() -> None:
+    st.title("Corrections")
+    ws, key = context()
+    rows = list_obligations(data.graph(str(ws.root), key), data.resources())
+    label = {r.id: f"{r.resolution} {r.section} {r.item}".strip() for r in rows}
+    unsure = [r for r in rows if r.warnings or r.corrected]
+    st.subheader("To check")
+    if unsure:
+        st.dataframe(pd.DataFrame([{"obligation": label[r.id], "confidence": r.confidence,
+                                    "warnings": "\n".join(r.warnings), "corrected": ", ".join(r.corrected),
+                                    "text": r.text} for r in unsure]),
+                     hide_index=True, column_config={"text": st.column_config.TextColumn(width="large")})
+    else:
+        st.success(f"Ingest raised no doubt about any of the {len(rows)} obligations.")
+    st.subheader("Correct an obligation")
+    ids = [r.id for r in rows]
+    chosen = st.selectbox("Obligation", ids, format_func=label.get, key="correct-obligation")
+    kind = st.selectbox("What is wrong", KINDS, key="correct-kind")
+    current = next((r for r in rows if r.id == chosen), None)
+    if current is not None:
+        st.text(current.text)  # shown as text, never as markdown
+        st.caption(f"bearers: {', '.join(current.bearers) or '—'} · themes: {', '.join(current.themes) or '—'} · "
+                   f"item: {current.item or '—'} · modality: {current.modality}")
+    with st.form("correct"):
+        if kind == "merge":
+            value = st.selectbox("Join with", [i for i in ids if i != chosen], format_func=label.get)
+            value = short_id(value) if value else ""
+        else:
+            value = st.text_input("Corrected value", help=_VALUE_HELP[kind], disabled=kind == "not-obligation")
+        why = st.text_area("Why (kept with the correction)")
+        by = st.text_input("By", value=getpass.getuser())
+        submitted = st.form_submit_button("Record correction")
+    if submitted and chosen:
+        try:
+            change = pipeline.correct_obligation(ws, data.resources(), short_id(chosen), kind, value or "", why=why,
+                                                 by=by, at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+            st.cache_data.clear()
+            st.success(f"Corrected {label[chosen]} ({kind}); the graph was rebuilt with "
+                       f"{change.report.obligations} obligations.")
+        except MvkgError as exc:
+            st.error(exc.describe())
+    _on_record(ws)
+
+
+def _on_record(ws) -> None:
+    st.subheader("On record")
+    stored = pipeline.corrections(ws, data.resources())
+    if not stored:
+        st.info("No corrections yet.")
+        return
+    st.dataframe(pd.DataFrame([{"line": c.line, "obligation": f"{c.resolution} {c.obligation}", "kind": c.kind,
+                                "value": c.value, "by": c.by, "at": c.at, "why": c.why,
+                                "applied": "yes" if ok else "no: its words are no longer in the resolution"}
+                               for c, ok in stored]), hide_index=True)
+    line = st.selectbox("Remove the correction on line", [c.line for c, _ in stored], key="remove-line")
+    if st.button("Remove correction"):
+        try:
+            pipeline.withdraw_correction(ws, data.resources(), int(line))
+            st.cache_data.clear()
+            st.rerun()
+        except MvkgError as exc:
+            st.error(exc.describe())
