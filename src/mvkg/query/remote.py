@@ -23,6 +23,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -138,7 +139,7 @@ class RemoteStore:
         self._graphs: list[ox.NamedNode] | None = None
         self._open = urllib.request.build_opener().open
 
-    def _request(self, url: str, data: bytes | None, headers: dict[str, str], method: str) -> tuple[str, bytes]:
+    def _request(self, url: str, data: bytes | None, headers: dict[str, str], method: str) -> tuple[str, bytearray]:
         """One request; with credentials, repeated once after the server's challenge."""
         for attempt in (1, 2):
             req = urllib.request.Request(url, data=data, headers=headers, method=method)
@@ -174,23 +175,22 @@ class RemoteStore:
         except OSError:
             return False
 
-    def _read(self, resp, url: str, deadline: float) -> bytes:
+    def _read(self, resp, url: str, deadline: float) -> bytearray:
         """The body, refused past the size cap or the deadline (an endpoint that streams
         without end must not make a validation grow without bound)."""
         cap = self.endpoint.max_response_mb * 1024 * 1024
         length = resp.headers.get("Content-Length")
         if length and length.isdigit() and int(length) > cap:
             raise RemoteError(self._too_large(url))
-        chunks, size = [], 0
+        body = bytearray()  # grown in place: no second copy of a large answer
         while chunk := resp.read(_CHUNK):
-            size += len(chunk)
-            if size > cap:
+            if len(body) + len(chunk) > cap:
                 raise RemoteError(self._too_large(url))
             if time.monotonic() > deadline:
                 raise RemoteError(f"{redact(url)} did not finish its answer within {self.endpoint.timeout:g} s "
                                   "([store] timeout)")
-            chunks.append(chunk)
-        return b"".join(chunks)
+            body += chunk
+        return body
 
     def _too_large(self, url: str) -> str:
         return (f"{redact(url)} answered with more than {self.endpoint.max_response_mb} MB; refused "
@@ -228,16 +228,17 @@ class RemoteStore:
                                     {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}, "POST")
         return self._parse(ctype, body)
 
-    def _parse(self, ctype: str, body: bytes):
+    def _parse(self, ctype: str, body: bytearray):
         """The answer, parsed completely (errors surface here, not while a caller iterates)."""
         url = redact(self.endpoint.query_url)
         mime = ctype.split(";", 1)[0].strip().lower()
         if mime in _XML and (_DECLARATION.search(body) or body[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in body[:4]):
             raise RemoteError(f"{url} answered with XML that declares a DOCTYPE or entities, or is not UTF-8; "
                               "refused unparsed (entity expansion is a known attack)")
+        data = cast(bytes, body)  # pyoxigraph reads a bytearray as it is (its stubs say bytes)
         try:
             if mime in _RESULTS:
-                parsed = ox.parse_query_results(body, format=_RESULTS[mime])
+                parsed = ox.parse_query_results(data, format=_RESULTS[mime])
                 if isinstance(parsed, ox.QueryBoolean):
                     return bool(parsed)
                 variables, rows = list(parsed.variables), list(parsed)
@@ -245,7 +246,7 @@ class RemoteStore:
                     return any(row[0] is not None and row[0].value in ("1", "true") for row in rows)
                 return Solutions(variables, rows)
             if mime in _GRAPHS:
-                return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=_GRAPHS[mime])]
+                return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, format=_GRAPHS[mime])]
         except (SyntaxError, ValueError) as exc:
             message = " ".join(str(exc).split())[:200]
             raise RemoteError(f"{url} answered with a malformed {mime} document: {message}") from None
