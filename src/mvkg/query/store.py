@@ -149,6 +149,31 @@ def replace_store_dir(new_dir: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
+def build_leftovers(ws: Workspace, before: float) -> list[Path]:
+    """What interrupted builds left in build/ and last changed before `before` (a time.time();
+    a build running alongside keeps what it is writing): staged stores (store.*.tmp), a store
+    being swapped out (store.old), a staged image (mvkg.nq.new) and the temporary files of
+    atomic writes (.NAME.*.tmp)."""
+    if not ws.build_dir.is_dir():
+        return []
+    store, image = ws.store_dir.name, ws.image_file.name
+    patterns = (f"{store}.*.tmp", f"{store}.old", f"{image}.new", ".*.tmp")
+    found = {p for pattern in patterns for p in ws.build_dir.glob(pattern)}
+    return sorted(p for p in found if p.lstat().st_mtime < before)
+
+
+def clean_build_leftovers(ws: Workspace, before: float) -> list[Path]:
+    """Remove build_leftovers(ws, before); returns what was removed (a build calls this once it
+    has succeeded, with the time it started, and says what it removed)."""
+    removed = build_leftovers(ws, before)
+    for path in removed:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    return removed
+
+
 @dataclass(frozen=True)
 class DataView:
     """A dataset seen through one default graph: the union of `graphs` of `store` (None:
