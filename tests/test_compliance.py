@@ -154,8 +154,10 @@ def test_coverage_json_contract_and_formula(scenario):
     assert result.exit_code == 0, result.output
     body = json.loads(result.output)
     assert set(body) == {"portfolio", "summary", "obligations"}
-    assert set(body["summary"]) == {"coverage_percent", "formula", "counts"}
+    assert set(body["summary"]) == {"coverage_percent", "formula", "counts", "assessed", "obligations"}
     counts = body["summary"]["counts"]
+    assert body["summary"]["obligations"] == len(body["obligations"]) == sum(counts.values())
+    assert body["summary"]["assessed"] == body["summary"]["obligations"] - counts["not-assessed"]
     judged = sum(counts.values()) - counts["not-applicable"] - counts["not-assessed"]
     assert body["summary"]["coverage_percent"] == round(100 * (counts["covered"] + 0.5 * counts["partial"]) / judged, 1)
     assert "0.5 × partial" in body["summary"]["formula"]

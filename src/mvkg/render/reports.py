@@ -59,8 +59,35 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+NOT_ASSESSED = "not-assessed"  # the verdict of an obligation no one has assessed (ontology/coverage.ttl)
+
+
+def assessed(rows) -> tuple[int, int]:
+    """(assessed, obligations): how many of the obligations carry any assessment (a
+    not-applicable finding counts: someone judged it) out of all of them."""
+    rows = list(rows)
+    return sum(1 for r in rows if r.verdict != NOT_ASSESSED), len(rows)
+
+
+def assessed_headline(cov: Coverage) -> str:
+    """"27 of 40 obligations assessed (not yet: APT-XR 0 of 13)": shown with every coverage
+    figure, so a resolution no one has assessed is never silently outside the percentage."""
+    done, total = assessed(cov.rows)
+    line = f"{done} of {total} obligations assessed"
+    by_resolution: dict[str, list] = {}
+    for r in cov.rows:
+        by_resolution.setdefault(r.resolution, []).append(r)
+    behind = [(code, *assessed(rows)) for code, rows in sorted(by_resolution.items()) if assessed(rows)[0] < len(rows)]
+    if behind and done < total:
+        line += " (not yet: " + ", ".join(f"{code} {n} of {m}" for code, n, m in behind) + ")"
+    return line
+
+
 def coverage_json(cov: Coverage) -> str:
-    return json.dumps(cov.to_json(), indent=2, ensure_ascii=False) + "\n"
+    body = cov.to_json()
+    done, total = assessed(cov.rows)
+    body["summary"] = {**body["summary"], "assessed": done, "obligations": total}  # type: ignore[dict-item]
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
 def _row(r) -> list[str]:
@@ -82,7 +109,7 @@ def coverage_table(cov: Coverage) -> str:
     pct = "n/a" if s.coverage_percent is None else f"{s.coverage_percent:.1f} %"
     bpct = "n/a" if b.coverage_percent is None else f"{b.coverage_percent:.1f} %"
     head = (f"portfolio {cov.portfolio} ({cov.portfolio_label}): coverage {pct} of all obligations, "
-            f"{bpct} of binding ones\n  {FORMULA}\n  "
+            f"{bpct} of binding ones\n  {assessed_headline(cov)}\n  {FORMULA}\n  "
             + ", ".join(f"{k}: {v}" for k, v in s.counts.items()) + "\n\n")
     return head + to_table(_HEAD, [_row(r) for r in cov.rows])
 
@@ -94,8 +121,8 @@ def coverage_csv(cov: Coverage) -> str:
 def coverage_md(cov: Coverage) -> str:
     s = cov.summary
     pct = "n/a" if s.coverage_percent is None else f"{s.coverage_percent:.1f} %"
-    lines = [f"Portfolio **{cov.portfolio_label}** (`{cov.portfolio}`): coverage **{pct}**. "
-             f"Formula: {FORMULA}.", "",
+    lines = [f"Portfolio **{cov.portfolio_label}** (`{cov.portfolio}`): coverage **{pct}**, "
+             f"{assessed_headline(cov)}. Formula: {FORMULA}.", "",
              "| " + " | ".join(_HEAD) + " |", "|" + "---|" * len(_HEAD)]
     lines += ["| " + " | ".join(_md(x) for x in _row(r)) + " |" for r in cov.rows]
     lines += ["", "Counts: " + ", ".join(f"{k} {v}" for k, v in s.counts.items()) + "."]

@@ -11,6 +11,7 @@ from mvkg.history.diff import Diff
 from mvkg.history.snapshots import SnapshotInfo
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.query.sparql import to_csv, to_table
+from mvkg.render.reports import NOT_ASSESSED
 
 VERDICT_ORDER = VOCABULARY.verdicts.notations
 VERDICT_ICON = {c.notation: c.icon for c in VOCABULARY.verdicts}
@@ -27,8 +28,15 @@ def _heading(snap: dict) -> list[str]:
         f"Snapshot `{snap['id']}` taken {snap['created']}" + (f" — {snap['label']}" if snap["label"] else ""),
         f"Portfolio: {snap['portfolio']['label']} (`{snap['portfolio']['name']}`, {len(snap['portfolio']['members'])} entries)",
         f"Coverage: {_pct(s['coverage_percent'])} of all obligations, {_pct(s['binding']['coverage_percent'])} of binding ones",
+        _assessed(snap),
         f"Formula: {s['formula']}",
     ]
+
+
+def _assessed(snap: dict) -> str:
+    """"Assessed: 27 of 40 obligations" from the snapshot's own verdicts (render.reports.assessed_headline)."""
+    verdicts = [ob["verdict"] for ob in snap["obligations"].values()]
+    return f"Assessed: {sum(1 for v in verdicts if v != NOT_ASSESSED)} of {len(verdicts)} obligations"
 
 
 def _rows(snap: dict) -> list[list[str]]:
