@@ -165,10 +165,10 @@ def test_the_published_file_is_kept_with_its_hash(workspace, resources):
     if not corpus_pdf.is_file():
         pytest.skip("the corpus is not in this checkout")
     ingested = pipeline.read_resolution(workspace, resources, corpus_pdf)
-    written = pipeline.add_resolution(workspace, resources, ingested, rebuild=False).written
+    written = pipeline.add_resolution(workspace, resources, ingested).written
     original = [p for p in written if p.suffix == ".pdf"]
     assert original and original[0].read_bytes() == corpus_pdf.read_bytes()
     meta = json.loads(next(p for p in written if p.suffix == ".json").read_text(encoding="utf-8"))
     assert meta["original_sha256"] == hashlib.sha256(corpus_pdf.read_bytes()).hexdigest()
     with pytest.raises(InputError):
-        pipeline.add_resolution(workspace, resources, ingested, rebuild=False)  # already there
+        pipeline.add_resolution(workspace, resources, ingested)  # already there

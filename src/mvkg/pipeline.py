@@ -1,13 +1,18 @@
 """What the CLI and the UI both orchestrate, one function each: build the graph (with the
 derived alignments), preview or add a resolution, take a snapshot, accept a suggestion.
-Also the analysts' other writes: save a portfolio, record a review of a suggested pair.
+Also the analysts' other writes: record, edit, review or remove an assessment, save a
+portfolio, import catalogue entries or RDF, record a review of a suggested pair, correct an
+obligation. Every write goes through `live_write` (graph/update.py): it changes data/ and
+brings the built graph up to date in one locked step, so the next command or page sees it.
 The adapters call these and render what they return; they hold no steps of their own."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import TypeVar, cast
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -15,7 +20,9 @@ from rdflib import Graph
 from mvkg.analysis.align import align, alignment_graph, load_decisions, record_decision
 from mvkg.analysis.obligations import ObligationRow, list_obligations
 from mvkg.analysis.suggest import accept, suggest
-from mvkg.graph.build import BuildReport, build_workspace, load_lexicon
+from mvkg.compliance.validate import obligation_info
+from mvkg.graph.build import BuildReport, Derive, load_lexicon
+from mvkg.graph.update import Applied, Live, Update, apply_write, reading, rebuild
 from mvkg.history.snapshots import SnapshotStore, create_snapshot
 from mvkg.ingest.readers import READABLE
 from mvkg.ingest.resolutions import (
@@ -26,45 +33,67 @@ from mvkg.ingest.resolutions import (
     save_many,
     save_to_workspace,
 )
-from mvkg.inputs.catalogue import load_catalogue
+from mvkg.inputs import assessments
+from mvkg.inputs.assessments import ObligationRef, Stored, resolve_obligation
+from mvkg.inputs.catalogue import ImportReport, import_csv, load_catalogue
 from mvkg.inputs.corrections import Correction, add_correction, correction_status, remove_correction
 from mvkg.inputs.portfolios import Portfolio, check_name, load_portfolios, members, save_portfolio
+from mvkg.inputs.rdf_import import Checked, import_rdf
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.lexicon import Lexicon
-from mvkg.kernel.namespaces import GRAPH, ONTOLOGY_GRAPH, resolution_graph
-from mvkg.kernel.resources import Resources
-from mvkg.kernel.workspace import Workspace, atomic_write
+from mvkg.kernel.model import ResolutionMeta
+from mvkg.kernel.namespaces import GRAPH, ONTOLOGY_GRAPH, resolution_graph, short_id
+from mvkg.kernel.resources import Resources, find_resources
+from mvkg.kernel.workspace import Workspace
 from mvkg.query.graphstore import GraphStore
+from mvkg.query.store import DataView
+
+T = TypeVar("T")
 
 
-def derive_alignments(ws: Workspace, store: ox.Store, records: list) -> Graph:
+def derive_alignments(ws: Workspace, store: GraphStore, metas: Sequence[ResolutionMeta]) -> Graph:
     """Suggested (and reviewed) alignments for every pair of related drafts."""
-    codes = {r.meta.code for r, _ in records}
+    codes = {m.code for m in metas}
     g = Graph()
     decisions = None
     done: set[tuple[str, ...]] = set()
-    for record, _ in records:
-        for other in record.meta.related:
-            pair = tuple(sorted((record.meta.code, other)))
+    for meta in metas:
+        for other in meta.related:
+            pair = tuple(sorted((meta.code, other)))
             if other not in codes or pair in done:
                 continue
             done.add(pair)
             decisions = load_decisions(ws) if decisions is None else decisions
-            for t in alignment_graph(align(store, pair[0], pair[1], decisions), pair[0], pair[1]):
+            # align only runs named queries: any graph store (the build's store, a live write's view) serves
+            for t in alignment_graph(align(cast(ox.Store, store), pair[0], pair[1], decisions), pair[0], pair[1]):
                 g.add(t)
     return g
 
 
+def derived_graphs() -> dict[str, Derive]:
+    """The graphs a build derives from its inputs: the alignments of related drafts."""
+    return {str(GRAPH["alignments"]): derive_alignments}
+
+
 def build(ws: Workspace, resources: Resources, lex: Lexicon | None = None) -> BuildReport:
-    """`mvkg build`: data/ into the store, reasoning, and the alignments of related drafts."""
-    return build_workspace(ws, resources, lex, derived={str(GRAPH["alignments"]): derive_alignments})
+    """`mvkg build`: data/ into the store, reasoning, and the alignments of related drafts
+    (under the workspace lock: never halfway through another write)."""
+    return rebuild(ws, resources, lex, derived_graphs())
+
+
+def live_write(ws: Workspace, resources: Resources, write: Callable[[Live], T], kinds: Iterable[str],
+               lex: Lexicon | None = None) -> Applied[T]:
+    """Any write of input files (`kinds`: assessments, portfolios, catalogue, decisions,
+    resolutions, corrections, extra), with the built graph brought up to date in the same
+    locked step; a failure leaves data/ and build/ as they were."""
+    return apply_write(ws, resources, write, kinds, derived=derived_graphs(), lex=lex)
 
 
 @dataclass(frozen=True)
 class AddedResolution:
     ingested: Ingested
     written: tuple[Path, ...]
-    report: BuildReport | None  # the rebuild, when one was asked for
+    report: BuildReport | None  # the graph brought up to date with it
 
 
 def read_resolution(ws: Workspace, resources: Resources, path: Path, *, code: str | None = None,
@@ -84,11 +113,13 @@ def preview_obligations(resources: Resources, ingested: Ingested) -> list[Obliga
     return list_obligations(store, resources, ingested.record.meta.code)
 
 
-def add_resolution(ws: Workspace, resources: Resources, ingested: Ingested, *, replace_existing: bool = False,
-                   rebuild: bool = True) -> AddedResolution:
-    """Save a parsed resolution into data/resolutions and (by default) rebuild the graph."""
-    written = tuple(save_to_workspace(ws, ingested, replace_existing=replace_existing))
-    return AddedResolution(ingested, written, build(ws, resources) if rebuild else None)
+def add_resolution(ws: Workspace, resources: Resources, ingested: Ingested, *,
+                   replace_existing: bool = False) -> AddedResolution:
+    """Save a parsed resolution into data/resolutions; the graph follows (its obligations are
+    then not assessed until someone assesses them)."""
+    done = live_write(ws, resources, lambda live: tuple(save_to_workspace(ws, ingested, replace_existing=replace_existing)),
+                      {"resolutions"})
+    return AddedResolution(ingested, done.result, done.update.report)
 
 
 def resolution_files(paths: Sequence[Path]) -> list[Path]:
@@ -125,24 +156,29 @@ def read_resolutions(ws: Workspace, resources: Resources, paths: Sequence[Path],
     return Batch(tuple(done), tuple(warnings))
 
 
-def add_resolutions(ws: Workspace, batch: Sequence[Ingested], *, replace_existing: bool = False) -> tuple[Path, ...]:
-    """Store several parsed resolutions as one change of the workspace."""
-    return tuple(save_many(ws, list(batch), replace_existing=replace_existing))
+def add_resolutions(ws: Workspace, resources: Resources, batch: Sequence[Ingested], *,
+                    replace_existing: bool = False) -> tuple[Path, ...]:
+    """Store several parsed resolutions as one change of the workspace; the graph follows."""
+    return live_write(ws, resources, lambda live: tuple(save_many(ws, list(batch), replace_existing=replace_existing)),
+                      {"resolutions"}).result
 
 
 def take_snapshot(ws: Workspace, resources: Resources, folder: SnapshotStore, portfolio: str, label: str) -> str:
-    """A compliance snapshot of the current build against one portfolio: its id."""
-    return create_snapshot(ws, resources, folder, portfolio, label)
+    """A compliance snapshot of the current build against one portfolio: its id (no write
+    commits while it reads)."""
+    with reading(ws):
+        return create_snapshot(ws, resources, folder, portfolio, label)
 
 
-def accept_suggestion(ws: Workspace, store: GraphStore, obligation: str, entry: str, relation: str, by: str,
+def accept_suggestion(ws: Workspace, resources: Resources, store: GraphStore, obligation: str, entry: str, relation: str, by: str,
                       rationale: str = "", portfolio: str | None = None) -> Path:
     """Record one of the suggested entries for an obligation as a machine-suggested assessment,
     with the suggestion's reasons as the rationale unless one is given."""
     chosen = next((s for s in suggest(store, obligation, portfolio=portfolio, top=1000) if s.entry == entry), None)
     if chosen is None:
         raise InputError(f"{entry!r} is not among the suggestions for {obligation}")
-    return accept(ws, obligation, entry, relation, by, rationale, chosen.reasons)
+    return live_write(ws, resources, lambda live: accept(ws, obligation, entry, relation, by, rationale, chosen.reasons),
+                      {"assessments"}).result
 
 
 @dataclass(frozen=True)
@@ -155,55 +191,149 @@ def create_portfolio(ws: Workspace, resources: Resources, name: str, *, label: s
                      base: str | None = None, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> CreatedPortfolio:
     """Save a portfolio (data/portfolios/NAME.json): another portfolio's members (`base`), plus
     and minus explicit ids. Its members are worked out before anything is written, so an
-    unknown base or id is an error and the workspace is unchanged."""
-    lex = load_lexicon(resources)
+    unknown base or id is an error and the workspace is unchanged. It can be validated (and
+    snapshotted) at once."""
     p = Portfolio(name=check_name(name), label=label or name, description=description, base=base,
                   include=tuple(include), exclude=tuple(exclude))
-    size = len(members(p.name, {**load_portfolios(ws), p.name: p}, load_catalogue(ws, lex), lex))
-    return CreatedPortfolio(save_portfolio(ws, p), size)
+
+    def write(live: Live) -> CreatedPortfolio:
+        lex = live.lexicon()
+        size = len(members(p.name, {**load_portfolios(ws), p.name: p}, load_catalogue(ws, lex), lex))
+        return CreatedPortfolio(save_portfolio(ws, p), size)
+
+    return live_write(ws, resources, write, {"portfolios"}).result
 
 
-def review_pair(ws: Workspace, a: str, b: str, decision: str, relation: str, by: str, note: str = "") -> Path:
+def review_pair(ws: Workspace, a: str, b: str, decision: str, relation: str, by: str, note: str = "", *,
+                resources: Resources | None = None) -> Path:
     """Record an analyst's review of a suggested pair (short obligation ids); `relation` is the
-    corrected relation, or empty to keep the suggested one."""
-    return record_decision(ws, a, b, decision, relation, by, note)
+    corrected relation, or empty to keep the suggested one. The alignments graph follows."""
+    return live_write(ws, resources or find_resources(), lambda live: record_decision(ws, a, b, decision, relation, by, note),
+                      {"decisions"}).result
+
+
+def import_catalogue(ws: Workspace, resources: Resources, source: Path) -> ImportReport:
+    """Add or update catalogue entries from a CSV (every row checked first); the catalogue, the
+    portfolios' members and the verdicts follow."""
+    return live_write(ws, resources, lambda live: import_csv(ws, live.lexicon(), source), {"catalogue"}).result
+
+
+def import_rdf_file(ws: Workspace, resources: Resources, path: Path, name: str | None = None) -> tuple[Path, Checked]:
+    """Check an RDF file strictly and keep it as data/extra/NAME.nt, its own named graph at once."""
+    return live_write(ws, resources, lambda live: import_rdf(ws, path, name), {"extra"}).result
 
 
 @dataclass(frozen=True)
 class CorrectionChange:
     correction: Correction
-    report: BuildReport  # the graph rebuilt with the change
+    report: BuildReport  # the graph brought up to date with the change
 
 
 def correct_obligation(ws: Workspace, resources: Resources, obligation: str, kind: str, value: str, *, why: str,
                        by: str, at: str) -> CorrectionChange:
     """Record an analyst's correction of an extracted obligation and bring the graph up to date."""
-    lex = load_lexicon(resources)
-    return _rebuilt(ws, resources, lambda: add_correction(ws, lex, obligation, kind, value, why=why, by=by, at=at), lex)
+    done = live_write(ws, resources, lambda live: add_correction(ws, live.lexicon(), obligation, kind, value, why=why,
+                                                                 by=by, at=at), {"corrections"})
+    return CorrectionChange(done.result, done.update.report)
 
 
 def withdraw_correction(ws: Workspace, resources: Resources, line: int) -> CorrectionChange:
     """Remove a stored correction (by its line in the corrections file) and bring the graph up to date."""
-    return _rebuilt(ws, resources, lambda: remove_correction(ws, line))
-
-
-def _rebuilt(ws: Workspace, resources: Resources, change: Callable[[], Correction],
-             lex: Lexicon | None = None) -> CorrectionChange:
-    """A change of the corrections file and the rebuild it needs, as one step: when the
-    rebuild refuses the workspace, the file is put back as it was."""
-    path = ws.corrections_file
-    old = path.read_bytes() if path.is_file() else None
-    done = change()
-    try:
-        return CorrectionChange(done, build(ws, resources, lex))
-    except BaseException:
-        if old is None:
-            path.unlink(missing_ok=True)
-        else:
-            atomic_write(path, old)
-        raise
+    done = live_write(ws, resources, lambda live: remove_correction(ws, line), {"corrections"})
+    return CorrectionChange(done.result, done.update.report)
 
 
 def corrections(ws: Workspace, resources: Resources) -> list[tuple[Correction, bool]]:
     """The stored corrections and whether each still finds its obligation."""
     return correction_status(ws, load_lexicon(resources))
+
+
+# ------------------------------------------------------------------ assessments
+
+
+@dataclass(frozen=True)
+class AssessmentChange:
+    stored: Stored  # the row as kept: its file, line and values
+    update: Update  # the graph after it (verdicts read from it see the change)
+
+
+def obligation_refs(store: GraphStore) -> list[ObligationRef]:
+    """Every obligation of the resolutions read from text, with the name analysts use for it
+    ("ATU-MV resolves b": `ref.label`), in document order."""
+    prefix = str(GRAPH["resolution/"])
+    graphs = tuple(sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)),
+                          key=lambda g: g.value))
+    info = sorted(obligation_info(DataView(store, graphs)).values(), key=lambda o: (o.resolution, o.section_order, o.clause_order))
+    return [ObligationRef(o.iri, o.resolution, o.section, o.item) for o in info]
+
+
+def _obligation(live: Live, obligation: str) -> str:
+    """The short id of the obligation named by id or as "ATU-MV resolves b"."""
+    if "/" in obligation or not live.current:
+        return resolve_obligation(obligation, [])
+    return resolve_obligation(obligation, obligation_refs(live.store()))
+
+
+def _today(today: str | None) -> str:
+    return today or date.today().isoformat()
+
+
+def add_assessment(ws: Workspace, resources: Resources, obligation: str, entry: str, relation: str, rationale: str, *,
+                   by: str, evidence: str = "", evidence_url: str = "", confidence: str = "", method: str = "manual",
+                   today: str | None = None) -> AssessmentChange:
+    """Record that `entry` (a catalogue id; empty for not-applicable) covers `obligation` (its
+    id, or "ATU-MV resolves b") fully, partly or not at all, with the CSV import's checks. It is
+    a draft until reviewed; the verdicts follow at once."""
+    def write(live: Live) -> Stored:
+        row = {"obligation": _obligation(live, obligation), "entry": entry.strip(), "relation": relation,
+               "rationale": rationale.strip(), "evidence": evidence.strip(), "evidence_url": evidence_url.strip(),
+               "assessor": by.strip(), "date": _today(today), "confidence": confidence.strip(), "method": method}
+        return assessments.add(ws, row, live.obligations(), live.entry_iris())
+
+    done = live_write(ws, resources, write, {"assessments"})
+    return AssessmentChange(done.result, done.update)
+
+
+def edit_assessment(ws: Workspace, resources: Resources, obligation: str, entry: str, changes: dict[str, str], *,
+                    by: str, today: str | None = None) -> AssessmentChange:
+    """Change an assessment's relation, rationale, evidence, evidence URL or confidence: `by`
+    becomes its assessor, and a reviewed assessment needs a review again."""
+    def write(live: Live) -> Stored:
+        return assessments.edit(ws, _obligation(live, obligation), entry.strip(), changes, by.strip(), _today(today),
+                                live.obligations(), live.entry_iris())
+
+    done = live_write(ws, resources, write, {"assessments"})
+    return AssessmentChange(done.result, done.update)
+
+
+def review_assessment(ws: Workspace, resources: Resources, obligation: str, entry: str, *, by: str,
+                      state: str = assessments.REVIEWED, today: str | None = None) -> AssessmentChange:
+    """Mark an assessment reviewed by `by` today (or, with state "draft", open it again)."""
+    def write(live: Live) -> Stored:
+        return assessments.review(ws, _obligation(live, obligation), entry.strip(), by, _today(today), state)
+
+    done = live_write(ws, resources, write, {"assessments"})
+    return AssessmentChange(done.result, done.update)
+
+
+def remove_assessment(ws: Workspace, resources: Resources, obligation: str, entry: str) -> AssessmentChange:
+    """Take an assessment out; the obligation's verdict follows (not-assessed if it was its last)."""
+    def write(live: Live) -> Stored:
+        return assessments.remove(ws, _obligation(live, obligation), entry.strip())
+
+    done = live_write(ws, resources, write, {"assessments"})
+    return AssessmentChange(done.result, done.update)
+
+
+def list_assessments(ws: Workspace, store: GraphStore | None = None, *, obligation: str | None = None,
+                     entry: str | None = None, review: str | None = None) -> list[Stored]:
+    """The stored assessments, in file and row order, filtered by obligation (id, or by name
+    when `store` is given), catalogue id and review state (draft, reviewed)."""
+    short = None
+    if obligation is not None:
+        refs = obligation_refs(store) if store is not None else []
+        short = resolve_obligation(obligation, refs)
+        if refs and short not in {short_id(r.iri) for r in refs}:
+            raise InputError(f"no obligation {obligation!r} in the built resolutions")
+    return assessments.listing(ws, short, entry, review)
+

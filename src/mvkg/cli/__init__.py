@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from mvkg.cli import (  # noqa: F401
     alignment_commands,
+    assessment_commands,
     compliance_commands,
     correction_commands,
     exchange_commands,

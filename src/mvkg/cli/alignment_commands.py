@@ -42,8 +42,8 @@ def align_cmd(obj: Context, code_a: str, code_b: str, fmt: str, merged: bool) ->
 @click.pass_obj
 def align_review(obj: Context, ob_a: str, ob_b: str, decision: str, relation: str | None, by: str, note: str) -> None:
     """Confirm, change or reject a suggested pair (short obligation ids); kept with who and when."""
-    path = pipeline.review_pair(obj.workspace, ob_a, ob_b, decision, relation or "", by, note)
-    click.echo(f"recorded in {obj.workspace.relative(path)}; run `mvkg build` to update the graph")
+    path = pipeline.review_pair(obj.workspace, ob_a, ob_b, decision, relation or "", by, note, resources=obj.resources)
+    click.echo(f"recorded in {obj.workspace.relative(path)}; the graph is up to date")
 
 
 @main.command(name="suggest")
@@ -60,7 +60,7 @@ def suggest_cmd(obj: Context, obligation: str, portfolio, top, fmt, accept_entry
     """Rank catalogue entries that could cover OBLIGATION (short id), with the reasons."""
     store = open_read_only(obj.workspace)
     if accept_entry:
-        path = pipeline.accept_suggestion(obj.workspace, store, obligation, accept_entry, relation, by or "",
+        path = pipeline.accept_suggestion(obj.workspace, obj.resources, store, obligation, accept_entry, relation, by or "",
                                           rationale, portfolio=portfolio)
         emit(suggestions.accepted_text(accept_entry, relation, by, obj.workspace.relative(path)))
         return

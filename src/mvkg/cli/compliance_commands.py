@@ -14,9 +14,8 @@ from mvkg.compliance.validate import ENGINES, user_shapes
 from mvkg.compliance.validate import validate as run_validation
 from mvkg.exchange import spreadsheet
 from mvkg.graph.build import load_lexicon
-from mvkg.inputs.catalogue import import_csv, load_catalogue
+from mvkg.inputs.catalogue import load_catalogue
 from mvkg.inputs.portfolios import load_portfolios, members
-from mvkg.inputs.rdf_import import import_rdf
 from mvkg.kernel.errors import EXIT_CHECKS_FAILED, MvkgError
 from mvkg.render import reports
 from mvkg.render.listings import catalogue_text, entry_text, portfolio_text, portfolios_text
@@ -67,9 +66,9 @@ def coverage_cmd(obj: Context, portfolio: str, fmt: str, out: Path | None) -> No
 @click.pass_obj
 def import_rdf_cmd(obj: Context, file: Path, name: str | None) -> None:
     """Check an RDF file strictly (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD) and add it
-    to the workspace as data/extra/NAME.nt; `mvkg build` loads it into its own named graph."""
-    target, checked = import_rdf(obj.workspace, file, name)
-    click.echo(f"imported {len(checked.triples)} triples into {obj.workspace.relative(target)}")
+    to the workspace as data/extra/NAME.nt, its own named graph (in the built graph at once)."""
+    target, checked = pipeline.import_rdf_file(obj.workspace, obj.resources, file, name)
+    click.echo(f"imported {len(checked.triples)} triples into {obj.workspace.relative(target)}; the graph is up to date")
     for iri in checked.removed_imports:
         click.echo(f"  removed owl:imports <{iri}> (imports are never followed)")
 
@@ -116,7 +115,8 @@ def portfolio_create(obj: Context, name, base, include, exclude, label, descript
     """Create a portfolio in the workspace's data/portfolios/."""
     created = pipeline.create_portfolio(obj.workspace, obj.resources, name, label=label, description=description,
                                         base=base, include=tuple(include), exclude=tuple(exclude))
-    click.echo(f"created {obj.workspace.relative(created.path)} with {created.size} entries; run `mvkg build` to use it")
+    click.echo(f"created {obj.workspace.relative(created.path)} with {created.size} entries; "
+               f"check it with `mvkg coverage --portfolio {name}`")
 
 
 @main.group()
@@ -152,6 +152,6 @@ def catalogue_import(obj: Context, file: Path) -> None:
     """Validate every row of FILE.csv, then add or update the entries (nothing changes if any row is bad)."""
     if not file.is_file():
         raise MvkgError("no such file", path=file)
-    report = import_csv(obj.workspace, load_lexicon(obj.resources), file)
+    report = pipeline.import_catalogue(obj.workspace, obj.resources, file)
     click.echo(f"imported into {report.target}: {len(report.added)} added, {len(report.updated)} updated; "
-               "run `mvkg build` to use them")
+               "the graph is up to date")

@@ -46,7 +46,8 @@ def ingest(obj: Context, files: tuple[Path, ...], code, title, date, status, rel
         batch = pipeline.read_resolutions(obj.workspace, obj.resources, paths, overrides=overrides,
                                           progress=lambda n, path: click.echo(f"[{n}/{len(paths)}] {path}", err=True))
         _warn(batch.warnings, strict)
-        written = () if dry_run else pipeline.add_resolutions(obj.workspace, batch.ingested, replace_existing=replace_existing)
+        written = () if dry_run else pipeline.add_resolutions(obj.workspace, obj.resources, batch.ingested,
+                                                              replace_existing=replace_existing)
         for ing in batch.ingested:
             rec = ing.record
             click.echo(f"{rec.meta.code}: {len(rec.sections)} sections, {len(rec.clauses)} clauses, "
@@ -56,7 +57,7 @@ def ingest(obj: Context, files: tuple[Path, ...], code, title, date, status, rel
     ingested = pipeline.read_resolution(obj.workspace, obj.resources, paths[0], code=code, overrides=overrides)
     _warn(pipeline.ingest_warnings(ingested, str(paths[0])), strict)
     written = () if dry_run else pipeline.add_resolution(obj.workspace, obj.resources, ingested,
-                                                         replace_existing=replace_existing, rebuild=False).written
+                                                         replace_existing=replace_existing).written
     if fmt == "ttl":
         emit(ingested.graph.serialize(format="turtle"))
     elif fmt == "json":
@@ -71,7 +72,8 @@ def ingest(obj: Context, files: tuple[Path, ...], code, title, date, status, rel
         if dry_run:
             click.echo("  dry run: nothing written")
         elif written:
-            click.echo("  run `mvkg build` to rebuild the graph")
+            click.echo(f"  the graph is up to date; its {len(rec.obligations)} obligations are not assessed yet "
+                       "(`mvkg assessment add`)")
 
 
 @main.command()

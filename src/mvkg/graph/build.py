@@ -7,7 +7,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,16 +17,19 @@ from rdflib import RDF, Graph
 
 from mvkg import __version__
 from mvkg.graph.reasoning import Materialised, Materialiser, defined_class_types, java_available
+from mvkg.graph.state import SUMMARY_KEYS, BuildState, mark_image, write_manifest
 from mvkg.inputs.assessments import assessments_graph, load_assessments
 from mvkg.inputs.catalogue import catalogue_graph, load_catalogue
 from mvkg.inputs.corrections import corrected_entry, corrections_graph, load_corrections, stale_warnings
 from mvkg.inputs.portfolios import load_portfolios, portfolio_graph
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.lexicon import Lexicon, lexicon_from_graph, load_ontology_graph
+from mvkg.kernel.model import ResolutionMeta
 from mvkg.kernel.namespaces import GRAPH, ONTOLOGY_GRAPH, portfolio_graph_iri, resolution_graph
 from mvkg.kernel.resources import Resources
 from mvkg.kernel.workspace import Workspace, atomic_write, fsync_dir, sha256_file
-from mvkg.query.remote import is_remote
+from mvkg.query.graphstore import GraphStore
+from mvkg.query.remote import is_remote, redact
 from mvkg.query.store import MEMORY, GraphCount, canonical_nquads, graph_counts, remote_store, replace_store_dir
 
 
@@ -53,7 +56,7 @@ def load_lexicon(resources: Resources) -> Lexicon:
     return lexicon_from_graph(load_ontology_graph(resources.ontology_files()))
 
 
-def _load_ontology(store: ox.Store, resources: Resources) -> dict[str, str]:
+def load_ontology(store: ox.Store, resources: Resources) -> dict[str, str]:
     inputs = {}
     graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
     for path in resources.ontology_files():
@@ -65,7 +68,7 @@ def _load_ontology(store: ox.Store, resources: Resources) -> dict[str, str]:
     return inputs
 
 
-def _load_file(store: ox.Store, path: Path, graph, *, checked: bool = False) -> None:
+def load_file(store: ox.Store, path: Path, graph, *, checked: bool = False) -> None:
     """An N-Triples file into one graph. A file the import gate wrote (`checked`: it was parsed
     strictly when it came in) is read without validating its IRIs and language tags again,
     which is a quarter faster at 1M triples; its syntax is still parsed."""
@@ -80,17 +83,18 @@ def check_build_current(ws: Workspace, resources: Resources) -> dict[str, str]:
     return ws.check_build_current(resources.ontology_files())
 
 
-Derive = Callable[[Workspace, ox.Store, list], Graph]
+Derive = Callable[[Workspace, GraphStore, Sequence[ResolutionMeta]], Graph]
 """A step that derives a graph from the assembled inputs (e.g. draft alignments), given the
-workspace, the store as built so far and the (record, graph) pairs of the resolutions."""
+workspace, the graph as built so far (every input graph; not the inferred types) and the
+metadata of the resolutions."""
 
 
-def _add_graph(store: ox.Store, graph, name) -> None:
+def add_graph(store: ox.Store, graph, name) -> None:
     store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
                to_graph=ox.NamedNode(str(name)))
 
 
-def _reasoning_input(store: ox.Store) -> Graph:
+def reasoning_input(store: ox.Store) -> Graph:
     """The ontology and the resolutions: what the defined classes are about. The catalogue
     and assessments are checked by the SHACL data-quality shapes instead, so HermiT's cost
     does not grow with the catalogue."""
@@ -102,11 +106,11 @@ def _reasoning_input(store: ox.Store) -> Graph:
     return g
 
 
-def _described(ws: Workspace, location: str | None) -> str:
+def store_description(ws: Workspace, location: str | None) -> str:
     if location == MEMORY:
         return f"memory (image {ws.relative(ws.image_file)})"
     if location:
-        return f"{location} (and {ws.relative(ws.store_dir)})"
+        return f"{redact(location)} (and {ws.relative(ws.store_dir)})"
     return ws.relative(ws.store_dir)
 
 
@@ -134,28 +138,28 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
     reasoner = None
     try:
         store = ox.Store()  # built in memory (loading is ~5x faster there), then written to disk once
-        inputs = _load_ontology(store, resources)
+        inputs = load_ontology(store, resources)
         for entry, (record, graph) in zip(entries, records):
-            _add_graph(store, graph, resolution_graph(record.slug))
+            add_graph(store, graph, resolution_graph(record.slug))
             inputs[ws.relative(entry.text_path)] = record.sha256
             inputs[ws.relative(entry.meta_path)] = sha256_file(entry.meta_path)
-        reasoning_key = _reasoning_key(inputs, store)
-        reasoner = _cached_reasoning(ws, reasoning_key) or Materialiser(_reasoning_input(store))  # in parallel
-        _add_graph(store, catalogue_graph(catalogue), GRAPH["catalogue"])
-        _add_graph(store, assessments_graph(assessments), GRAPH["coverage"])
-        _add_graph(store, corrections_graph(a for _, _, fixed in corrected for a in fixed.applied), GRAPH["corrections"])
+        key = reasoning_key(inputs, store)
+        reasoner = cached_reasoning(ws, key) or Materialiser(reasoning_input(store))  # in parallel
+        add_graph(store, catalogue_graph(catalogue), GRAPH["catalogue"])
+        add_graph(store, assessments_graph(assessments), GRAPH["coverage"])
+        add_graph(store, corrections_graph(a for _, _, fixed in corrected for a in fixed.applied), GRAPH["corrections"])
         for name, graph in portfolio_graphs.items():
-            _add_graph(store, graph, portfolio_graph_iri(name))
+            add_graph(store, graph, portfolio_graph_iri(name))
         for path in ws.rdf_portfolio_files():
             if path.stem in portfolio_graphs:
                 raise InputError(f"portfolio {path.stem!r} is defined twice (.json and .nt)", path=path)
-            _load_file(store, path, portfolio_graph_iri(path.stem))
+            load_file(store, path, portfolio_graph_iri(path.stem))
         for extra in ws.extra_files():  # checked on import; loaded strictly, each into its own graph
-            _load_file(store, extra, GRAPH["extra/" + extra.stem], checked=True)
+            load_file(store, extra, GRAPH["extra/" + extra.stem], checked=True)
         for path in ws.data_files():
             inputs[ws.relative(path)] = sha256_file(path)
         for graph_iri, derive in (derived or {}).items():
-            _add_graph(store, derive(ws, store, records), graph_iri)
+            add_graph(store, derive(ws, store, [r.meta for r, _ in records]), graph_iri)
         defined = defined_class_types(store)
         inferred = reasoner.result()
         inferred_graph = ox.NamedNode(str(GRAPH["inferred"]))
@@ -194,7 +198,7 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
     os.replace(staged_image, ws.image_file)
     fsync_dir(ws.build_dir)
     report = BuildReport(
-        store=_described(ws, settings.location),
+        store=store_description(ws, settings.location),
         graphs=counts,
         resolutions=len(records),
         clauses=sum(len(r.clauses) for r, _ in records),
@@ -206,15 +210,16 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
         reasoner=inferred.engine,
         warnings=tuple(w for w in (inferred.warning, *stale) if w),
     )
-    manifest = {"mvkg_version": __version__, "triples": report.triples, "reasoner": report.reasoner,
-                "graphs": {g.graph: g.triples for g in counts}, "inputs": inputs}
-    atomic_write(ws.reasoning_file, json.dumps({"key": reasoning_key, "engine": inferred.engine,
+    atomic_write(ws.reasoning_file, json.dumps({"key": key, "engine": inferred.engine,
                                                  "warning": inferred.warning, "types": inferred.types}).encode("utf-8"))
-    atomic_write(ws.manifest_file, json.dumps(manifest, indent=2).encode("utf-8"))
+    summary = {k: getattr(report, k) for k in SUMMARY_KEYS}
+    manifest = write_manifest(ws, resources.ontology_files(), BuildState(inputs, {g.graph: g.triples for g in counts},
+                                                                         report.reasoner, summary))
+    mark_image(ws, manifest)
     return report
 
 
-def _reasoning_key(inputs: dict[str, str], store: ox.Store) -> str:
+def reasoning_key(inputs: dict[str, str], store: ox.Store) -> str:
     """What the reasoner's result depends on: the ontology files, the resolution graphs as
     built now (sorted N-Triples: they hold no blank nodes), mvkg's version and whether Java is
     there to run HermiT."""
@@ -241,7 +246,7 @@ class _Cached:
         return None
 
 
-def _cached_reasoning(ws: Workspace, key: str) -> _Cached | None:
+def cached_reasoning(ws: Workspace, key: str) -> _Cached | None:
     try:
         cached = json.loads(ws.reasoning_file.read_text(encoding="utf-8"))
         if cached.get("key") != key:

@@ -82,6 +82,7 @@ class Vocabulary:
     alignment_relations: Scheme
     review_statuses: Scheme
     resolution_statuses: Scheme
+    assessment_reviews: Scheme  # draft, reviewed
 
     @property
     def in_force_statuses(self) -> tuple[str, ...]:
@@ -92,7 +93,7 @@ _SCHEMES = {
     "verdicts": "VerdictScheme", "entry_kinds": "EntryKindScheme", "entry_statuses": "EntryStatusScheme",
     "relations": "RelationScheme", "methods": "AssessmentMethodScheme", "severities": "SeverityScheme",
     "alignment_relations": "AlignmentRelationScheme", "review_statuses": "ReviewStatusScheme",
-    "resolution_statuses": "ResolutionStatusScheme",
+    "resolution_statuses": "ResolutionStatusScheme", "assessment_reviews": "AssessmentReviewScheme",
 }
 
 

@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -143,6 +144,11 @@ class Workspace:
         return self.build_dir / "manifest.json"
 
     @property
+    def image_state_file(self) -> Path:
+        """Which manifest the image reflects (the image may follow a write a moment later)."""
+        return self.build_dir / "image.json"
+
+    @property
     def reasoning_file(self) -> Path:
         """The reasoner's last result and what it depended on (reused while that is unchanged)."""
         return self.build_dir / "reasoning.json"
@@ -171,29 +177,66 @@ class Workspace:
 
     # ------------------------------------------------------------ the input manifest
 
-    def current_inputs(self, ontology_files: list[Path]) -> dict[str, str]:
-        """sha256 of every input a build reads, as it is on disk now (the manifest's keys)."""
-        out = {f"ontology/{p.name}": sha256_file(p) for p in ontology_files}
+    def current_inputs(self, ontology_files: list[Path], manifest: dict | None = None) -> dict[str, str]:
+        """sha256 of every input a build reads, as it is on disk now (the manifest's keys). A
+        file whose size and modification time are those `manifest` recorded keeps the sha256
+        recorded with them (not read again: at 1M triples the inputs are 150 MB)."""
+        known = manifest.get("inputs", {}) if manifest else {}
+        stats = manifest.get("stats", {}) if manifest else {}
+
+        def digest(path: Path, key: str) -> str:
+            st = path.stat()
+            same = key in known and stats.get(key) == [st.st_size, st.st_mtime_ns]
+            return known[key] if same else sha256_file(path)
+
+        out = {f"ontology/{p.name}": digest(p, f"ontology/{p.name}") for p in ontology_files}
         for entry in self.resolutions():
-            out[self.relative(entry.text_path)] = sha256_file(entry.text_path)
-            out[self.relative(entry.meta_path)] = sha256_file(entry.meta_path)
-        out.update({self.relative(p): sha256_file(p) for p in self.data_files()})
+            for path in (entry.text_path, entry.meta_path):
+                out[self.relative(path)] = digest(path, self.relative(path))
+        out.update({self.relative(p): digest(p, self.relative(p)) for p in self.data_files()})
         return out
+
+    def input_stats(self, ontology_files: list[Path]) -> dict[str, list[int]]:
+        """Size and modification time (ns) of the inputs last changed more than a second ago:
+        what lets `current_inputs` trust a recorded sha256 (a file changed within the same
+        clock tick as it was recorded is read again instead)."""
+        settled = time.time_ns() - 1_000_000_000
+        paths = {f"ontology/{p.name}": p for p in ontology_files}
+        for entry in self.resolutions():
+            paths.update({self.relative(p): p for p in (entry.text_path, entry.meta_path)})
+        paths.update({self.relative(p): p for p in self.data_files()})
+        out = {}
+        for key, path in sorted(paths.items()):
+            st = path.stat()
+            if st.st_mtime_ns < settled:
+                out[key] = [st.st_size, st.st_mtime_ns]
+        return out
+
+    def built_manifest(self) -> dict:
+        """The last build's manifest (inputs with their sha256, graphs, counts)."""
+        if not self.manifest_file.is_file():
+            raise WorkspaceError("no build manifest; run `mvkg build` first")
+        return json.loads(self.manifest_file.read_text(encoding="utf-8"))
 
     def built_inputs(self) -> dict[str, str]:
         """The inputs recorded by the last build."""
-        if not self.manifest_file.is_file():
-            raise WorkspaceError("no build manifest; run `mvkg build` first")
-        return json.loads(self.manifest_file.read_text(encoding="utf-8"))["inputs"]
+        return self.built_manifest()["inputs"]
+
+    def changed_inputs(self, ontology_files: list[Path]) -> list[str]:
+        """The inputs that differ from what the last build read (none: the build is current)."""
+        manifest = self.built_manifest()
+        built, now = manifest["inputs"], self.current_inputs(ontology_files, manifest)
+        return sorted(k for k in set(built) | set(now) if built.get(k) != now.get(k))
 
     def check_build_current(self, ontology_files: list[Path]) -> dict[str, str]:
-        """The build's inputs, or an error naming what changed since the build."""
-        built, now = self.built_inputs(), self.current_inputs(ontology_files)
-        changed = sorted(k for k in set(built) | set(now) if built.get(k) != now.get(k))
+        """The build's inputs, or an error naming what changed since the build (mvkg's own
+        writes keep the build current; this catches files edited by hand)."""
+        changed = self.changed_inputs(ontology_files)
         if changed:
             raise WorkspaceError(f"the build is out of date ({', '.join(changed[:5])}"
-                                 f"{' …' if len(changed) > 5 else ''} changed since); run `mvkg build` first")
-        return built
+                                 f"{' …' if len(changed) > 5 else ''} changed since, outside mvkg); "
+                                 "run `mvkg build` first")
+        return self.built_inputs()
 
     def relative(self, path: Path) -> str:
         try:

@@ -1,0 +1,221 @@
+"""How a live write reaches build/ without touching it until everything is ready.
+
+- The on-disk store is edited in a copy: `Store.backup` hard-links the read-only store's
+  files into build/store.live.tmp (milliseconds at 1M triples), the copy is edited and
+  flushed, and only then swapped in for build/store; a failure deletes the copy, so the store
+  the commands read is untouched, byte for byte. Readers that have the old store open keep
+  reading it (its files are hard links).
+- With the `memory` location the image is the store: the edit happens in memory.
+- The image is written to a staged file first and renamed into place with the commit; the old
+  one is kept aside (a hard link) until the manifest is written.
+- A remote endpoint gets the changed graphs with the graph store protocol, after everything
+  local is ready; a later failure puts back the graphs it had replaced (best effort)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from mvkg.graph import image
+from mvkg.graph.state import image_current, mark_image
+from mvkg.kernel.errors import WorkspaceError
+from mvkg.kernel.locking import WorkspaceLock
+from mvkg.kernel.workspace import Workspace, fsync_dir
+from mvkg.query.remote import is_remote
+from mvkg.query.store import MEMORY, canonical_nquads, load_image, remote_store
+
+IMAGE_BACKGROUND_BYTES = 64 * 2**20  # with the on-disk store, a larger image is written after the commit
+
+
+@dataclass
+class WorkingStore:
+    """The store a live write edits: a copy of build/store, or the image loaded into memory."""
+
+    ws: Workspace
+    store: ox.Store | None
+    copy: Path | None = None  # the on-disk copy (None: in memory)
+    aside: Path | None = None  # the old build/store while the swap is not committed
+
+    @classmethod
+    def open(cls, ws: Workspace, loaded: ox.Store | None = None) -> WorkingStore:
+        """`loaded`: the image already loaded into memory (memory location), to edit in place."""
+        if ws.store_settings().location == MEMORY:
+            return cls(ws, loaded if loaded is not None else load_image(ws.image_file))
+        copy = ws.build_dir / "store.live.tmp"
+        shutil.rmtree(copy, ignore_errors=True)  # left by a writer that was killed
+        try:
+            ox.Store.read_only(str(ws.store_dir)).backup(str(copy))
+            return cls(ws, ox.Store(str(copy)), copy)
+        except BaseException:
+            shutil.rmtree(copy, ignore_errors=True)
+            raise
+
+    @property
+    def on_disk(self) -> bool:
+        return self.copy is not None
+
+    def close(self) -> None:
+        """Flush the copy and let go of it (RocksDB allows one writer per folder)."""
+        if self.store is not None and self.copy is not None:
+            self.store.flush()
+        self.store = None
+
+    def swap_in(self) -> None:
+        """The copy becomes build/store; the old one stays aside until `finish` or `discard`."""
+        if self.copy is None:
+            return
+        self.close()
+        target = self.ws.store_dir
+        self.aside = target.with_name(target.name + ".old")
+        shutil.rmtree(self.aside, ignore_errors=True)
+        target.rename(self.aside)
+        self.copy.rename(target)
+        fsync_dir(target.parent)
+        self.copy = None
+
+    def discard(self) -> None:
+        """Undo: the copy goes, and an old store set aside comes back."""
+        self.store = None
+        if self.copy is not None:
+            shutil.rmtree(self.copy, ignore_errors=True)
+        if self.aside is not None and self.aside.exists():
+            shutil.rmtree(self.ws.store_dir, ignore_errors=True)
+            self.aside.rename(self.ws.store_dir)
+        self.aside = None
+
+    def finish(self) -> None:
+        if self.aside is not None:
+            shutil.rmtree(self.aside, ignore_errors=True)
+            self.aside = None
+
+
+@dataclass
+class ImageWriter:
+    """The new image: the old one with the changed graphs' lines replaced, or (when the old
+    image does not hold the last manifest's graph, or a changed graph has blank nodes, whose
+    labels are canonical over the whole graph) a full canonical dump."""
+
+    path: Path
+    new_lines: dict[str, list[bytes]]
+    full: bytes | None
+    synchronous: bool
+    staged: Path | None = None
+    kept: Path | None = None  # the old image, hard-linked aside until the commit
+    error: BaseException | None = field(default=None, compare=False)  # what stopped a background write
+
+    @classmethod
+    def for_change(cls, ws: Workspace, store: ox.Store, changed: list[str]) -> ImageWriter:
+        memory = ws.store_settings().location == MEMORY
+        size = ws.image_file.stat().st_size if ws.image_file.is_file() else 0
+        lines = {g: image.graph_lines(store, g) for g in changed}
+        blank = any(b"_:" in line for ls in lines.values() for line in ls)
+        whole = blank or not ws.image_file.is_file() or not image_current(ws)
+        return cls(ws.image_file, lines, canonical_nquads(store) if whole else None,
+                   memory or size <= IMAGE_BACKGROUND_BYTES)
+
+    def _chunks(self) -> list[image.Chunk]:
+        if self.full is not None:
+            return [self.full]
+        old = self.path.read_bytes()
+        removed = sorted(span for g in self.new_lines for span in image.old_lines(old, g))
+        added = sorted(line for lines in self.new_lines.values() for line in lines)
+        return image.spliced(old, removed, added)
+
+    def stage(self) -> None:
+        """Write the new image beside the old one (fsynced), not yet in its place."""
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".staged", dir=self.path.parent)
+        os.close(fd)
+        self.staged = Path(tmp)
+        try:
+            image.write_chunks(self.staged, self._chunks())
+        except BaseException:
+            self.staged.unlink(missing_ok=True)
+            self.staged = None
+            raise
+
+    def put_in_place(self) -> None:
+        if self.staged is None:
+            return
+        if self.path.is_file():
+            self.kept = self.path.with_name(self.path.name + ".old")
+            self.kept.unlink(missing_ok=True)
+            os.link(self.path, self.kept)
+        os.replace(self.staged, self.path)
+        self.staged = None
+
+    def undo(self) -> None:
+        if self.staged is not None:
+            self.staged.unlink(missing_ok=True)
+        if self.kept is not None:
+            os.replace(self.kept, self.path)
+        self.staged = self.kept = None
+
+    def finish(self) -> None:
+        if self.kept is not None:
+            self.kept.unlink(missing_ok=True)
+            self.kept = None
+
+    def in_background(self, ws: Workspace, lock: WorkspaceLock, manifest: bytes) -> threading.Thread:
+        """Write the image in a thread that holds the workspace lock until it is done (a process
+        waits for it before it exits). A failure is kept in `error`: the image then stays marked
+        as not the manifest's, and the next write writes it whole."""
+
+        def run() -> None:
+            try:
+                image.write_chunks(self.path, self._chunks())
+                mark_image(ws, manifest)
+            except BaseException as exc:
+                self.error = exc
+            finally:
+                lock.release()
+
+        thread = threading.Thread(target=run, name="mvkg-image", daemon=False)
+        thread.start()
+        return thread
+
+    def check(self) -> None:
+        if self.error is not None:
+            raise WorkspaceError(f"the write is in the graph, but the image could not be written ({self.error}); "
+                                 "the next write or `mvkg build` writes it", path=self.path)
+
+
+@dataclass
+class Publication:
+    """The changed graphs sent to a remote endpoint, and how to take them back."""
+
+    ws: Workspace
+    sent: dict[str, bytes] = field(default_factory=dict)  # graph -> its old N-Triples
+
+    def send(self, store: ox.Store, changed: list[str], before) -> None:
+        """`before(graph)`: a changed graph's old N-Triples."""
+        settings = self.ws.store_settings()
+        if not (settings.location and is_remote(settings.location)):
+            return
+        remote = remote_store(settings)
+        for graph in changed:
+            data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)) or b""
+            self.sent[graph] = before(graph)
+            _put(remote, graph, data)
+
+    def undo(self) -> None:
+        if not self.sent:
+            return
+        remote = remote_store(self.ws.store_settings())
+        for graph, data in self.sent.items():
+            try:
+                _put(remote, graph, data)
+            except Exception:
+                continue
+
+
+def _put(remote, graph: str, data: bytes) -> None:
+    if data:
+        remote.replace_graph(graph, data)
+    else:
+        remote.delete_graph(graph)
