@@ -313,3 +313,13 @@ def test_the_inferred_types_of_the_touched_subjects_are_patched(live, resources)
     finally:
         work.discard()
     assert not (live.build_dir / "store.live.tmp").exists()
+
+
+def test_an_accepted_suggestion_is_in_the_graph_at_once(live, resources, tmp_path):
+    ob = "atu-mv/resolves/para_b"
+    top = json.loads(run_cli("--workspace", str(live.root), "suggest", ob, "--format", "json").output)[0]["entry"]
+    result = run_cli("--workspace", str(live.root), "suggest", ob, "--accept", top, "--relation", "none", "--by", "A")
+    assert result.exit_code == 0 and "mvkg build" not in result.output, result.output
+    listed = run_cli("--workspace", str(live.root), "assessment", "list", "--obligation", ob, "--format", "json")
+    assert {(r["entry"], r["method"]) for r in json.loads(listed.output)} >= {(top, "machine-suggested")}
+    assert_same_as_full_build(live, resources, tmp_path)

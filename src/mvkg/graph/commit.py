@@ -129,7 +129,7 @@ class ImageWriter:
 
     def stage(self) -> None:
         """Write the new image beside the old one (fsynced), not yet in its place."""
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".staged", dir=self.path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         os.close(fd)
         self.staged = Path(tmp)
         try:
@@ -143,7 +143,7 @@ class ImageWriter:
         if self.staged is None:
             return
         if self.path.is_file():
-            self.kept = self.path.with_name(self.path.name + ".old")
+            self.kept = self.path.with_name(f".{self.path.name}.old.tmp")  # what query.store.build_leftovers finds
             self.kept.unlink(missing_ok=True)
             os.link(self.path, self.kept)
         os.replace(self.staged, self.path)

@@ -26,4 +26,4 @@ def suggestions_text(suggestions: list[Suggestion], fmt: str = "table") -> str:
 
 def accepted_text(entry: str, relation: str, by: str, where: Path | str) -> str:
     """The line confirming an accepted suggestion, `where` being the file it went into."""
-    return f"recorded {entry} ({relation}, machine-suggested, confirmed by {by}) in {where}; run `mvkg build`\n"
+    return f"recorded {entry} ({relation}, machine-suggested, confirmed by {by}) in {where}; the graph is up to date\n"
