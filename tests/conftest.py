@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,3 +59,20 @@ def tree_hash(root: Path) -> str:
 
 def run_cli(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+_MEASURED = """import json, resource, subprocess, sys
+p = subprocess.run(sys.argv[2:], capture_output=True, text=True)
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+open(sys.argv[1], "w").write(json.dumps([p.returncode, p.stdout, p.stderr, peak]))
+"""
+
+
+def run_measured(cmd: list[str], tmp: Path) -> tuple[int, str, str, int]:
+    """Run a command and return (exit code, stdout, stderr, peak resident memory in KB). It is
+    started from a small interpreter, not forked from pytest: a child forked from a large
+    process counts that process's pages in its peak until it execs."""
+    report = tmp / "measured.json"
+    subprocess.run([sys.executable, "-c", _MEASURED, str(report), *cmd], check=True)
+    code, out, err, peak = json.loads(report.read_text(encoding="utf-8"))
+    return code, out, err, peak

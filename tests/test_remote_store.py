@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_workspace, run_cli
+from conftest import copy_workspace, run_cli, run_measured
 from mvkg import pipeline
 from mvkg.compliance.validate import validate
 from mvkg.kernel.errors import WorkspaceError
@@ -240,11 +240,8 @@ def test_an_endless_answer_stops_at_the_size_cap_in_bounded_memory(workspace):
     (workspace.root / "mvkg.toml").write_text(
         f'[store]\nlocation = "sparql+http://{address}/query"\nmax_response_mb = 20\n', encoding="utf-8")
     try:
-        proc = subprocess.Popen([MVKG, "-w", str(workspace.root), "validate"], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
-        _, _, usage = os.wait4(proc.pid, 0)
-        err = proc.stderr.read() if proc.stderr else ""
+        _, _, err, peak = run_measured([MVKG, "-w", str(workspace.root), "validate"], workspace.root)
     finally:
         server.shutdown()
     assert "more than 20 MB" in err and "max_response_mb" in err and "Traceback" not in err
-    assert usage.ru_maxrss < 400 * 1024  # KB: the cap, the interpreter and the libraries, not the stream
+    assert peak < 400 * 1024  # KB: the cap, the interpreter and the libraries, not the stream

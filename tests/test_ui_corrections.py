@@ -1,5 +1,5 @@
 """The Corrections page in real Chromium: an analyst corrects an obligation's strength; the
-correction is stored with who and why, the graph is rebuilt, and the obligation reads as
+correction is stored with who and why, the graph is brought up to date, and the obligation reads as
 corrected everywhere (here: the CLI listing of the same workspace)."""
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def test_correct_an_obligation_in_the_browser(app):
         page.get_by_role("textbox", name="By", exact=True).fill("Browser Analyst")
         page.screenshot(path=str(REPO / "test-artifacts" / "corrections-form.png"), full_page=True)
         page.get_by_role("button", name="Record correction").click()
-        page.get_by_text("the graph was rebuilt").first.wait_for(timeout=120000)
+        page.get_by_text("the graph is up to date").first.wait_for(timeout=120000)
         _settle(page)
         _assert_clean(page, "corrections after the write")
         assert page.get_by_text("workshops are encouraged, not required").count() > 0  # on record

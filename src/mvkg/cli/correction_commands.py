@@ -36,7 +36,7 @@ def add(obj: Context, obligation: str, kind: str, value: str, why: str, by: str 
                                          by=by or getpass.getuser(),
                                          at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     c = change.correction
-    click.echo(f"corrected {c.resolution} {c.obligation}: {c.kind} {c.value!r}; graph rebuilt "
+    click.echo(f"corrected {c.resolution} {c.obligation}: {c.kind} {c.value!r}; graph updated "
                f"({change.report.obligations} obligations)")
     for warning in change.report.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -56,4 +56,4 @@ def list_(obj: Context, fmt: str) -> None:
 def remove(obj: Context, line: int) -> None:
     """Remove the correction on LINE of the corrections file (as `list` shows it)."""
     change = pipeline.withdraw_correction(obj.workspace, obj.resources, line)
-    click.echo(f"removed the {change.correction.kind} correction of {change.correction.obligation}; graph rebuilt")
+    click.echo(f"removed the {change.correction.kind} correction of {change.correction.obligation}; graph updated")

@@ -10,7 +10,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
 from mvkg.ingest.quality import obligation_quality
 from mvkg.kernel.lexicon import Lexicon
-from mvkg.kernel.model import ObligationRecord, ResolutionRecord, Span
+from mvkg.kernel.model import ObligationRecord, ResolutionRecord, SectionRecord, Span
 from mvkg.kernel.namespaces import DCTERMS, ID, MVKG, PREFIXES, SDG, SKOS, slugify
 
 
@@ -100,8 +100,9 @@ def resolution_graph(rec: ResolutionRecord, lex: Lexicon) -> Graph:
             g.add((c, MVKG.parentClause, URIRef(cl.parent)))
         _add_span(g, c, cl.span, src)
     quality = obligation_quality(rec, lex)
+    sections = {s.iri: s for s in rec.sections}
     for ob in rec.obligations:
-        _obligation(g, ob, res, src, rec, lex)
+        _obligation(g, ob, res, src, rec, lex, sections[ob.section])
         q = quality[ob.iri]
         o = URIRef(ob.iri)
         g.add((o, MVKG.extractionConfidence, Literal(Decimal(str(q.confidence)), datatype=XSD.decimal)))
@@ -110,9 +111,9 @@ def resolution_graph(rec: ResolutionRecord, lex: Lexicon) -> Graph:
     return g
 
 
-def _obligation(g: Graph, ob: ObligationRecord, res: URIRef, src: URIRef, rec: ResolutionRecord, lex: Lexicon) -> None:
+def _obligation(g: Graph, ob: ObligationRecord, res: URIRef, src: URIRef, rec: ResolutionRecord, lex: Lexicon,
+                section: SectionRecord) -> None:
     o = URIRef(ob.iri)
-    section = next(s for s in rec.sections if s.iri == ob.section)
     g.add((o, RDF.type, MVKG.Obligation))
     g.add((o, RDFS.label, Literal(" ".join(x for x in (rec.meta.code, section.heading, ob.item) if x))))
     g.add((o, MVKG.inResolution, res))

@@ -39,9 +39,10 @@ class SourceText:
 def read_source(path: Path) -> SourceText:
     if not path.is_file():
         raise InputError("no such file", path=path)
-    raw = path.read_bytes()
+    with path.open("rb") as f:  # no more than the limit is read, however large the file
+        raw = f.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
-        raise InputError(f"file is {len(raw)} bytes; the limit for a resolution is {MAX_BYTES}", path=path)
+        raise InputError(f"file is over {MAX_BYTES} bytes, the limit for a resolution", path=path)
     if not raw.strip():
         raise InputError("the file is empty: expected the text of a resolution", path=path)
     suffix = path.suffix.lower()

@@ -1,7 +1,7 @@
 """Corrections: the obligations ingest was unsure of (warnings, confidence), a form to correct
 what the extractor got wrong, and the corrections on record with whether each still applies.
-Every change goes through `pipeline.correct_obligation` / `withdraw_correction`, which rebuild
-the graph, so the other pages see it at once."""
+Every change goes through `pipeline.correct_obligation` / `withdraw_correction`, which bring
+the graph up to date, so the other pages see it at once."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def corrections() -> None:
             change = pipeline.correct_obligation(ws, data.resources(), short_id(chosen), kind, value or "", why=why,
                                                  by=by, at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
             st.cache_data.clear()
-            st.success(f"Corrected {label[chosen]} ({kind}); the graph was rebuilt with "
+            st.success(f"Corrected {label[chosen]} ({kind}); the graph is up to date with "
                        f"{change.report.obligations} obligations.")
         except MvkgError as exc:
             st.error(exc.describe())
