@@ -36,3 +36,21 @@ def test_leftovers_of_an_interrupted_build_are_cleaned_and_the_build_kept(tmp_pa
     assert running.is_dir() and (ws.store_dir / "CURRENT").is_file()
     assert all(path.read_bytes() == data for path, data in kept.items())
     assert build_leftovers(ws, started) == []
+
+
+def test_the_next_build_removes_them_and_says_so(tmp_path, resources, lexicon):
+    ws = copy_workspace(tmp_path)
+    pipeline.build(ws, resources, lexicon)
+    staged_store = ws.build_dir / f"{ws.store_dir.name}.k1ll3d.tmp"
+    staged_store.mkdir()
+    partial = ws.build_dir / f".{ws.manifest_file.name}.x7.tmp"
+    partial.write_bytes(b"{")
+    old = time.time() - 60
+    for path in (staged_store, partial):
+        os.utime(path, (old, old))
+    report = pipeline.build(ws, resources, lexicon)
+    assert not staged_store.exists() and not partial.exists()
+    said = [w for w in report.warnings if "interrupted builds" in w]
+    assert len(said) == 1 and staged_store.name in said[0] and partial.name in said[0]
+    assert ws.image_file.is_file() and ws.store_dir.is_dir()
+    assert pipeline.build(ws, resources, lexicon).warnings == tuple(w for w in report.warnings if w not in said)

@@ -7,9 +7,10 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -30,7 +31,15 @@ from mvkg.kernel.resources import Resources
 from mvkg.kernel.workspace import Workspace, atomic_write, fsync_dir, sha256_file
 from mvkg.query.graphstore import GraphStore
 from mvkg.query.remote import is_remote, redact
-from mvkg.query.store import MEMORY, GraphCount, canonical_nquads, graph_counts, remote_store, replace_store_dir
+from mvkg.query.store import (
+    MEMORY,
+    GraphCount,
+    canonical_nquads,
+    clean_build_leftovers,
+    graph_counts,
+    remote_store,
+    replace_store_dir,
+)
 
 
 @dataclass(frozen=True)
@@ -118,6 +127,7 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
                     derived: Mapping[str, Derive] | None = None) -> BuildReport:
     """Build the graph from data/; `derived` maps a graph IRI to the step that fills it
     (the pipeline passes the alignment step)."""
+    started = time.time()
     entries = ws.resolutions()
     portfolios = load_portfolios(ws)
     if lex is None and (entries or ws.catalogue_files() or portfolios):  # bulk RDF inputs need no lexicon
@@ -216,6 +226,11 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
     manifest = write_manifest(ws, resources.ontology_files(), BuildState(inputs, {g.graph: g.triples for g in counts},
                                                                          report.reasoner, summary))
     mark_image(ws, manifest)
+    # what interrupted builds left behind (builds run one at a time, under the workspace lock)
+    removed = clean_build_leftovers(ws, started)
+    if removed:
+        report = replace(report, warnings=(*report.warnings, "removed what interrupted builds left in build/: "
+                                           + ", ".join(p.name for p in removed)))
     return report
 
 
