@@ -96,6 +96,14 @@ def test_accepting_a_suggestion_records_a_machine_suggested_assessment(workspace
     assert again.exit_code == 2
     pipeline.build(workspace, resources, lexicon)  # the accepted assessment is valid input
     assert first.entry not in {s.entry for s in suggest(open_read_only(workspace), ob, top=20)}
+    # once a row of the file is reviewed the file gains the review columns; accepting still works
+    assert run_cli("--workspace", str(workspace.root), "assessment", "review", ob, first.entry, "--by", "R").exit_code == 0
+    second = suggest(open_read_only(workspace), ob, top=1)[0]
+    result = run_cli("--workspace", str(workspace.root), "suggest", ob, "--accept", second.entry, "--relation", "none",
+                     "--by", "B. Analyst")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((workspace.data / "coverage" / "accepted-suggestions.csv").open()))
+    assert [(r["entry"], r["review"]) for r in rows] == [(first.entry, "reviewed"), (second.entry, "")]
 
 
 def test_precision_at_n_is_far_above_chance(built):

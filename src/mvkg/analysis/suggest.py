@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from mvkg.inputs.assessments import COLUMNS, RELATIONS
-from mvkg.inputs.csvtable import read_rows, write_rows
+from mvkg.inputs.assessments import RELATIONS, read_table, table_bytes
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.namespaces import obligation_iri, portfolio_node, short_id
-from mvkg.kernel.workspace import Workspace
+from mvkg.kernel.workspace import Workspace, atomic_write
 from mvkg.query.graphstore import GraphStore
 from mvkg.query.named import select
 
@@ -129,7 +128,7 @@ def accept(ws: Workspace, obligation: str, entry: str, relation: str, by: str, r
     if not by.strip():
         raise InputError("say who confirms the suggestion (--by)")
     path = ws.coverage_file(ACCEPTED_FILE)
-    rows = [r for _, r in read_rows(path, COLUMNS)] if path.is_file() else []
+    rows = [r for _, r in read_table(path)] if path.is_file() else []  # with or without the review columns
     short = short_id(obligation)
     if any(r["obligation"] == short and r["entry"] == entry for r in rows):
         raise InputError(f"{entry} is already recorded for {short} in {ws.relative(path)}")
@@ -137,7 +136,7 @@ def accept(ws: Workspace, obligation: str, entry: str, relation: str, by: str, r
     rows.append({"obligation": short, "entry": entry, "relation": relation,
                  "rationale": f"{text}; confirmed by {by}", "evidence": "", "evidence_url": "", "assessor": by,
                  "date": today or date.today().isoformat(), "confidence": "", "method": "machine-suggested"})
-    write_rows(path, COLUMNS, rows)
+    atomic_write(path, table_bytes(path, rows))
     return path
 
 
