@@ -90,6 +90,11 @@ class ObligationView:
     def short(self) -> str:
         return short_id(self.verdict.id)
 
+    @property
+    def label(self) -> str:
+        """How analysts name it: "ATU-MV resolves b"."""
+        return f"{self.verdict.resolution} {self.verdict.section} {self.verdict.item}".strip()
+
     def facet(self, name: str) -> tuple[str, ...]:
         """The values of one filter facet: resolution, section, modality, verdict, bearers, themes, sdgs."""
         single = {"resolution": self.verdict.resolution, "section": self.verdict.section,
@@ -142,9 +147,10 @@ def filter_obligations(items: Iterable[ObligationView], facets: Mapping[str, Ite
 class Cell:
     """One obligation × theme cell of the overview's heatmap."""
 
-    obligation: str
+    obligation: str  # "RESOLUTION section item", whole
     theme: str
     verdict: str
+    row: str = ""  # the obligation's row label: short, and distinct from every other row's
 
 
 @dataclass(frozen=True)
@@ -155,9 +161,38 @@ class OverviewView:
     sdg_counts: dict[str, int]  # "SDG 9" → obligations referring to it
 
 
+ROW_SECTION_CHARS = 28  # a section heading longer than this is cut at a word in a heatmap row label
+
+
+def _brief(section: str, limit: int = ROW_SECTION_CHARS) -> str:
+    if len(section) <= limit:
+        return section
+    cut = section[:limit].rsplit(" ", 1)[0] if " " in section[:limit] else section[:limit]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def row_labels(rows: Sequence[ObligationVerdict]) -> dict[str, str]:
+    """Obligation IRI → a short row label ("ECP-MV instructs the Director of… a"): the section
+    heading cut short, numbered (#1, #2 …) where two sections of a resolution would read alike,
+    so no two obligations share a label."""
+    sections: dict[tuple[str, str], list[str]] = defaultdict(list)  # (resolution, brief) → its sections in order
+    for r in rows:
+        seen = sections[(r.resolution, _brief(r.section))]
+        if r.section not in seen:
+            seen.append(r.section)
+    out = {}
+    for r in rows:
+        brief = _brief(r.section)
+        alike = sections[(r.resolution, brief)]
+        number = f" #{alike.index(r.section) + 1}" if len(alike) > 1 else ""
+        out[r.id] = f"{r.resolution} {brief}{number} {r.item}".strip()
+    return out
+
+
 def overview_view(cov: Coverage, themes: Mapping[str, Sequence[str]], sdgs: Mapping[str, Sequence[str]]) -> OverviewView:
     """`themes` and `sdgs` map obligation IRIs to labels (explore.obligation_themes / _sdgs)."""
-    cells = tuple(Cell(f"{r.resolution} {r.section[:40]} {r.item}", t, r.verdict)
+    rows = row_labels(cov.rows)
+    cells = tuple(Cell(f"{r.resolution} {r.section} {r.item}", t, r.verdict, rows[r.id])
                   for r in cov.rows for t in themes.get(r.id, []))
     counts: dict[str, int] = {}
     for refs in sdgs.values():
@@ -166,10 +201,11 @@ def overview_view(cov: Coverage, themes: Mapping[str, Sequence[str]], sdgs: Mapp
     return OverviewView(breakdown(cov, by_resolution(cov)), breakdown(cov, dict(themes)), cells, counts)
 
 
-def validation_rows(results: Iterable[Result], themes: Mapping[str, Sequence[str]]) -> list[dict[str, str]]:
-    """SHACL results as rows, with the themes of their focus obligation (", "-joined labels)."""
+def validation_rows(results: Iterable[Result], themes: Mapping[str, Sequence[str]]) -> list[dict[str, object]]:
+    """SHACL results as rows, with the themes of their focus obligation (a tuple of labels:
+    a label may hold a comma, so they are never joined into one string here)."""
     return [{"severity": r.severity, "resolution": r.resolution or "(data)", "section": r.section, "item": r.item,
-             "message": r.message, "verdict": r.verdict or "data quality", "themes": ", ".join(themes.get(r.focus, []))}
+             "message": r.message, "verdict": r.verdict or "data quality", "themes": tuple(themes.get(r.focus, []))}
             for r in results]
 
 
@@ -229,10 +265,17 @@ def labelled_table(store: GraphStore, result: QueryResult) -> Table:
     return Table(tuple(columns), tuple(tuple(r) for r in cells))
 
 
-def parameter_values(location: str, values_query: str, limits: QueryLimits, worker: QueryWorker | None = None) -> list[str]:
-    """The values a canned query's parameter can take: the first column of its values query."""
+def parameter_values(location: str, values_query: str, limits: QueryLimits,
+                     worker: QueryWorker | None = None) -> list[tuple[str, str]]:
+    """The values a canned query's parameter can take, each with what to show for it: the
+    first column of its values query, and its second column (a label) when it has one."""
     result = run_query_bounded(location, values_query, limits, worker=worker)
-    return [term_text(r[0]) for r in result.rows]
+    out = []
+    for row in result.rows:
+        value = term_text(row[0])
+        label = term_text(row[1]) if len(row) > 1 and row[1] is not None else ""
+        out.append((value, label or value))
+    return out
 
 
 def console_example() -> str:

@@ -13,6 +13,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from mvkg.compliance.coverage import Coverage
 from mvkg.inputs.catalogue import entry_iri
 from mvkg.kernel.errors import InputError
+from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.namespaces import ACTOR, ID, MVKG, obligation_iri
 from mvkg.kernel.vocabulary import VOCABULARY
 
@@ -84,6 +85,25 @@ def whatif_state(ticked: Iterable[str], hypotheticals: Iterable[Hypothetical]) -
         for t in hypothetical_graph(h):
             extra.add(t)
     return tuple(entry_iri(i) for i in ticked) + tuple(entry_iri(h.id) for h in hypos), extra
+
+
+def catalogue_row(h: Hypothetical, lex: Lexicon, note: str) -> dict[str, str]:
+    """A hypothetical entry as a catalogue row (data/catalogue/*.csv columns, notations for
+    its publisher and themes), to be saved with a portfolio; `note` says where it comes from."""
+    if not h.id.strip():
+        raise InputError("a hypothetical standard needs an id")
+    actors = {iri: n for n, iri in lex.notations("actor").items()}
+    themes = {iri: n for n, iri in lex.notations("theme").items()}
+    return {"id": h.id.strip(), "title": h.title.strip() or h.id.strip(), "publisher": actors[h.publisher],
+            "kind": "standard", "status": h.status, "date": "", "url": "", "themes": ";".join(themes[t] for t in h.themes),
+            "topics": "", "source_url": "", "notes": note}
+
+
+def assessment_rows(h: Hypothetical, by: str, today: str, rationale: str) -> list[dict[str, str]]:
+    """The coverage a hypothetical entry was assumed to give, as assessment rows (its CSV columns)."""
+    return [{"obligation": short, "entry": h.id.strip(), "relation": relation, "rationale": rationale, "evidence": "",
+             "evidence_url": "", "assessor": by, "date": today, "confidence": "", "method": "manual"}
+            for short, relation in h.covers]
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,9 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _KEYS = {"name", "label", "description", "from", "select", "include", "exclude"}
 _SELECT_KEYS = {"publishers", "statuses", "kinds", "id_prefixes"}
 DEFAULT_PORTFOLIO = "itu-t-in-force"  # the portfolio judged when none is named (CLI and UI)
+# Entries saved from a what-if (data/catalogue/hypothetical.csv) belong only to the portfolios
+# that name them: no selection rule (statuses, publishers …) picks them.
+HYPOTHETICAL_CATALOGUE = "hypothetical.csv"
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,7 @@ def load_portfolios(ws: Workspace) -> dict[str, Portfolio]:
 
 
 def _matches(p: Portfolio, e: Entry, lex: Lexicon) -> bool:
-    if not p.select:
+    if not p.select or Path(e.file).name == HYPOTHETICAL_CATALOGUE:
         return False
     sel = p.select
     publishers = {lex.notations("actor").get(x) for x in sel.get("publishers", ())}
