@@ -6,11 +6,20 @@ import streamlit as st
 
 from mvkg.kernel.errors import MvkgError
 from mvkg.ui import pages
+from mvkg.ui.pages.shared import show_error
 
 st.set_page_config(page_title="mvkg", page_icon="🧭", layout="wide")
 
+HOME = st.Page(pages.overview, title="Overview", url_path="home", default=True)  # served at /
+
+
+def overview_address() -> None:
+    """/overview: the Overview at its own address too (the default page is served at /)."""
+    st.switch_page(HOME, query_params=st.query_params.to_dict())
+
+
 PAGES = [
-    st.Page(pages.overview, title="Overview", url_path="overview", default=True),
+    HOME,
     st.Page(pages.obligations, title="Obligations", url_path="obligations"),
     st.Page(pages.corrections, title="Corrections", url_path="corrections"),
     st.Page(pages.standards, title="Standards & portfolios", url_path="standards"),
@@ -19,10 +28,11 @@ PAGES = [
     st.Page(pages.snapshots, title="Snapshots", url_path="snapshots"),
     st.Page(pages.compare, title="Compare drafts", url_path="compare"),
     st.Page(pages.graph, title="Graph", url_path="graph"),
+    st.Page(overview_address, title="Overview", url_path="overview", visibility="hidden"),
 ]
 
-page = st.navigation(PAGES)
+page = st.navigation(PAGES, position="top")
 try:
     page.run()
 except MvkgError as exc:  # a clear message, never a traceback
-    st.error(exc.describe())
+    show_error(exc)

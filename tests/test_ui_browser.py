@@ -4,89 +4,30 @@ any exception or error box; save a screenshot of every page in test-artifacts/."
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
-from conftest import REPO
+from browser_support import ARGS, ARTIFACTS, CHROMIUM, chromium, require_chromium, serve  # noqa: F401 (ARGS, CHROMIUM: for other tests)
+from browser_support import assert_clean as _assert_clean
+from browser_support import free_port as _free_port  # noqa: F401 (for other tests)
+from browser_support import settle as _settle
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = REPO / "test-artifacts" / "screenshots"
 PAGES = {"": "Overview", "obligations": "Obligations", "standards": "Standards & portfolios (what-if)",
          "validation": "Validation", "sparql": "SPARQL", "snapshots": "Snapshots", "compare": "Compare drafts",
          "graph": "Graph"}
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
-if not Path(CHROMIUM).exists():
-    pytest.fail("Chromium is missing: `make test` installs Debian's chromium package", pytrace=False)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+require_chromium()
 
 
 @pytest.fixture(scope="module")
 def app_url(built):
-    ws, _ = built
-    port = _free_port()
-    env = {**os.environ, "MVKG_WORKSPACE": str(ws.root)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start:\n" + proc.stdout.read().decode(errors="replace"))
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serve(built[0].root) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium() as b:
         yield b
-        b.close()
-
-
-def _settle(page, title: str | None = None) -> None:
-    """Wait until the script has finished: the title is there and the running indicator has
-    been gone for a while."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=60000)
-    if title:
-        page.get_by_role("heading", name=title).first.wait_for(timeout=120000)
-    quiet = 0
-    deadline = time.time() + 180
-    while quiet < 4 and time.time() < deadline:
-        running = page.locator('[data-testid="stStatusWidget"]').count() > 0
-        quiet = 0 if running else quiet + 1
-        page.wait_for_timeout(400)
-
-
-def _assert_clean(page, name: str) -> None:
-    errors = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
-    assert errors.count() == 0, f"{name}: " + " | ".join(errors.all_inner_texts())
-    assert page.get_by_text("Page not found").count() == 0, f"{name}: page not found"
 
 
 def test_every_page_renders_in_chromium(app_url, browser):

@@ -1,9 +1,9 @@
 """Compare drafts: two drafts clause by clause (typed pairs with score and evidence), the
-merged view, and a review form (confirm, change, reject; who and when are kept)."""
+merged view, and a review form (confirm, change, reject; who and when are kept). A decision
+is shown at once: the page is read again after it."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from mvkg import pipeline
@@ -12,18 +12,19 @@ from mvkg.analysis.explore import resolution_codes
 from mvkg.analysis.views import default_drafts
 from mvkg.kernel.errors import MvkgError
 from mvkg.ui import data
-from mvkg.ui.pages.shared import context
+from mvkg.ui.pages.shared import after_write, context, flash, show_error, text_table
 
 
 def compare() -> None:
     st.title("Compare drafts")
+    flash()
     ws, key = context()
     store = data.graph(str(ws.root), key)
     codes = resolution_codes(store)
     first, second = default_drafts(codes)
     c1, c2 = st.columns(2)
-    a = c1.selectbox("Draft A", codes, index=first)
-    b = c2.selectbox("Draft B", codes, index=second)
+    a = c1.selectbox("Draft A", codes, index=first, key="draft-a")
+    b = c2.selectbox("Draft B", codes, index=second, key="draft-b")
     if a == b:
         st.info("Pick two different drafts.")
         return
@@ -32,18 +33,23 @@ def compare() -> None:
                "unmatched = only one draft asks for it. Suggestions combine text similarity with shared themes, "
                "bearers and action; an analyst's review wins.")
     st.subheader("Clause by clause")
-    st.dataframe(pd.DataFrame([{
+    text_table([{
         a: f"{p.a.section} {p.a.item}" if p.a else "—", "relation": p.relation, b: f"{p.b.section} {p.b.item}" if p.b else "—",
         "score": round(p.score, 2), "status": p.status + (f" by {p.decided_by} on {p.decided_on}" if p.decided_by else ""),
-        "shared themes": ", ".join(p.evidence.get("shared_themes", [])),
-        "key phrases": ", ".join(p.evidence.get("key_phrases", []))} for p in pairs]), hide_index=True)
+        "shared themes": tuple(p.evidence.get("shared_themes", [])),
+        "key phrases": tuple(p.evidence.get("key_phrases", []))} for p in pairs])
     st.subheader("Merged view (for a compromise text)")
-    st.dataframe(pd.DataFrame(merged_view(pairs)).rename(columns={"a": a, "b": b}), hide_index=True)
+    merged = merged_view(pairs)
+    text_table([{a if k == "a" else b if k == "b" else k: v for k, v in row.items()} for row in merged])
     st.subheader("Review a pair")
-    matched = {f"{p.a.section} {p.a.item} ~ {p.b.section} {p.b.item} ({p.relation}, {p.status})": p
-               for p in pairs if p.a and p.b}
+    matched = {(p.a.key, p.b.key): p for p in pairs if p.a and p.b}
+
+    def named(k: tuple[str, str]) -> str:
+        p = matched[k]
+        return f"{p.a.section} {p.a.item} ~ {p.b.section} {p.b.item} ({p.relation}, {p.status})"
+
     with st.form("review"):
-        choice = st.selectbox("Pair", list(matched))
+        choice = st.selectbox("Pair", list(matched), format_func=named, key="review-pair")
         decision = st.radio("Decision", list(DECISIONS), horizontal=True)
         relation = st.selectbox("Relation (when changed)", list(RELATIONS))
         by = st.text_input("Your name")
@@ -52,6 +58,7 @@ def compare() -> None:
         p = matched[choice]
         try:
             path = pipeline.review_pair(ws, p.a.key, p.b.key, decision, relation if decision == "changed" else "", by)
-            st.success(f"Decision recorded in {ws.relative(path)}.")
         except MvkgError as exc:
-            st.error(exc.describe())
+            show_error(exc)
+            return
+        after_write(f"Decision recorded in {ws.relative(path)}.")

@@ -7,19 +7,20 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from mvkg.analysis.views import overview_view
+from mvkg.analysis.views import OverviewView, overview_view
 from mvkg.compliance.coverage import FORMULA
 from mvkg.history.diff import changed_since
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.kernel.workspace import Workspace
+from mvkg.render.colours import verdict_mark_colours
 from mvkg.ui import data
-from mvkg.ui.pages.shared import context, pct, portfolio_picker
+from mvkg.ui.pages.shared import context, md_escape, pct, portfolio_picker, text_table
 
 
 def overview() -> None:
     st.title("Overview")
     ws, key = context()
-    portfolio = portfolio_picker(ws, key, "overview")
+    portfolio = portfolio_picker(ws, key)
     cov, _ = data.run(str(ws.root), key, portfolio)
     themes, sdgs = data.themes_and_sdgs(str(ws.root), key)
     view = overview_view(cov, themes, sdgs)
@@ -30,25 +31,17 @@ def overview() -> None:
     c3.metric("Obligations", len(cov.rows))
     st.caption(f"Formula: {FORMULA}")
     st.subheader("Verdicts")
-    st.dataframe(pd.DataFrame([{"verdict": v.mark, "obligations": cov.summary.counts[v.notation]} for v in verdicts]),
-                 hide_index=True)
+    text_table([{"verdict": v.mark, "obligations": cov.summary.counts[v.notation]} for v in verdicts])
     st.subheader("Coverage per resolution")
-    st.dataframe(pd.DataFrame([{"resolution": k, "obligations": v["n"], "coverage": pct(v["coverage_percent"]),
-                                **{x.mark: v["counts"][x.notation] for x in verdicts}}
-                               for k, v in view.per_resolution.items()]), hide_index=True)
+    text_table([{"resolution": k, "obligations": v["n"], "coverage": pct(v["coverage_percent"]),
+                 **{x.mark: v["counts"][x.notation] for x in verdicts}} for k, v in view.per_resolution.items()])
     st.subheader("Coverage per theme (with broader themes)")
-    st.dataframe(pd.DataFrame([{"theme": k, "obligations": v["n"], "coverage": pct(v["coverage_percent"])}
-                               for k, v in view.per_theme.items()]), hide_index=True)
+    text_table([{"theme": k, "obligations": v["n"], "coverage": pct(v["coverage_percent"])}
+                for k, v in view.per_theme.items()])
     st.caption(f"Formula: {FORMULA}")
     st.subheader("Obligations × themes")
     if view.cells:
-        frame = pd.DataFrame([{"obligation": c.obligation, "theme": c.theme, "verdict": c.verdict,
-                               "mark": verdicts.get(c.verdict).icon} for c in view.cells])
-        scale = alt.Scale(domain=list(verdicts.notations), range=[v.colour for v in verdicts])
-        base = alt.Chart(frame).encode(x=alt.X("theme:N", title=None), y=alt.Y("obligation:N", title=None, sort=None))
-        chart = base.mark_rect().encode(color=alt.Color("verdict:N", scale=scale),
-                                        tooltip=["obligation", "theme", "verdict"])
-        st.altair_chart(chart + base.mark_text(color="white").encode(text="mark:N"), width="stretch")
+        heatmap(view)
     st.subheader("SDG references in operative text")
     if view.sdg_counts:
         st.bar_chart(pd.DataFrame({"obligations": view.sdg_counts}), horizontal=True)
@@ -57,20 +50,44 @@ def overview() -> None:
     latest_snapshot(ws, key, portfolio)
 
 
+def heatmap(view: OverviewView) -> None:
+    """Cells in their verdict's colour, each marked with the verdict's icon in the colour that
+    reads best on it; row and column labels whole (rows are short labels, the whole obligation
+    is in the tooltip and in the table under the chart)."""
+    verdicts = VOCABULARY.verdicts
+    ink = verdict_mark_colours()
+    frame = pd.DataFrame([{"row": c.row, "obligation": c.obligation, "theme": c.theme, "verdict": c.verdict,
+                           "mark": verdicts.get(c.verdict).icon} for c in view.cells])
+    scale = alt.Scale(domain=list(verdicts.notations), range=[v.colour for v in verdicts])
+    ink_scale = alt.Scale(domain=list(verdicts.notations), range=[ink[v.notation] for v in verdicts])
+    base = alt.Chart(frame).encode(
+        x=alt.X("theme:N", title=None, axis=alt.Axis(labelLimit=0, labelAngle=-40)),
+        y=alt.Y("row:N", title=None, sort=None, axis=alt.Axis(labelLimit=0)))
+    tooltip = ["obligation", "theme", "verdict"]
+    cells = base.mark_rect().encode(color=alt.Color("verdict:N", scale=scale), tooltip=tooltip)
+    marks = base.mark_text().encode(text="mark:N", color=alt.Color("verdict:N", scale=ink_scale, legend=None),
+                                    tooltip=tooltip)
+    st.altair_chart((cells + marks).resolve_scale(color="independent"), width="stretch")
+    with st.expander("The heatmap as a table"):
+        text_table([{"obligation": c.obligation, "theme": c.theme, "verdict": verdicts.get(c.verdict).mark}
+                    for c in view.cells])
+
+
 def latest_snapshot(ws: Workspace, key: str, portfolio: str) -> None:
     st.subheader("Latest snapshot")
     store = data.snapshot_store(ws)
     infos = store.infos(portfolio)
     if not infos:
-        st.info(f"No snapshot of portfolio '{portfolio}' yet (take one on the Snapshots page).")
+        st.info(f"No snapshot of portfolio '{md_escape(portfolio)}' yet (take one on the Snapshots page).")
         return
     latest = infos[-1]
-    st.write(f"{latest.id} ({latest.created}) {latest.label}: coverage {pct(latest.coverage_percent)}")
+    st.write(md_escape(f"{latest.label or '(no label)'}: taken {latest.created[:16].replace('T', ' ')} UTC, "
+                       f"coverage {pct(latest.coverage_percent)} (snapshot {latest.id})"))
     cov, _ = data.run(str(ws.root), key, portfolio)
     changed = changed_since(store.load(latest.id), cov.rows)
     if changed:
         st.write(f"Changed since: {len(changed)} obligation(s)")
-        st.dataframe(pd.DataFrame([{"obligation": f"{c.resolution} {c.section} {c.item}", "then": c.then or "(absent)",
-                                    "now": c.now} for c in changed]), hide_index=True)
+        text_table([{"obligation": f"{c.resolution} {c.section} {c.item}", "then": c.then or "(absent)", "now": c.now}
+                    for c in changed])
     else:
         st.write("No verdict changed since.")

@@ -1,23 +1,37 @@
-"""What every page shares: the workspace and build key, the portfolio picker, and the way
-values are written on screen (percentages, verdict marks, text from data in markdown)."""
+"""What every page shares: the workspace and build key, the session's portfolio, dropdowns
+that follow the URL, the way a write is shown (the page read again, its message kept), and
+the way values are written on screen. Text that comes from data is always shown as text: in
+widgets that render no Markdown (st.text, st.code, dataframes, dropdown options), or escaped
+(`md_escape`) where Streamlit renders Markdown (headings, st.write, captions, alerts, st.table
+cells), so no data can make a reader's browser fetch anything."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from mvkg.inputs.portfolios import DEFAULT_PORTFOLIO
+from mvkg.kernel.errors import MvkgError
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.kernel.workspace import Workspace
 from mvkg.ui import data
 
-MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'])")
+PORTFOLIO = "portfolio"  # the session's portfolio (session state and URL)
+PORTFOLIO_WIDGET = "portfolio-picker"
+FLASH = "flash"  # the message of the last write, shown once the page is read again
 
 
-def md_escape(text: str) -> str:
-    """Text from data shown through st.markdown: every markdown/HTML special escaped."""
-    return MD_SPECIAL.sub(r"\\\1", text)
+def md_escape(text: object) -> str:
+    """Text from data shown through st.markdown: every markdown/HTML special escaped. A list
+    of values is joined with "; " (labels may hold commas)."""
+    if isinstance(text, (list, tuple)):
+        text = "; ".join(str(t) for t in text)
+    return MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
 
 
 def pct(v: float | None) -> str:
@@ -40,12 +54,93 @@ def context() -> tuple[Workspace, str]:
     return ws, data.ensure_built(ws)
 
 
-def portfolio_picker(ws: Workspace, key: str, where: str) -> str:
-    """The portfolio a page judges against, shared between pages through the URL."""
-    names = sorted(data.portfolios(str(ws.root), key))
-    current = st.query_params.get("portfolio", DEFAULT_PORTFOLIO)
-    index = names.index(current) if current in names else 0
-    choice = st.selectbox("Portfolio", names, index=index, key=f"portfolio-{where}",
-                          help="The set of catalogue entries whose coverage is judged.")
-    st.query_params["portfolio"] = choice
+# ------------------------------------------------------------------ showing text from data
+
+
+def text_table(rows: pd.DataFrame | Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> None:
+    """A table whose cells wrap, so no text is ever cut off (st.table), every cell escaped."""
+    frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows), columns=columns)
+    if frame.empty:
+        st.caption("(none)")
+        return
+    shown = frame.map(md_escape)
+    shown.columns = [md_escape(c) for c in frame.columns]
+    st.table(shown.set_index(shown.columns[0]))
+
+
+def show_error(exc: MvkgError) -> None:
+    """An error in plain sight (its text may quote data, so it is escaped)."""
+    st.error(md_escape(exc.describe()))
+
+
+# ------------------------------------------------------------------ writes
+
+
+def after_write(message: str, *caches: Callable) -> None:
+    """A write succeeded: forget what the caches read before it, and read the page again, the
+    message shown at its top (so nothing on the page predates the write)."""
+    for cached in caches or (st.cache_data,):
+        cached.clear()  # type: ignore[attr-defined]
+    st.session_state[FLASH] = message
+    st.rerun()
+
+
+def flash() -> None:
+    """The message of the last write, once."""
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(md_escape(message))
+
+
+# ------------------------------------------------------------------ dropdowns that follow the URL
+
+
+def url_choice(label: str, options: Sequence[str], key: str, param: str, *, default: str | None = None,
+               format_func: Callable[[str], str] = str, missing: Callable[[str], str] | None = None) -> str | None:
+    """A dropdown whose choice is kept in the session (under `key`) and written to the URL
+    (`?param=`). The URL chooses only when the session has not chosen yet (a shared link); an
+    unknown value there is named (`missing(value)`), nothing else is shown in its place, and
+    the URL keeps it until the user picks something. A choice the options no longer hold (the
+    user narrowed them) gives way to `default`."""
+    asked = st.query_params.get(param)
+    if key not in st.session_state:
+        st.session_state[key] = asked if asked in options else (None if asked else default)
+    elif st.session_state[key] is not None and st.session_state[key] not in options:
+        st.session_state[key] = default if default in options else None
+    if st.session_state[key] is None and asked and asked not in options and missing is not None:
+        st.warning(md_escape(missing(asked)))
+    choice = st.selectbox(label, options, key=key, format_func=format_func, index=None,
+                          placeholder="Choose one")
+    if choice is not None:
+        st.query_params[param] = choice
+    return choice
+
+
+def portfolio_picker(ws: Workspace, key: str, label: str = "Portfolio") -> str:
+    """The portfolio the page judges against: one for the whole session (chosen on any page,
+    kept on every other), in the URL (`?portfolio=`). An unknown one in the URL is named and
+    the page stops there, so no other portfolio's figures stand in for it."""
+    found = data.portfolios(str(ws.root), key)
+    names = sorted(found)
+    asked = st.query_params.get(PORTFOLIO)
+    if PORTFOLIO not in st.session_state:
+        st.session_state[PORTFOLIO] = asked if asked else DEFAULT_PORTFOLIO
+    current = st.session_state[PORTFOLIO]
+    st.session_state[PORTFOLIO_WIDGET] = current if current in names else None
+
+    def chosen() -> None:
+        st.session_state[PORTFOLIO] = st.session_state[PORTFOLIO_WIDGET]
+
+    def named(name: str) -> str:
+        shown = found[name][0].label
+        return f"{shown} ({name})" if shown != name else name
+
+    choice = st.selectbox(label, names, key=PORTFOLIO_WIDGET, format_func=named, on_change=chosen, index=None,
+                          placeholder="Choose a portfolio", help="The set of catalogue entries whose coverage is judged.")
+    if choice is None:
+        st.error(md_escape(f"There is no portfolio named '{current}' in this workspace; choose one above.")
+                 if current else "Choose a portfolio above.")
+        st.query_params[PORTFOLIO] = current or ""
+        st.stop()
+    st.query_params[PORTFOLIO] = choice
     return choice

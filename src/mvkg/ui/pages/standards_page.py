@@ -1,27 +1,30 @@
 """Standards & portfolios: browse the catalogue, tick a portfolio's entries, add hypothetical
-standards, see current and projected verdicts side by side, and save the ticked set."""
+standards, see current and projected verdicts side by side, and save the ticked set with its
+hypothetical standards as a portfolio (judged as projected)."""
 
 from __future__ import annotations
 
-import pandas as pd
+import getpass
+
 import streamlit as st
 
 from mvkg import pipeline
 from mvkg.analysis.views import catalogue_rows, search_catalogue
 from mvkg.compliance import whatif
 from mvkg.compliance.coverage import FORMULA
-from mvkg.inputs.portfolios import DEFAULT_PORTFOLIO
 from mvkg.kernel.errors import MvkgError
 from mvkg.kernel.namespaces import short_id
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.ui import data
-from mvkg.ui.pages.shared import context, mark, md_escape, pct
+from mvkg.ui.pages.shared import after_write, context, flash, mark, md_escape, pct, portfolio_picker, show_error, text_table
 
-SESSION_KEY = "hypotheticals"  # the session's hypothetical entries (never saved)
+SESSION_KEY = "hypotheticals"  # the session's hypothetical entries (saved only with a portfolio)
+CATALOGUE_SHOWN = 50  # catalogue rows on screen at once
 
 
 def standards() -> None:
     st.title("Standards & portfolios (what-if)")
+    flash()
     ws, key = context()
     root = str(ws.root)
     entries = data.catalogue(root, key)
@@ -30,70 +33,88 @@ def standards() -> None:
     catalogue(catalogue_rows(entries, labels))
 
     st.subheader("Build a portfolio")
-    names = sorted(portfolios)
-    base = st.selectbox("Start from", names, index=names.index(DEFAULT_PORTFOLIO) if DEFAULT_PORTFOLIO in names else 0)
+    base = portfolio_picker(ws, key)
+    st.caption("The what-if starts from this portfolio's entries.")
     ticked = st.multiselect("Entries in the portfolio", [e.id for e in entries], default=list(portfolios[base][1]),
                             key=f"ticked-{base}")
     st.subheader("Add a hypothetical proposed standard")
     cov_now, _ = data.run(root, key, base)
-    hypos = hypotheticals(labels["themes"], [short_id(r.id) for r in cov_now.rows])
+    names = {r.id: f"{r.resolution} {r.section} {r.item}" for r in cov_now.rows}
+    hypos = hypotheticals(labels["themes"], names)
 
     st.subheader("Current vs projected")
     member_iris, extra = whatif.whatif_state(ticked, hypos)
     with st.spinner("Judging the projected portfolio…"):
         projected, per_theme = data.run_whatif(root, base, member_iris, extra)
     c1, c2 = st.columns(2)
-    c1.metric(f"Current ({base})", pct(cov_now.summary.coverage_percent))
+    c1.metric(f"Current ({md_escape(base)})", pct(cov_now.summary.coverage_percent))
     c2.metric("Projected", pct(projected.summary.coverage_percent), delta=whatif.coverage_delta(cov_now, projected))
-    st.caption(f"Formula: {FORMULA}")
-    st.dataframe(pd.DataFrame([{"obligation": p.obligation, "current": mark(p.current), "projected": mark(p.projected),
-                                "changed": "yes" if p.changed else ""} for p in whatif.projections(cov_now, projected)]),
-                 hide_index=True)
+    st.caption(f"Formula: {FORMULA} Proposed and in-progress entries never count as coverage.")
+    changes = sorted(whatif.projections(cov_now, projected), key=lambda p: not p.changed)  # changed rows first
+    text_table([{"obligation": p.obligation, "current": mark(p.current), "projected": mark(p.projected),
+                 "changed": "yes" if p.changed else ""} for p in changes])
     st.caption("Projected verdicts per theme (obligations tagged with the theme)")
-    st.dataframe(pd.DataFrame([{"theme": labels["themes"].get(t, t),
-                                **{v.mark: c.get(v.notation, 0) for v in VOCABULARY.verdicts}}
-                               for t, c in per_theme.items()]), hide_index=True)
+    text_table([{"theme": labels["themes"].get(t, t), **{v.mark: c.get(v.notation, 0) for v in VOCABULARY.verdicts}}
+                for t, c in per_theme.items()])
+    save(ws, tuple(ticked), tuple(hypos))
 
+
+def save(ws, ticked: tuple[str, ...], hypos: tuple[whatif.Hypothetical, ...]) -> None:
     st.subheader("Save the ticked entries as a portfolio")
+    if hypos:
+        st.caption("The hypothetical entries are saved with it (in data/catalogue/hypothetical.csv, with the "
+                   "coverage they were assumed to give), and count in this portfolio only.")
     with st.form("save"):
         name = st.text_input("Name (lower-case letters, digits, '-')", value="")
         description = st.text_input("Description", value="")
-        save = st.form_submit_button("Save portfolio")
-    if save:
-        try:
-            created = pipeline.create_portfolio(ws, data.resources(), name, description=description, include=tuple(ticked))
-            st.success(f"Saved {ws.relative(created.path)} ({created.size} entries); rebuild to validate against it.")
-        except MvkgError as exc:
-            st.error(exc.describe())
+        by = st.text_input("Saved by", value=getpass.getuser())
+        go = st.form_submit_button("Save portfolio")
+    if not go:
+        return
+    try:
+        saved = pipeline.save_whatif(ws, data.resources(), name, description=description, entries=ticked,
+                                     hypotheticals=hypos, by=by)
+    except MvkgError as exc:
+        show_error(exc)
+        return
+    kept = f", with the hypothetical {', '.join(h.id for h in hypos)}" if hypos else ""
+    st.session_state[SESSION_KEY] = []
+    after_write(f"Saved {ws.relative(saved.path)} ({saved.size} entries{kept}).")
 
 
 def catalogue(rows: list[dict[str, str]]) -> None:
     st.subheader("Catalogue")
     c1, c2, c3 = st.columns(3)
-    pub = c1.multiselect("Publisher", sorted({r["publisher"] for r in rows}))
-    status = c2.multiselect("Status", sorted({r["status"] for r in rows}))
-    text = c3.text_input("Search in id or title")
-    st.dataframe(pd.DataFrame(search_catalogue(rows, pub, status, text),
-                              columns=["id", "title", "publisher", "kind", "status", "date", "themes"]), hide_index=True)
+    pub = c1.multiselect("Publisher", sorted({r["publisher"] for r in rows}), key="cat-publisher")
+    status = c2.multiselect("Status", sorted({r["status"] for r in rows}), key="cat-status")
+    text = c3.text_input("Search in id or title", key="cat-search")
+    found = search_catalogue(rows, pub, status, text)
+    st.caption(f"{len(found)} of {len(rows)} entries" + (f"; the first {CATALOGUE_SHOWN} are shown, narrow the search "
+                                                          "to see others" if len(found) > CATALOGUE_SHOWN else ""))
+    text_table([{k: r[k] for k in ("id", "title", "publisher", "kind", "status", "date", "themes")}
+                for r in found[:CATALOGUE_SHOWN]])
 
 
-def hypotheticals(theme_labels: dict[str, str], obligation_ids: list[str]) -> list[whatif.Hypothetical]:
+def hypotheticals(theme_labels: dict[str, str], obligations: dict[str, str]) -> list[whatif.Hypothetical]:
     """The form for a hypothetical entry, and the session's list of them."""
+    shorts = {short_id(iri): label for iri, label in obligations.items()}
     with st.form("hypothetical"):
         hid = st.text_input("Identifier", value=whatif.EXAMPLE_ID)
         title = st.text_input("Title", value=whatif.EXAMPLE_TITLE)
-        theme_choice = st.multiselect("Themes", sorted(theme_labels.values()), default=[])
-        covers = st.multiselect("Obligations it would cover", obligation_ids)
+        theme_iris = sorted(theme_labels, key=lambda t: theme_labels[t])
+        theme_choice = st.multiselect("Themes", theme_iris, default=[], format_func=theme_labels.get)
+        covers = st.multiselect("Obligations it would cover", list(shorts), format_func=shorts.get)
         relation = st.radio("Coverage", list(whatif.RELATIONS), horizontal=True)
-        status = st.radio("Status", list(whatif.STATUSES), horizontal=True)
+        status = st.radio("Status", list(whatif.STATUSES), horizontal=True,
+                          help="Only published and approved entries count as coverage; a proposed one shows as "
+                               "'proposed-only'.")
         add = st.form_submit_button("Add to what-if")
     hypos = st.session_state.setdefault(SESSION_KEY, [])
     if add:
-        by_label = {label: iri for iri, label in theme_labels.items()}
         try:
-            hypos.append(whatif.hypothetical(hid, title, status, [by_label[t] for t in theme_choice], covers, relation))
+            hypos.append(whatif.hypothetical(hid, title, status, theme_choice, covers, relation))
         except MvkgError as exc:
-            st.error(exc.describe())
+            show_error(exc)
     if hypos:
         st.write("Hypothetical entries in this session: " + md_escape(", ".join(h.id for h in hypos)))
         if st.button("Clear hypothetical entries"):

@@ -9,13 +9,13 @@ import streamlit as st
 from mvkg.analysis.views import validation_rows
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.ui import data
-from mvkg.ui.pages.shared import context, portfolio_picker
+from mvkg.ui.pages.shared import context, portfolio_picker, text_table
 
 
 def validation() -> None:
     st.title("Validation")
     ws, key = context()
-    portfolio = portfolio_picker(ws, key, "validation")
+    portfolio = portfolio_picker(ws, key)
     _, results = data.run(str(ws.root), key, portfolio)
     themes, _ = data.themes_and_sdgs(str(ws.root), key)
     frame = pd.DataFrame(validation_rows(results, themes))
@@ -26,13 +26,13 @@ def validation() -> None:
     for col, sev in zip(st.columns(len(severities)), severities):
         col.metric(sev.capitalize(), int((frame["severity"] == sev).sum()))
     st.subheader("By resolution and severity")
-    st.dataframe(frame.groupby(["resolution", "severity"]).size().rename("results").reset_index(), hide_index=True)
+    text_table(frame.groupby(["resolution", "severity"]).size().rename("results").reset_index())
     st.subheader("By theme")
-    exploded = frame.assign(theme=frame["themes"].str.split(", ")).explode("theme")
-    st.dataframe(exploded.groupby(["theme", "severity"]).size().rename("results").reset_index(), hide_index=True)
+    by_theme = frame.assign(theme=frame["themes"].map(list)).explode("theme").dropna(subset=["theme"])
+    text_table(by_theme.groupby(["theme", "severity"]).size().rename("results").reset_index())
     st.subheader(f"All {len(frame)} results")
     for sev in severities:
         part = frame[frame["severity"] == sev]
         if len(part):
             st.write(f"**{sev.capitalize()}** ({len(part)})")
-            st.dataframe(part.drop(columns=["severity"]), hide_index=True)
+            text_table(part.drop(columns=["severity"])[["message", "resolution", "section", "item", "verdict", "themes"]])
