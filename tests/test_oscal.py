@@ -192,6 +192,11 @@ def test_a_catalog_from_another_tool_imports(workspace, lexicon, tmp_path):
     assert lexicon.actors[ac314.publisher].notation == "sdos"
     assert ac314.notes.startswith("Provide [mechanisms] to enable individuals") and "{{" not in ac314.notes
     assert entries["NIST SP 800-53 SI-19"].status == "withdrawn"
+    assert "the graph is up to date" in result.output
+    # the graph has them at once: no `mvkg build` between the import and the next command
+    listed = json.loads(run_cli("-w", str(workspace.root), "query", "--format", "json", "-q",
+                                "SELECT ?id WHERE { ?e mvkg:identifier ?id FILTER(STRSTARTS(?id, 'NIST')) }").output)
+    assert sorted(row["id"] for row in listed) == sorted(entries)
 
 
 # ------------------------------------------------------------------ assessments

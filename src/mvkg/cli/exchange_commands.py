@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from mvkg import pipeline
 from mvkg.cli.app import Context, emit, main
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.query.store import open_read_only
@@ -87,8 +88,8 @@ def import_oscal_catalog(obj: Context, file: Path, publisher: str | None, kind: 
     """Add an OSCAL catalog's controls to the catalogue (data/catalogue/catalogue.csv), one
     entry per control, with the checks of `mvkg catalogue import`: nothing changes if any
     control is bad."""
-    from mvkg.exchange.oscal_import import ImportDefaults, import_catalog
+    from mvkg.exchange.oscal_import import ImportDefaults
 
-    done = import_catalog(obj.workspace, obj.resources, file, ImportDefaults(publisher, kind, status, id_prefix))
+    done = pipeline.import_oscal_catalog(obj.workspace, obj.resources, file, ImportDefaults(publisher, kind, status, id_prefix))
     click.echo(f"imported {done.controls} controls from {file} into {done.report.target}: "
-               f"{len(done.report.added)} added, {len(done.report.updated)} updated; run `mvkg build` to use them")
+               f"{len(done.report.added)} added, {len(done.report.updated)} updated; the graph is up to date")
