@@ -20,6 +20,7 @@ from rdflib import Graph
 from mvkg.analysis.align import align, alignment_graph, load_decisions, record_decision
 from mvkg.analysis.obligations import ObligationRow, list_obligations
 from mvkg.analysis.suggest import accept, suggest
+from mvkg.compliance import whatif
 from mvkg.compliance.validate import obligation_info
 from mvkg.graph.build import BuildReport, Derive, load_lexicon
 from mvkg.graph.update import Applied, Live, Update, apply_write, reading, rebuild
@@ -35,14 +36,16 @@ from mvkg.ingest.resolutions import (
 )
 from mvkg.inputs import assessments
 from mvkg.inputs.assessments import ObligationRef, Stored, resolve_obligation
+from mvkg.inputs.catalogue import COLUMNS as CATALOGUE_COLUMNS
 from mvkg.inputs.catalogue import ImportReport, import_csv, load_catalogue
 from mvkg.inputs.corrections import Correction, add_correction, correction_status, remove_correction
-from mvkg.inputs.portfolios import Portfolio, check_name, load_portfolios, members, save_portfolio
+from mvkg.inputs.csvtable import read_rows, write_rows
+from mvkg.inputs.portfolios import HYPOTHETICAL_CATALOGUE, Portfolio, check_name, load_portfolios, members, save_portfolio
 from mvkg.inputs.rdf_import import Checked, import_rdf
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.model import ResolutionMeta
-from mvkg.kernel.namespaces import GRAPH, ONTOLOGY_GRAPH, resolution_graph, short_id
+from mvkg.kernel.namespaces import GRAPH, ONTOLOGY_GRAPH, resolution_graph, short_id, slugify
 from mvkg.kernel.resources import Resources, find_resources
 from mvkg.kernel.workspace import Workspace
 from mvkg.query.graphstore import GraphStore
@@ -202,6 +205,40 @@ def create_portfolio(ws: Workspace, resources: Resources, name: str, *, label: s
         return CreatedPortfolio(save_portfolio(ws, p), size)
 
     return live_write(ws, resources, write, {"portfolios"}).result
+
+
+def save_whatif(ws: Workspace, resources: Resources, name: str, *, description: str = "", entries: tuple[str, ...] = (),
+                hypotheticals: Sequence[whatif.Hypothetical] = (), by: str, today: str | None = None) -> CreatedPortfolio:
+    """Save a what-if as a portfolio, in one write: the ticked catalogue `entries` and the
+    hypothetical standards, which join the catalogue (data/catalogue/hypothetical.csv, picked by
+    no selection rule, so they count in this portfolio only) with the coverage they were assumed
+    to give (assessments by `by`). The saved portfolio is judged as the what-if projected it."""
+    p = Portfolio(name=check_name(name), label=name, description=description,
+                  include=tuple(entries) + tuple(h.id.strip() for h in hypotheticals))
+    when = _today(today)
+
+    def write(live: Live) -> CreatedPortfolio:
+        lex = live.lexicon()
+        if p.name in load_portfolios(ws):
+            raise InputError(f"portfolio {p.name!r} already exists ({ws.relative(ws.portfolio_file(p.name))})")
+        note = f"Hypothetical: saved from a what-if with portfolio '{p.name}' by {by} on {when}; not a published document."
+        rows = [whatif.catalogue_row(h, lex, note) for h in hypotheticals]
+        if rows:
+            known = {slugify(e.id) for e in load_catalogue(ws, lex)}
+            taken = [r["id"] for r in rows if slugify(r["id"]) in known]
+            if taken:
+                raise InputError(f"{', '.join(taken)} is already in the catalogue; give the hypothetical entry another id")
+            path = ws.catalogue_dir / HYPOTHETICAL_CATALOGUE
+            kept = [r for _, r in read_rows(path, CATALOGUE_COLUMNS)] if path.exists() else []
+            write_rows(path, CATALOGUE_COLUMNS, [*kept, *rows])
+        rationale = f"What-if: the analyst assumed this coverage when saving portfolio '{p.name}'."
+        for h in hypotheticals:
+            for row in whatif.assessment_rows(h, by.strip(), when, rationale):
+                assessments.add(ws, row, live.obligations(), live.entry_iris())
+        size = len(members(p.name, {**load_portfolios(ws), p.name: p}, load_catalogue(ws, lex), lex))
+        return CreatedPortfolio(save_portfolio(ws, p), size)
+
+    return live_write(ws, resources, write, {"catalogue", "assessments", "portfolios"}).result
 
 
 def review_pair(ws: Workspace, a: str, b: str, decision: str, relation: str, by: str, note: str = "", *,
