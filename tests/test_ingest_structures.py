@@ -172,3 +172,30 @@ def test_the_published_file_is_kept_with_its_hash(workspace, resources):
     assert meta["original_sha256"] == hashlib.sha256(corpus_pdf.read_bytes()).hexdigest()
     with pytest.raises(InputError):
         pipeline.add_resolution(workspace, resources, ingested)  # already there
+
+
+UNNUMBERED = """Resolution adopted by the Economic and Social Council
+
+The Economic and Social Council,
+
+Recalling its resolution 2017/22 on science, technology and innovation for development, and the work of the Commission on Science and Technology for Development on new and emerging technologies, which it has followed closely for many years and whose reports it has considered at each of its sessions,
+Noting the work of the Commission on Science and Technology for Development,
+Recommends the following for consideration by Member States and the Commission on Science and Technology for Development:
+(a) Member States, individually and collectively, are encouraged:
+(i) To support national innovation strategies;
+(ii) To share data on broadband access;
+(b) The Commission is invited to study the impact of rapid technological change;
+"""
+
+
+def test_unnumbered_un_paragraphs_and_passive_chapeaus(lexicon):
+    """UN paragraphs without numbers, one per line (as Word files have them), the first over
+    400 characters; an operative paragraph after them; items in the passive narrow the
+    heading's addressees to their own subject, and a short form names the heading's actor."""
+    _, record = _record(UNNUMBERED, lexicon)
+    obligations = _by_item(record)
+    assert sorted(obligations) == ["a.i", "a.ii", "b"]
+    assert _labels(lexicon, record, obligations["a.i"].bearers) == ["Member States"]
+    assert _labels(lexicon, record, obligations["a.ii"].bearers) == ["Member States"]
+    assert [lexicon.actors[b].notation for b in obligations["b"].bearers] == ["ecosoc-commission"]
+    assert all(o.strength == "recommendation" for o in obligations.values())

@@ -142,3 +142,16 @@ def duty_subjects(lex: Lexicon, texts: Iterable[str], homonyms: dict[str, str] |
             if m is not None:
                 return addressees(lex, m.group("who"), 0, homonyms, mint_unknown=True)
     return Addressees((), ())
+
+
+def passive_subjects(lex: Lexicon, texts: Iterable[str], homonyms: dict[str, str] | None = None) -> Addressees:
+    """Who an item in the passive addresses ('(a) Governments … are encouraged: …'), in the
+    first text (the item's own words, then its parents', nearest first) that opens so."""
+    for text in texts:
+        for rx in lex.pattern("passive-subject"):
+            m = rx.match(text)
+            if m is not None:
+                found = addressees(lex, m.group("who"), 0, homonyms, mint_unknown=True)
+                if found.bearers:
+                    return found
+    return Addressees((), ())

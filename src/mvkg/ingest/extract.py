@@ -7,7 +7,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from mvkg.ingest.bearers import Addressees, Minted, addressees, collaborators_in_action, duty_subjects, un_homonyms, unique
+from mvkg.ingest.bearers import (
+    Addressees,
+    Minted,
+    addressees,
+    collaborators_in_action,
+    duty_subjects,
+    passive_subjects,
+    un_homonyms,
+    unique,
+)
 from mvkg.ingest.structure import Item, ParsedText, Section
 from mvkg.kernel.lexicon import Lexicon, Matcher, Verb, find_mentions
 from mvkg.kernel.model import (
@@ -207,6 +216,19 @@ def _bearer_warnings(obligations: list[ObligationRecord], sections: list[Section
                  for o in obligations if not o.bearers)
 
 
+def _short_names(ctx: _Context, sec: Section, found: Addressees) -> tuple[str, ...]:
+    """Bearers named by a short form of an actor the heading names in full ("the Commission"
+    after "the Commission on Science and Technology for Development") are that actor."""
+    mentions = find_mentions(ctx.lex.actor_matchers, ctx.text[sec.heading_start:sec.heading_end])
+    short = {m.iri: m.label for m in found.minted if " " not in m.label.strip()}
+    out = []
+    for iri in found.bearers:
+        word = short.get(iri)
+        hits = {m.iri for m in mentions if word and re.search(rf"\b{re.escape(word)}\b", m.text, re.IGNORECASE)}
+        out.append(hits.pop() if len(hits) == 1 else iri)
+    return tuple(dict.fromkeys(out))
+
+
 def _handed_on(ctx: _Context, spans: tuple[Span, ...]) -> tuple[Verb, Addressees] | None:
     """A clause that hands its duty to someone under another verb: "resolves … 8 to instruct
     the Director of the Radiocommunication Bureau to …", or a declaratory paragraph that goes
@@ -278,6 +300,10 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
             minted.update({m.iri: m for m in handed[1].minted})
     if verb.declaratory:
         return None
+    passive = passive_subjects(lex, (own.text, *(sp.text for sp in reversed(lead_spans))), ctx.homonyms)
+    if passive.bearers:  # "(b) The Commission is encouraged:" narrows "Recommends … to X, Y and Z:"
+        bearers = _short_names(ctx, sec, passive)
+        minted.update({m.iri: m for m in passive.minted if m.iri in bearers})
     if not bearers:
         subjects = duty_subjects(lex, (sp.text for sp in spans), ctx.homonyms)
         bearers = subjects.bearers
