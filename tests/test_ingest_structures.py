@@ -199,3 +199,36 @@ def test_unnumbered_un_paragraphs_and_passive_chapeaus(lexicon):
     assert _labels(lexicon, record, obligations["a.ii"].bearers) == ["Member States"]
     assert [lexicon.actors[b].notation for b in obligations["b"].bearers] == ["ecosoc-commission"]
     assert all(o.strength == "recommendation" for o in obligations.values())
+
+
+SECOND_VERBS = """Resolution adopted by the Economic and Social Council
+
+The Economic and Social Council,
+
+Recalling its earlier resolutions,
+
+1. Welcomes and urges the continued implementation of the outcomes by all stakeholders;
+
+2. Underscores the importance of and encourages further cooperation among Member States;
+
+3. Takes note of the report, and in this regard calls upon all stakeholders to act;
+
+4. Notes the progress made, and encourages all action line facilitators to continue;
+
+5. Notes with appreciation the report of the Secretary-General;
+"""
+
+
+def test_second_verbs_of_declaratory_paragraphs(lexicon):
+    """A declaratory paragraph that goes on to a duty is an obligation of the second verb,
+    whether the verbs are joined directly ("Welcomes and urges"), through a phrase ("and in
+    this regard calls upon"), or name no addressee (the adopting body's then); a group in lower
+    case after "all" is minted."""
+    _, record = _record(SECOND_VERBS, lexicon)
+    obligations = _by_item(record)
+    assert sorted(obligations) == ["1", "2", "3", "4"]  # 5 only notes
+    verbs = {k: lexicon.verb_for(o.modality.rsplit("/", 1)[-1].replace("-", " ")).label for k, o in obligations.items()}
+    assert verbs == {"1": "urges", "2": "encourages", "3": "calls upon", "4": "encourages"}
+    assert _labels(lexicon, record, obligations["3"].bearers) == ["all stakeholders"]
+    assert _labels(lexicon, record, obligations["4"].bearers) == ["action line facilitators"]
+    assert obligations["2"].bearers == ("https://w3id.org/mvkg/actor/ecosoc",)

@@ -25,6 +25,9 @@ _LEADING_RX = re.compile(r"^(?:\s|,|the\b|all\b|each\b|every\b|its\b|their\b|rel
 _TRAILING_RX = re.compile(r"[\s,;:.]+$|\s+(?:and|or|as well as)$", re.IGNORECASE)
 # a name: starts with a capital (named bodies are capitalised; common groups are in the lexicon)
 _MINTABLE_RX = re.compile(r"^[A-Z][\w'’\-]*(?:\s+[\w'’\-,()]+){0,11}$")
+# or a group of people in lower case after "all" ("all action line facilitators")
+_ALL_RX = re.compile(r"^\s*all\s", re.IGNORECASE)
+_GROUP_RX = re.compile(r"[a-z][a-z\-]*(?:\s+[a-z\-]+){0,3}s")
 _NOT_ACTORS = {"it", "itself", "them", "themselves", "that", "this", "these", "those", "which", "such"}
 
 
@@ -102,7 +105,9 @@ def mint(phrase: str) -> Minted | None:
     Outer Space'), or None when the words do not read as a name."""
     words = _TRAILING_RX.sub("", _LEADING_RX.sub("", " ".join(phrase.split())))
     words = re.split(r",\s*(?:including|in particular|inter alia|as well as)\b|\s+\((?!.*\))", words, maxsplit=1)[0].strip(" ,")
-    if not words or words.lower() in _NOT_ACTORS or not _MINTABLE_RX.match(words):
+    if not words or words.lower() in _NOT_ACTORS:
+        return None
+    if not _MINTABLE_RX.match(words) and not (_ALL_RX.match(phrase) and _GROUP_RX.fullmatch(words)):
         return None
     return Minted(str(ACTOR["named/" + slugify(words)]), words)
 

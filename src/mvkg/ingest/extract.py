@@ -267,7 +267,8 @@ def _opening_verb(ctx: _Context, own: Span) -> tuple[Verb, Addressees] | None:
     return verb, addressees(ctx.lex, who, 0, ctx.homonyms, mint_unknown=True)
 
 
-_HANDOVER_RX = re.compile(r"(?:^|[;,]\s*|\s)(?:(?P<to>to)|and(?:\s+(?:also|further|strongly))?)(?=\s)", re.IGNORECASE)
+_HANDOVER_RX = re.compile(r"(?:^|[;,]\s*|\s)(?:(?P<to>to)|and(?:\s+(?:also|further|strongly))?"
+                          r"(?:\s*,?\s*in\s+this\s+(?:regard|context|respect)\s*,?)?)(?=\s)", re.IGNORECASE)
 
 
 def _first_match(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
@@ -289,13 +290,15 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
     spans = (*lead_spans, own)
     verb, bearers = sec.verb, head.bearers
     own_verb = _opening_verb(ctx, own)
-    if own_verb is not None and (verb.declaratory or not bearers):  # "(a) Calls upon …", "– Calls for …"
+    capital = own.text.lstrip()[:1].isupper()  # "(a) Encourages Member States …": the item's own verb and addressees
+    if own_verb is not None and (verb.declaratory or not bearers or (capital and own_verb[1].bearers)):
         verb, found = own_verb
         bearers = found.bearers or bearers
         minted.update({m.iri: m for m in found.minted})
     elif not bearers or verb.declaratory or sec.verb.hands_on:
         handed = _handed_on(ctx, spans if not verb.declaratory else (_span(text, own.start, own.end),))
-        if handed is not None and handed[1].bearers:
+        # "Underscores … and encourages further cooperation …": a duty with no addressee is the adopting body's
+        if handed is not None and (handed[1].bearers or verb.declaratory):
             verb, bearers = handed[0], handed[1].bearers
             minted.update({m.iri: m for m in handed[1].minted})
     if verb.declaratory:
