@@ -114,3 +114,14 @@ def test_the_child_ends_with_its_worker(image):
     del worker
     gc.collect()
     assert not _alive(pid)
+
+
+def test_a_query_process_that_fails_says_why_instead_of_blaming_memory(tmp_path):
+    """Only an exhausted address space is a memory stop; any other failure of the query
+    process (here: no store where one was expected) is an error that says what it was."""
+    from mvkg.kernel.errors import QueryError
+    from mvkg.query.bounded import run_query_bounded
+    from mvkg.query.sparql import QueryLimits
+
+    with pytest.raises(QueryError, match="the query process failed: .*No such file"):
+        run_query_bounded(str(tmp_path / "no-store"), "SELECT * WHERE { ?s ?p ?o }", QueryLimits())

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -235,8 +236,15 @@ def _run_spawned(location: str, query: str, limits: QueryLimits, subs: dict[str,
     except subprocess.TimeoutExpired:
         return _stopped(started, "time")
     if proc.returncode != 0 or not proc.stdout:
-        return _stopped(started, "memory")
+        err = proc.stderr.decode("utf-8", "replace").strip()
+        if proc.returncode < 0 or not err or _OUT_OF_MEMORY.search(err):
+            return _stopped(started, "memory")
+        raise QueryError(f"the query process failed: {err.splitlines()[-1][:300]}")  # not a limit: say what it was
     return _result_from(proc.stdout)
+
+
+# how an exhausted address space shows in the child (Python's, Rust's and the C++ allocators' words)
+_OUT_OF_MEMORY = re.compile(r"MemoryError|memory allocation of|Cannot allocate memory|bad_alloc|out of memory", re.IGNORECASE)
 
 
 # ------------------------------------------------------------------ how many at once
