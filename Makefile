@@ -84,3 +84,4 @@ corpus: install
 # Benchmarks (never part of the test suite): writes benchmarks/results.{md,json}.
 bench: install system-deps build
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/formats.py
