@@ -17,7 +17,7 @@ from mvkg.inputs.corrections import KINDS
 from mvkg.kernel.errors import MvkgError
 from mvkg.kernel.namespaces import short_id
 from mvkg.ui import data
-from mvkg.ui.pages.shared import context
+from mvkg.ui.pages.shared import context, md_escape, show_error
 
 _VALUE_HELP = {
     "bearers": "Actors separated by ';' (labels or notations from the ontology), e.g. Director of TSB; Member States",
@@ -52,8 +52,8 @@ def corrections() -> None:
     current = next((r for r in rows if r.id == chosen), None)
     if current is not None:
         st.text(current.text)  # shown as text, never as markdown
-        st.caption(f"bearers: {', '.join(current.bearers) or '—'} · themes: {', '.join(current.themes) or '—'} · "
-                   f"item: {current.item or '—'} · modality: {current.modality}")
+        st.caption(md_escape(f"bearers: {', '.join(current.bearers) or '—'} · themes: {', '.join(current.themes) or '—'} · "
+                             f"item: {current.item or '—'} · modality: {current.modality}"))
     with st.form("correct"):
         if kind == "merge":
             value = st.selectbox("Join with", [i for i in ids if i != chosen], format_func=label.get)
@@ -68,10 +68,10 @@ def corrections() -> None:
             change = pipeline.correct_obligation(ws, data.resources(), short_id(chosen), kind, value or "", why=why,
                                                  by=by, at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
             st.cache_data.clear()
-            st.success(f"Corrected {label[chosen]} ({kind}); the graph is up to date with "
-                       f"{change.report.obligations} obligations.")
+            st.success(md_escape(f"Corrected {label[chosen]} ({kind}); the graph is up to date with "
+                                 f"{change.report.obligations} obligations."))
         except MvkgError as exc:
-            st.error(exc.describe())
+            show_error(exc)
     _on_record(ws)
 
 
@@ -92,4 +92,4 @@ def _on_record(ws) -> None:
             st.cache_data.clear()
             st.rerun()
         except MvkgError as exc:
-            st.error(exc.describe())
+            show_error(exc)
