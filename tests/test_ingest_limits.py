@@ -22,3 +22,4 @@ def test_a_huge_file_is_refused_without_reading_it_whole(tmp_path):
     assert err.strip().count("\n") == 0 and "huge.txt" in err and f"over {MAX_BYTES} bytes" in err
     assert "Traceback" not in err
     assert peak < 250 * 1024  # KB: the interpreter, the libraries and the limit, not 300 MB
+

@@ -8,6 +8,7 @@ from mvkg.compliance.coverage import FORMULA, Coverage
 from mvkg.compliance.validate import Validation
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.query.sparql import to_csv, to_table
+from mvkg.render.text import md_text
 
 VERDICT_MARK = VOCABULARY.verdicts.marks  # "✔ covered": icon and name, from the ontology
 
@@ -33,11 +34,12 @@ def validation_text(run: Validation) -> str:
 
 def validation_md(run: Validation) -> str:
     c = run.counts()
-    lines = [f"# Validation: portfolio {run.portfolio_label} (`{run.portfolio}`)", "",
+    lines = [f"# Validation: portfolio {md_text(run.portfolio_label)} (`{run.portfolio}`)", "",
              f"**{'Conforms' if run.conforms else 'Does not conform'}**: {c['violation']} violations, "
              f"{c['warning']} warnings, {c['info']} info.", "",
              "| severity | resolution | section | item | message |", "|---|---|---|---|---|"]
-    lines += [f"| {r.severity} | {r.resolution} | {r.section} | {r.item} | {_md(r.message)} |" for r in run.results]
+    lines += [f"| {r.severity} | {md_text(r.resolution)} | {md_text(r.section)} | {md_text(r.item)} | {md_text(r.message)} |"
+              for r in run.results]
     return "\n".join(lines) + "\n"
 
 
@@ -54,9 +56,6 @@ def validation_rows(run: Validation) -> list[list[str]]:
 def validation_csv(run: Validation) -> str:
     return to_csv(VALIDATION_HEAD, validation_rows(run))
 
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 NOT_ASSESSED = "not-assessed"  # the verdict of an obligation no one has assessed (ontology/coverage.ttl)
@@ -124,6 +123,6 @@ def coverage_md(cov: Coverage) -> str:
     lines = [f"Portfolio **{cov.portfolio_label}** (`{cov.portfolio}`): coverage **{pct}**, "
              f"{assessed_headline(cov)}. Formula: {FORMULA}.", "",
              "| " + " | ".join(_HEAD) + " |", "|" + "---|" * len(_HEAD)]
-    lines += ["| " + " | ".join(_md(x) for x in _row(r)) + " |" for r in cov.rows]
+    lines += ["| " + " | ".join(md_text(x) for x in _row(r)) + " |" for r in cov.rows]
     lines += ["", "Counts: " + ", ".join(f"{k} {v}" for k, v in s.counts.items()) + "."]
     return "\n".join(lines) + "\n"

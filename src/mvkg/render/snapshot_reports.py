@@ -12,6 +12,7 @@ from mvkg.history.snapshots import SnapshotInfo
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.query.sparql import to_csv, to_table
 from mvkg.render.reports import NOT_ASSESSED
+from mvkg.render.text import md_text
 
 VERDICT_ORDER = VOCABULARY.verdicts.notations
 VERDICT_ICON = {c.notation: c.icon for c in VOCABULARY.verdicts}
@@ -22,11 +23,12 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f} %"
 
 
-def _heading(snap: dict) -> list[str]:
+def _heading(snap: dict, text=str) -> list[str]:
+    """The report's opening lines; `text` makes what comes from data safe for the format."""
     s = snap["summary"]
     return [
-        f"Snapshot `{snap['id']}` taken {snap['created']}" + (f" — {snap['label']}" if snap["label"] else ""),
-        f"Portfolio: {snap['portfolio']['label']} (`{snap['portfolio']['name']}`, {len(snap['portfolio']['members'])} entries)",
+        f"Snapshot `{snap['id']}` taken {snap['created']}" + (f" — {text(snap['label'])}" if snap["label"] else ""),
+        f"Portfolio: {text(snap['portfolio']['label'])} (`{snap['portfolio']['name']}`, {len(snap['portfolio']['members'])} entries)",
         f"Coverage: {_pct(s['coverage_percent'])} of all obligations, {_pct(s['binding']['coverage_percent'])} of binding ones",
         _assessed(snap),
         f"Formula: {s['formula']}",
@@ -60,19 +62,16 @@ def snapshot_csv(snap: dict) -> str:
     return to_csv(SNAPSHOT_HEAD, snapshot_rows(snap))
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
 
 def snapshot_md(snap: dict) -> str:
     s = snap["summary"]
-    lines = [f"# Compliance snapshot {snap['id']}", ""] + [f"- {x}" for x in _heading(snap)]
+    lines = [f"# Compliance snapshot {snap['id']}", ""] + [f"- {x}" for x in _heading(snap, md_text)]
     lines += ["- Verdicts: " + ", ".join(f"{v} {s['counts'][v]}" for v in VERDICT_ORDER),
               f"- SHACL: {'conforms' if s['conforms'] else 'does not conform'} "
               f"({s['severity_counts']['violation']} violations, {s['severity_counts']['warning']} warnings, "
               f"{s['severity_counts']['info']} info)", "",
               "| " + " | ".join(HEAD) + " |", "|" + "---|" * len(HEAD)]
-    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in _rows(snap)]
+    lines += ["| " + " | ".join(md_text(c) for c in row) + " |" for row in _rows(snap)]
     lines += ["", "## Inputs", ""] + [f"- `{k}` sha256 `{v}`" for k, v in snap["inputs"].items()]
     lines += ["", "## Versions", ""] + [f"- {k} {v}" for k, v in snap["versions"].items()]
     return "\n".join(lines) + "\n"
@@ -171,8 +170,9 @@ def diff_md(d: Diff) -> str:
              f"(binding: {_pct(s['binding_coverage_percent']['from'])} → {_pct(s['binding_coverage_percent']['to'])})",
              f"- Formula: {s['formula']}", f"- {s['changed']} obligation(s) changed verdict", ""]
     for c in d.changes:
-        lines.append(f"## {c.resolution} {c.section} {c.item}: {c.from_verdict or '(absent)'} → {c.to_verdict or '(absent)'}")
-        lines += [f"- {cause.kind}: {cause.detail}" for cause in c.causes]
+        lines.append(f"## {md_text(f'{c.resolution} {c.section} {c.item}')}: {c.from_verdict or '(absent)'} → "
+                     f"{c.to_verdict or '(absent)'}")
+        lines += [f"- {cause.kind}: {md_text(cause.detail)}" for cause in c.causes]
         lines.append("")
     return "\n".join(lines) + "\n"
 
