@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import ARGS, ARTIFACTS, CHROMIUM, chromium, require_chromium, serve  # noqa: F401 (ARGS, CHROMIUM: for other tests)
+from browser_support import ARTIFACTS, chromium, require_chromium, serve
 from browser_support import assert_clean as _assert_clean
-from browser_support import free_port as _free_port  # noqa: F401 (for other tests)
 from browser_support import settle as _settle
 
 PAGES = {"": "Overview", "obligations": "Obligations", "standards": "Standards & portfolios (what-if)",
