@@ -19,9 +19,9 @@ from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 
 from mvkg.graph.reasoning import java_available
+from mvkg.kernel.files import atomic_write
 from mvkg.kernel.lexicon import load_ontology_graph
 from mvkg.kernel.namespaces import MVKG, SKOS
-from mvkg.kernel.workspace import atomic_write
 from mvkg.render.ontology_docs import document, write_pages
 
 OWN = "https://w3id.org/mvkg/"

@@ -15,6 +15,7 @@ from conftest import run_cli
 from mvkg.compliance.coverage import FORMULA
 from mvkg.exchange import spreadsheet
 from mvkg.history.snapshots import SnapshotStore
+from mvkg.kernel import files
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.render.snapshot_reports import snapshot_csv
 
@@ -178,7 +179,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(built, tmp_pa
     def full_disk(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(spreadsheet.os, "replace", full_disk)
+    monkeypatch.setattr(files.os, "replace", full_disk)
     result = run_cli(*_command("obligations", built, None), "--format", "xlsx", "--out", str(out))
     assert result.exit_code == 2 and "cannot write: No space left on device" in result.stderr
     assert out.read_bytes() == b"the previous report"

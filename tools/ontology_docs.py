@@ -11,8 +11,9 @@ from pathlib import Path
 
 from mvkg.graph.build import load_lexicon
 from mvkg.inputs.catalogue import load_catalogue
+from mvkg.kernel.files import atomic_write
 from mvkg.kernel.resources import find_resources
-from mvkg.kernel.workspace import Workspace, atomic_write
+from mvkg.kernel.workspace import Workspace
 from mvkg.render.ontology_docs import document, write_pages
 
 

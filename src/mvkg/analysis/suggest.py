@@ -11,8 +11,9 @@ from pathlib import Path
 
 from mvkg.inputs.assessments import RELATIONS, read_table, table_bytes
 from mvkg.kernel.errors import InputError
+from mvkg.kernel.files import atomic_write
 from mvkg.kernel.namespaces import obligation_iri, portfolio_node, short_id
-from mvkg.kernel.workspace import Workspace, atomic_write
+from mvkg.kernel.workspace import Workspace
 from mvkg.query.graphstore import GraphStore
 from mvkg.query.named import select
 

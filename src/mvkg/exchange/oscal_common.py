@@ -31,8 +31,9 @@ from trestle.oscal import OSCAL_VERSION
 from trestle.oscal.common import Link, Metadata, OscalVersion, Property
 
 from mvkg.kernel.errors import InputError, WorkspaceError
+from mvkg.kernel.files import atomic_write
 from mvkg.kernel.namespaces import BASE
-from mvkg.kernel.workspace import Workspace, atomic_write
+from mvkg.kernel.workspace import Workspace
 
 OSCAL_NS = BASE + "oscal"  # the `ns` of mvkg's props, parts and link relations
 UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, BASE)  # all mvkg UUIDs are uuid5(UUID_NAMESPACE, name)

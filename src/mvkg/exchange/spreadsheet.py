@@ -14,9 +14,7 @@ the old file or the new one and a failed write leaves nothing behind."""
 from __future__ import annotations
 
 import io
-import os
 import re
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +24,8 @@ from mvkg.analysis.obligations import OBLIGATIONS_HEAD, ObligationRow, obligatio
 from mvkg.compliance.coverage import FORMULA, Coverage
 from mvkg.compliance.validate import Validation
 from mvkg.kernel.errors import InputError
+from mvkg.kernel.files import atomic_write
 from mvkg.kernel.vocabulary import VOCABULARY
-from mvkg.kernel.workspace import fsync_dir
 from mvkg.query.sparql import safe_cell
 from mvkg.render.reports import COVERAGE_HEAD, VALIDATION_HEAD, coverage_rows, validation_rows
 from mvkg.render.snapshot_reports import SNAPSHOT_HEAD, snapshot_rows
@@ -207,23 +205,8 @@ def save_report(out: Path, content: Sheet | str) -> None:
     check_out(out, XLSX if isinstance(content, Sheet) else "text")
     data = workbook_bytes(content) if isinstance(content, Sheet) else content.encode("utf-8")
     try:
-        _replace_atomically(out, data)
+        atomic_write(out, data)
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror or exc}", path=out) from None
 
 
-def _replace_atomically(path: Path, data: bytes) -> None:
-    """Temporary file beside `path` (created 0666 less the umask, like any file the user
-    writes: mkstemp's 0600 would hide a shared report), fsynced, then renamed over `path`."""
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)

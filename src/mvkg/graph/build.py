@@ -24,11 +24,12 @@ from mvkg.inputs.catalogue import catalogue_graph, load_catalogue
 from mvkg.inputs.corrections import corrected_entry, corrections_graph, load_corrections, stale_warnings
 from mvkg.inputs.portfolios import load_portfolios, portfolio_graph
 from mvkg.kernel.errors import InputError
+from mvkg.kernel.files import atomic_write, fsync_dir, sha256_file
 from mvkg.kernel.lexicon import Lexicon, lexicon_from_graph, load_ontology_graph
 from mvkg.kernel.model import ResolutionMeta
 from mvkg.kernel.namespaces import GRAPH, ONTOLOGY_GRAPH, portfolio_graph_iri, resolution_graph
 from mvkg.kernel.resources import Resources
-from mvkg.kernel.workspace import Workspace, atomic_write, fsync_dir, sha256_file
+from mvkg.kernel.workspace import Workspace
 from mvkg.query.graphstore import GraphStore
 from mvkg.query.remote import is_remote, redact
 from mvkg.query.store import (

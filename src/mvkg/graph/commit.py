@@ -25,8 +25,9 @@ import pyoxigraph as ox
 from mvkg.graph import image
 from mvkg.graph.state import image_current, mark_image
 from mvkg.kernel.errors import WorkspaceError
+from mvkg.kernel.files import fsync_dir
 from mvkg.kernel.locking import WorkspaceLock
-from mvkg.kernel.workspace import Workspace, fsync_dir
+from mvkg.kernel.workspace import Workspace
 from mvkg.query.remote import is_remote
 from mvkg.query.store import MEMORY, canonical_nquads, load_image, remote_store
 

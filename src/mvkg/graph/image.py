@@ -6,14 +6,12 @@ node (their labels are canonical over the whole graph, so such a graph goes thro
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from mvkg.kernel.workspace import fsync_dir
+from mvkg.kernel.files import atomic_write
 
 Chunk = bytes | memoryview
 
@@ -83,14 +81,4 @@ def spliced(image: bytes, removed: Sequence[tuple[int, int]], added: Sequence[by
 
 def write_chunks(path: Path, chunks: Iterable[Chunk]) -> None:
     """Write the chunks as one file, atomically (temporary file, fsync, rename)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.writelines(chunks)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
+    atomic_write(path, chunks)

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mvkg import __version__
-from mvkg.kernel.workspace import Workspace, atomic_write, sha256_bytes
+from mvkg.kernel.files import atomic_write, sha256_bytes
+from mvkg.kernel.workspace import Workspace
 
 SUMMARY_KEYS = ("resolutions", "clauses", "obligations", "entries", "assessments", "portfolios")
 

@@ -55,11 +55,12 @@ from mvkg.inputs.corrections import corrected_entry, load_corrections
 from mvkg.inputs.csvtable import read_rows
 from mvkg.kernel import locking
 from mvkg.kernel.errors import WorkspaceError
+from mvkg.kernel.files import atomic_write
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.locking import WorkspaceLock
 from mvkg.kernel.namespaces import GRAPH, MVKG
 from mvkg.kernel.resources import Resources
-from mvkg.kernel.workspace import Workspace, atomic_write
+from mvkg.kernel.workspace import Workspace
 from mvkg.query.store import MEMORY, GraphCount, load_image
 
 T = TypeVar("T")

@@ -28,7 +28,7 @@ from pathlib import Path
 import orjson
 
 from mvkg.kernel.errors import EXIT_CHECKS_FAILED, InputError, MvkgError
-from mvkg.kernel.workspace import fsync_dir, sha256_bytes
+from mvkg.kernel.files import fsync_dir, sha256_bytes
 
 SNAPSHOT_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{12}$")
 FILES = ("snapshot.json", "snapshot.trig")

@@ -36,9 +36,10 @@ from mvkg.history.snapshot_store import (
     content_id,
 )
 from mvkg.kernel.errors import InputError
+from mvkg.kernel.files import sha256_bytes, sha256_file
 from mvkg.kernel.namespaces import ID, MVKG, PREFIXES, portfolio_node, short_id
 from mvkg.kernel.resources import Resources
-from mvkg.kernel.workspace import Workspace, sha256_bytes, sha256_file
+from mvkg.kernel.workspace import Workspace
 from mvkg.query.named import select, solutions
 from mvkg.query.store import open_read_only, to_oxigraph
 

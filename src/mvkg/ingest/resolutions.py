@@ -12,10 +12,11 @@ from mvkg.ingest.parse import parse_resolution
 from mvkg.ingest.rdf import resolution_graph
 from mvkg.ingest.readers import SourceText, decode_text, read_source
 from mvkg.kernel.errors import InputError
+from mvkg.kernel.files import sha256_bytes
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.model import ResolutionMeta, ResolutionRecord
 from mvkg.kernel.namespaces import slugify
-from mvkg.kernel.workspace import ResolutionEntry, Workspace, atomic_write_many, dumps_json, sha256_bytes
+from mvkg.kernel.workspace import ResolutionEntry, Workspace, atomic_write_many, dumps_json
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,10 @@ from mvkg.ingest.rdf import new_graph
 from mvkg.inputs.catalogue import Entry, entry_iri
 from mvkg.inputs.csvtable import Problem, TableError, read_rows, rows_bytes
 from mvkg.kernel.errors import InputError
+from mvkg.kernel.files import atomic_write
 from mvkg.kernel.namespaces import ID, MVKG, obligation_iri, short_id, slugify
 from mvkg.kernel.vocabulary import VOCABULARY
-from mvkg.kernel.workspace import Workspace, atomic_write
+from mvkg.kernel.workspace import Workspace
 
 COLUMNS = ("obligation", "entry", "relation", "rationale", "evidence", "evidence_url", "assessor", "date",
            "confidence", "method")

@@ -26,10 +26,11 @@ from mvkg.ingest.rdf import resolution_graph
 from mvkg.ingest.resolutions import parse_entry
 from mvkg.inputs.csvtable import Problem, TableError, read_rows, rows_bytes, split_list
 from mvkg.kernel.errors import InputError
+from mvkg.kernel.files import atomic_write
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.model import ObligationRecord, ResolutionRecord, Span, Tag
 from mvkg.kernel.namespaces import DCTERMS, MVKG, obligation_iri, short_id, slugify
-from mvkg.kernel.workspace import ResolutionEntry, Workspace, atomic_write
+from mvkg.kernel.workspace import ResolutionEntry, Workspace
 
 COLUMNS = ("resolution", "obligation", "text", "kind", "value", "by", "at", "why")
 FIELD_KINDS = ("bearers", "strength", "modality", "themes", "item")

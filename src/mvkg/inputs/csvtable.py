@@ -11,7 +11,7 @@ from pathlib import Path
 
 from mvkg.ingest.readers import decode_text
 from mvkg.kernel.errors import InputError
-from mvkg.kernel.workspace import atomic_write
+from mvkg.kernel.files import atomic_write
 
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 

@@ -20,9 +20,10 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from mvkg.ingest.rdf import new_graph
 from mvkg.inputs.catalogue import KINDS, STATUSES, Entry
 from mvkg.kernel.errors import InputError
+from mvkg.kernel.files import atomic_write
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.namespaces import MVKG, portfolio_node, slugify
-from mvkg.kernel.workspace import Workspace, atomic_write, dumps_json
+from mvkg.kernel.workspace import Workspace, dumps_json
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _KEYS = {"name", "label", "description", "from", "select", "include", "exclude"}

@@ -16,8 +16,9 @@ import pyoxigraph as ox
 
 from mvkg.ingest.readers import decode_text
 from mvkg.kernel.errors import InputError
+from mvkg.kernel.files import atomic_write
 from mvkg.kernel.namespaces import slugify
-from mvkg.kernel.workspace import Workspace, atomic_write
+from mvkg.kernel.workspace import Workspace
 
 FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
            ".trig": ox.RdfFormat.TRIG, ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,

@@ -16,9 +16,10 @@ import hashlib
 import random
 from dataclasses import dataclass
 
+from mvkg.kernel.files import atomic_write
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.namespaces import ID, MVKG
-from mvkg.kernel.workspace import Workspace, atomic_write
+from mvkg.kernel.workspace import Workspace
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"

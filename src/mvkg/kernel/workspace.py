@@ -4,15 +4,14 @@ atomic: a temporary file in the same folder, fsync, then rename."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mvkg.kernel.errors import InputError, WorkspaceError
+from mvkg.kernel.files import atomic_write, fsync_dir, sha256_file, staged_file
 from mvkg.kernel.model import ResolutionMeta
 from mvkg.kernel.vocabulary import VOCABULARY
 
@@ -297,13 +296,7 @@ def atomic_write_many(ws: Workspace, files: dict[Path, bytes]) -> None:
     staged = {}
     try:
         for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            staged[tmp] = str(path)
+            staged[str(staged_file(path, data))] = str(path)
     except BaseException:
         for tmp in staged:
             Path(tmp).unlink(missing_ok=True)
@@ -327,38 +320,6 @@ def recover(ws: Workspace) -> None:
             fsync_dir(Path(final).parent)
     journal.unlink()
     fsync_dir(journal.parent)
-
-
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def sha256_file(path: Path) -> str:
-    return sha256_bytes(path.read_bytes())
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
-
-
-def fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def dumps_json(obj: object) -> bytes:

@@ -21,8 +21,9 @@ from mvkg.graph.build import load_lexicon
 from mvkg.history.snapshots import SnapshotStore, default_folder
 from mvkg.inputs.catalogue import load_catalogue
 from mvkg.inputs.portfolios import load_portfolios, members
+from mvkg.kernel.files import sha256_file
 from mvkg.kernel.resources import Resources, find_resources
-from mvkg.kernel.workspace import Workspace, sha256_file
+from mvkg.kernel.workspace import Workspace
 from mvkg.query.bounded import QueryWorker
 from mvkg.query.named import canned_queries
 from mvkg.query.store import open_read_only, portfolio_view
