@@ -36,9 +36,10 @@ build: install
 	$(BIN)/mvkg build
 
 # The main job: build the graph from data/ and open the analyst UI on the embedded store.
+# The app has no login yet, so it is served on this machine only (127.0.0.1).
 PORT ?= 8501
 run: build
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
 
 # The W3C Turtle, N-Triples and SPARQL syntax test suites ship in rdflib's source distribution
 # (from PyPI); the security tests run the upload gate and the query guard against them.
