@@ -111,13 +111,8 @@ def load_corrections(ws: Workspace) -> list[Correction]:
     return out
 
 
-def corrections_bytes(corrections: Iterable[Correction]) -> bytes:
-    return rows_bytes(COLUMNS, [c.row() for c in corrections])
-
-
 def save_corrections(ws: Workspace, corrections: Sequence[Correction]) -> None:
-    ws.corrections_file.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write(ws.corrections_file, corrections_bytes(corrections))
+    atomic_write(ws.corrections_file, rows_bytes(COLUMNS, [c.row() for c in corrections]))
 
 
 def for_resolution(corrections: Iterable[Correction], record: ResolutionRecord) -> list[Correction]:
