@@ -3,8 +3,13 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -76,3 +81,35 @@ def run_measured(cmd: list[str], tmp: Path) -> tuple[int, str, str, int]:
     subprocess.run([sys.executable, "-c", _MEASURED, str(report), *cmd], check=True)
     code, out, err, peak = json.loads(report.read_text(encoding="utf-8"))
     return code, out, err, peak
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def oxigraph_serve(location: Path) -> Iterator[str]:
+    """`oxigraph serve` (the server from the dev extras) on a free 127.0.0.1 port, storing in
+    `location`: its base URL, once it answers."""
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    port = free_port()
+    proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail(f"oxigraph serve did not start: {proc.stderr.read().decode()[:500] if proc.stderr else ''}")
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

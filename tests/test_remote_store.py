@@ -9,11 +9,8 @@ from __future__ import annotations
 import base64
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_workspace, run_cli, run_measured
+from conftest import copy_workspace, free_port, oxigraph_serve, run_cli, run_measured
 from mvkg import pipeline
 from mvkg.compliance.validate import validate
 from mvkg.kernel.errors import WorkspaceError
@@ -34,11 +31,6 @@ TOKEN = "tok-6f1d2c"
 MVKG = shutil.which("mvkg") or str(Path(sys.executable).parent / "mvkg")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def _start(handler: type[BaseHTTPRequestHandler]) -> tuple[ThreadingHTTPServer, str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -49,23 +41,8 @@ def _start(handler: type[BaseHTTPRequestHandler]) -> tuple[ThreadingHTTPServer, 
 
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory):
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    port = _free_port()
-    proc = subprocess.Popen([binary, "serve", "--location", str(tmp_path_factory.mktemp("ox")), "--bind",
-                             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail(f"oxigraph serve did not start: {proc.stderr.read().decode()[:500]}")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with oxigraph_serve(tmp_path_factory.mktemp("ox")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +131,7 @@ def test_refused_credentials_are_never_printed(published, guarded, monkeypatch):
     assert SECRET not in result.output and "Traceback" not in result.output
     monkeypatch.delenv("MVKG_STORE_PASSWORD")
     monkeypatch.delenv("MVKG_STORE_USER")
-    cases = {f"sparql+http://user:{SECRET}@127.0.0.1:{_free_port()}/query": "cannot reach",  # nothing listens there
+    cases = {f"sparql+http://user:{SECRET}@127.0.0.1:{free_port()}/query": "cannot reach",  # nothing listens there
              f"sparql+ftp://user:{SECRET}@{guarded}/query": "not a remote store location: 'sparql+ftp://***@",
              f"sparql+http://user:{SECRET}@/query": "no host in the store location 'sparql+http://***@/query'"}
     for location, says in cases.items():

@@ -6,17 +6,13 @@ a change equals a full validation. Timings are measured by `make bench`, never h
 
 from __future__ import annotations
 
-import shutil
-import socket
 import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
-from conftest import copy_workspace, run_cli, tree_hash
+from conftest import copy_workspace, free_port, oxigraph_serve, run_cli, tree_hash
 from mvkg import pipeline
 from mvkg.compliance.incremental import LiveValidation, Tally
 from mvkg.compliance.validate import shapes_for, validate, validate_view
@@ -28,31 +24,10 @@ from mvkg.kernel.workspace import Workspace
 from mvkg.query.store import open_read_only, portfolio_view
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def oxigraph_server(tmp_path):
-    binary = shutil.which("oxigraph") or str(Path(__import__("sys").executable).parent / "oxigraph")
-    port = _free_port()
-    proc = subprocess.Popen([binary, "serve", "--location", str(tmp_path / "server"), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        pytest.fail(f"oxigraph serve did not start: {proc.stderr.read().decode()[:500]}")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with oxigraph_serve(tmp_path / "server") as url:
+        yield url
 
 
 def _key(run):
@@ -76,7 +51,7 @@ def test_remote_sparql_endpoint_gives_the_same_verdicts(oxigraph_server, tmp_pat
 
 
 def test_unreachable_endpoint_is_a_clear_error(workspace):
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     result = run_cli("-w", str(workspace.root), "--store", f"sparql+http://127.0.0.1:{port}/query",
                      "validate", "-p", "in-force")
     assert result.exit_code == 2

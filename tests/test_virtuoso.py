@@ -12,7 +12,6 @@ the graphs once and evaluates in memory. The last test keeps the reason on recor
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -22,7 +21,7 @@ import urllib.request
 import pyoxigraph as ox
 import pytest
 
-from conftest import copy_workspace, run_cli
+from conftest import copy_workspace, free_port, run_cli
 from mvkg import pipeline
 from mvkg.compliance.validate import validate
 from mvkg.kernel.namespaces import PREFIXES
@@ -66,18 +65,13 @@ MaxQueryCostEstimationTime = 0
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory):
     folder = tmp_path_factory.mktemp("virtuoso")
     (folder / "www").mkdir()
-    http = _free_port()
-    (folder / "virtuoso.ini").write_text(INI.format(d=folder, sql=_free_port(), http=http), encoding="utf-8")
+    http = free_port()
+    (folder / "virtuoso.ini").write_text(INI.format(d=folder, sql=free_port(), http=http), encoding="utf-8")
     proc = subprocess.Popen([str(VIRTUOSO), "+foreground", "+configfile", str(folder / "virtuoso.ini")],
                             cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{http}"
