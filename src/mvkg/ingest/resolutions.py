@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -17,6 +19,12 @@ from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.model import ResolutionMeta, ResolutionRecord
 from mvkg.kernel.namespaces import slugify
 from mvkg.kernel.workspace import ResolutionEntry, Workspace, atomic_write_many, dumps_json
+from mvkg.query.isolated import ChildLimits, LimitReached, call_bounded
+
+# Reading a resolution takes well under a second (benchmarks/formats.md); the limits only stop
+# a pathological file from holding the caller (the UI's server, `mvkg ingest`) for ever.
+INGEST_SECONDS = 60.0
+INGEST_MEMORY_MB = 1024
 
 
 @dataclass(frozen=True)
@@ -37,9 +45,44 @@ def parse_entry(ws: Workspace, entry: ResolutionEntry, lex: Lexicon) -> tuple[Re
     return record, text
 
 
+def ingest_limits(env: Mapping[str, str] = os.environ) -> ChildLimits:
+    """The limits of one ingest: $MVKG_INGEST_SECONDS (seconds) and $MVKG_INGEST_MEMORY_MB
+    (megabytes the reading may add), else the defaults."""
+    def number(name: str, default: float) -> float:
+        raw = env.get(name, "").strip()
+        if not raw:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            value = 0.0
+        if not value > 0 or value == float("inf"):
+            raise InputError(f"${name} must be a positive number, not {raw!r}")
+        return value
+
+    return ChildLimits(seconds=number("MVKG_INGEST_SECONDS", INGEST_SECONDS),
+                       memory_mb=max(64, int(number("MVKG_INGEST_MEMORY_MB", INGEST_MEMORY_MB))))
+
+
 def ingest_file(path: Path, lex: Lexicon, ws: Workspace, *, code: str | None = None,
-                overrides: dict | None = None) -> Ingested:
-    """Read and parse a file for the workspace; nothing is written here."""
+                overrides: dict | None = None, limits: ChildLimits | None = None) -> Ingested:
+    """Read and parse a file for the workspace; nothing is written here. The reading and
+    parsing run in a child process under `limits` (default: `ingest_limits()`): a file that
+    would take too long or too much memory is refused with a one-line error instead of
+    holding the caller."""
+    limits = limits or ingest_limits()
+    try:
+        source, record = call_bounded(lambda: _read_record(path, lex, ws, code, overrides or {}), limits,
+                                      what="reading the file")
+    except LimitReached as stopped:
+        variable = "MVKG_INGEST_SECONDS" if stopped.limit == "time" else "MVKG_INGEST_MEMORY_MB"
+        raise InputError(f"{stopped.message}; a resolution is read in about a second, so the file is refused "
+                         f"(${variable} raises the limit)", path=path) from None
+    return Ingested(record, resolution_graph(record, lex), source)
+
+
+def _read_record(path: Path, lex: Lexicon, ws: Workspace, code: str | None,
+                 overrides: dict) -> tuple[SourceText, ResolutionRecord]:
     source = read_source(path)
     parsed = parse_resolution(source.text, lex, str(path))
     symbol = parsed.document_numbers[0] if parsed.document_numbers else None
@@ -65,7 +108,7 @@ def ingest_file(path: Path, lex: Lexicon, ws: Workspace, *, code: str | None = N
     text_rel = ws.relative(ws.resolutions_dir / f"{slug}.txt")
     record = build_record(parsed, meta, lex, source_file=text_rel,
                           sha256=sha256_bytes(source.text.encode("utf-8")), media_type="text/plain")
-    return Ingested(record, resolution_graph(record, lex), source)
+    return source, record
 
 
 def workspace_files(ws: Workspace, ingested: Ingested, *, replace_existing: bool = False) -> dict[Path, bytes]:
