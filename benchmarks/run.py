@@ -204,7 +204,7 @@ def scale(size: int) -> list[dict]:
     a = ox.NamedNode(str(ID["assessment/bench/new"]))
     change = [ox.Triple(a, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(str(MVKG.CoverageAssessment))),
               ox.Triple(a, ox.NamedNode(str(MVKG.assessedObligation)), ox.NamedNode(ob)),
-              ox.Triple(a, ox.NamedNode(str(MVKG.relation)), ox.NamedNode(str(MVKG["relation-full"]))),
+              ox.Triple(a, ox.NamedNode(str(MVKG.hasRelation)), ox.NamedNode(str(MVKG["relation-full"]))),
               ox.Triple(a, ox.NamedNode(str(MVKG.coveredBy)), member)]
     state = {"on": False}
 

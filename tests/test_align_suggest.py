@@ -54,7 +54,7 @@ def test_review_is_kept_with_who_and_when_and_reaches_the_graph(workspace, resou
     status = {(p.a.key, p.b.key): (p.status, p.relation, p.decided_by) for p in pairs if p.a and p.b}
     assert status[(a, b)][0] == "rejected"
     assert status[("ecp-mv/resolves/para_3", "atu-mv/resolves/para_f")] == ("changed", "overlapping", "A. Analyst")
-    q = ('SELECT ?s WHERE { ?x a mvkg:Alignment ; mvkg:reviewStatus ?s ; mvkg:decidedBy "A. Analyst" }')
+    q = ('SELECT ?s WHERE { ?x a mvkg:Alignment ; mvkg:hasReviewStatus ?s ; mvkg:decidedBy "A. Analyst" }')
     result = run_cli("--workspace", str(workspace.root), "query", "--query", q, "--format", "json")
     assert sorted(r["s"] for r in json.loads(result.output)) == ["changed", "rejected"]
 

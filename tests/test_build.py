@@ -44,9 +44,9 @@ def test_every_obligation_has_provenance(built):
     store = open_read_only(ws)
     q = """SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g {
         ?o a <https://w3id.org/mvkg/ontology#Obligation> .
-        FILTER NOT EXISTS { ?o <https://w3id.org/mvkg/ontology#sourceDocument> ?src ;
+        FILTER NOT EXISTS { ?o <https://w3id.org/mvkg/ontology#hasSourceDocument> ?src ;
             <https://w3id.org/mvkg/ontology#start> ?s ; <https://w3id.org/mvkg/ontology#end> ?e ;
-            <https://w3id.org/mvkg/ontology#modality> ?m ; <https://w3id.org/mvkg/ontology#strength> ?st ;
+            <https://w3id.org/mvkg/ontology#modality> ?m ; <https://w3id.org/mvkg/ontology#hasStrength> ?st ;
             <https://w3id.org/mvkg/ontology#bearer> ?b . } } }"""
     assert int(next(iter(store.query(q)))["n"].value) == 0
 

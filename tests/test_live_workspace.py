@@ -119,7 +119,7 @@ def test_an_alignment_decision_reaches_the_alignments_graph(live, resources, tmp
     store = ox.Store.read_only(str(live.store_dir))
     decided = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(str(MVKG.decidedBy)), ox.Literal("A. Analyst"))}
     assert len(decided) == 1
-    assert {q.object.value for q in store.quads_for_pattern(next(iter(decided)), ox.NamedNode(str(MVKG.reviewStatus)), None)} \
+    assert {q.object.value for q in store.quads_for_pattern(next(iter(decided)), ox.NamedNode(str(MVKG.hasReviewStatus)), None)} \
         == {"rejected"}
     assert_same_as_full_build(live, resources, tmp_path)
 
@@ -299,7 +299,7 @@ def test_the_inferred_types_of_the_touched_subjects_are_patched(live, resources)
         old = work.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(coverage)) or b""
         x = "https://example.org/x"
         extra = (f"<{x}> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{MVKG.Obligation}> .\n"
-                 f"<{x}> <{MVKG.strength}> <{MVKG.binding}> .\n").encode()
+                 f"<{x}> <{MVKG.hasStrength}> <{MVKG.binding}> .\n").encode()
         edit.replace(coverage, old + extra)
         inputs = live.current_inputs(resources.ontology_files(), live.built_manifest())
         first = reason(edit, live, inputs, {"coverage"})

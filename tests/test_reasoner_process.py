@@ -27,7 +27,7 @@ for t in load_ontology_graph(find_resources().ontology_files()):
 for i in range(1000):  # enough individuals to keep HermiT busy for seconds
     o = URIRef(f"https://w3id.org/mvkg/id/x/o{i}")
     g.add((o, RDF.type, MVKG.Obligation))
-    g.add((o, MVKG.strength, MVKG.binding))
+    g.add((o, MVKG.hasStrength, MVKG.binding))
 run = HermitRun(g, 600)
 print(run.proc.pid, flush=True)
 time.sleep(600)

@@ -32,9 +32,9 @@ def test_ontology_and_seed_data_are_consistent(union):
     result = reason(union)
     assert result.consistent
     inferred = {(s, c) for s, c in result.inferred_types}
-    binding = {str(o) for o in union.subjects(MVKG.strength, MVKG.binding) if (o, RDF.type, MVKG.Obligation) in union}
+    binding = {str(o) for o in union.subjects(MVKG.hasStrength, MVKG.binding) if (o, RDF.type, MVKG.Obligation) in union}
     assert binding and all((o, str(MVKG.BindingObligation)) in inferred for o in binding)
-    recommendations = {str(o) for o in union.subjects(MVKG.strength, MVKG.recommendation) if (o, RDF.type, MVKG.Obligation) in union}
+    recommendations = {str(o) for o in union.subjects(MVKG.hasStrength, MVKG.recommendation) if (o, RDF.type, MVKG.Obligation) in union}
     assert recommendations and all((o, str(MVKG.RecommendationObligation)) in inferred for o in recommendations)
 
 
@@ -44,8 +44,8 @@ def test_inconsistent_fixture_is_caught(union):
         bad.add(t)
     ob = next(iter(union.subjects(RDF.type, MVKG.Obligation)))
     # strength is functional and binding != recommendation: both at once is a contradiction
-    bad.add((ob, MVKG.strength, MVKG.binding))
-    bad.add((ob, MVKG.strength, MVKG.recommendation))
+    bad.add((ob, MVKG.hasStrength, MVKG.binding))
+    bad.add((ob, MVKG.hasStrength, MVKG.recommendation))
     with pytest.raises(InconsistentOntology) as exc:
         reason(bad)
     assert "inconsistent" in str(exc.value)

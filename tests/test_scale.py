@@ -112,7 +112,7 @@ def test_revalidation_after_a_change_equals_full_validation(synthetic, resources
     not_assessed = [o for o, v in live.run.verdicts.items() if v == "not-assessed"]
     member = next(iter(live.view.query(f"SELECT ?e WHERE {{ ?p <{MVKG.member}> ?e }} ORDER BY ?e LIMIT 1")))["e"]
     outsider = next(iter(live.view.query(
-        f"SELECT ?e WHERE {{ ?e a <{MVKG.Standard}> ; <{MVKG.entryStatus}> <{MVKG['status-published']}> "
+        f"SELECT ?e WHERE {{ ?e a <{MVKG.Standard}> ; <{MVKG.hasEntryStatus}> <{MVKG['status-published']}> "
         f"MINUS {{ ?p <{MVKG.member}> ?e }} }} ORDER BY ?e LIMIT 1")))["e"]
     n = ox.NamedNode
     a = n(str(ID["assessment/test/new"]))
@@ -120,14 +120,14 @@ def test_revalidation_after_a_change_equals_full_validation(synthetic, resources
     changes = [
         ([ox.Triple(a, n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), n(str(MVKG.CoverageAssessment))),
           ox.Triple(a, n(str(MVKG.assessedObligation)), n(not_assessed[0])),
-          ox.Triple(a, n(str(MVKG.relation)), n(str(MVKG["relation-full"]))),
+          ox.Triple(a, n(str(MVKG.hasRelation)), n(str(MVKG["relation-full"]))),
           ox.Triple(a, n(str(MVKG.coveredBy)), member),
           ox.Triple(a, n(str(MVKG.rationale)), ox.Literal("covers it")),
           ox.Triple(a, n(str(MVKG.assessor)), ox.Literal("test")),
           ox.Triple(a, n(str(MVKG.assessedOn)), ox.Literal("2026-11-22", datatype=xsd_date))], []),
         ([ox.Triple(n(str(ID["portfolio/half"])), n(str(MVKG.member)), outsider)], []),  # a portfolio change
-        ([], [ox.Triple(member, n(str(MVKG.entryStatus)), n(str(MVKG["status-published"]))),
-              ox.Triple(member, n(str(MVKG.entryStatus)), n(str(MVKG["status-approved"])))]),  # a broken entry
+        ([], [ox.Triple(member, n(str(MVKG.hasEntryStatus)), n(str(MVKG["status-published"]))),
+              ox.Triple(member, n(str(MVKG.hasEntryStatus)), n(str(MVKG["status-approved"])))]),  # a broken entry
     ]
     for added, removed in changes:
         before = dict(live.run.verdicts)

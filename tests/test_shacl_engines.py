@@ -92,7 +92,7 @@ def _damage(data: Graph) -> Graph:
     bad.remove((first(MVKG.SdgReference), MVKG.generic, None))
     bad.remove((first(MVKG.Standard), MVKG.publisher, None))
     bad.remove((first(MVKG.Portfolio), RDFS.label, None))
-    bad.set((first(MVKG.Alignment), MVKG.alignmentRelation, Literal("similar")))
+    bad.set((first(MVKG.Alignment), MVKG.hasAlignmentRelation, Literal("similar")))
     return bad
 
 
@@ -115,7 +115,7 @@ def test_assessment_shape_catches_a_missing_rationale_and_a_missing_entry(seed_d
     a = URIRef("https://w3id.org/mvkg/id/assessment/test")
     bad.add((a, RDF.type, MVKG.CoverageAssessment))
     bad.add((a, MVKG.assessedObligation, next(iter(seed_data.subjects(RDF.type, MVKG.Obligation)))))
-    bad.add((a, MVKG.relation, MVKG["relation-full"]))
+    bad.add((a, MVKG.hasRelation, MVKG["relation-full"]))
     bad.add((a, MVKG.assessor, Literal("x")))
     for engine in ("pyshacl", "oxigraph"):
         focus = [f.focus for f in _run(bad, shapes, engine)]
@@ -135,7 +135,7 @@ def test_compiled_core_shapes_agree_with_pyshacl(seed_data, resources):
     assert not compile_shapes(shapes).unsupported  # every shape of ours runs as SPARQL
     damaged = _damage(seed_data)
     obligation = sorted(damaged.subjects(RDF.type, MVKG.Obligation))[1]
-    damaged.add((obligation, MVKG.strength, MVKG.foo))  # maxCount and sh:in at once
+    damaged.add((obligation, MVKG.hasStrength, MVKG.foo))  # maxCount and sh:in at once
     assessment = sorted(damaged.subjects(RDF.type, MVKG.CoverageAssessment))[0]
     damaged.remove((assessment, MVKG.coveredBy, None))  # the sh:xone
     damaged.remove((obligation, RDF.type, MVKG.BindingObligation))  # the sh:or (compliance shapes)
@@ -150,7 +150,7 @@ LOGIC = """
 @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix mvkg: <https://w3id.org/mvkg/ontology#> .
 @prefix ex: <https://example.org/shapes#> .
 ex:Logic a sh:NodeShape ; sh:targetClass mvkg:Obligation ;
-  sh:not [ sh:property [ sh:path mvkg:strength ; sh:hasValue mvkg:recommendation ] ] ;
+  sh:not [ sh:property [ sh:path mvkg:hasStrength ; sh:hasValue mvkg:recommendation ] ] ;
   sh:and ( [ sh:property [ sh:path mvkg:bearer ; sh:minCount 2 ] ] [ sh:nodeKind sh:IRI ] ) ;
   sh:property [ sh:path [ sh:inversePath mvkg:assessedObligation ] ; sh:minCount 4 ] ;
   sh:property [ sh:path ( mvkg:inResolution mvkg:code ) ; sh:pattern "^ECP" ] ;
@@ -217,7 +217,7 @@ def test_analyst_shapes_see_only_the_validated_portfolio(built, resources):
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix mvkg: <https://w3id.org/mvkg/ontology#> .
         <https://example.org/InForceMembers> a sh:NodeShape ; sh:targetObjectsOf mvkg:member ;
             sh:property <https://example.org/InForceStatus> .
-        <https://example.org/InForceStatus> sh:path mvkg:entryStatus ;
+        <https://example.org/InForceStatus> sh:path mvkg:hasEntryStatus ;
             sh:in ( mvkg:status-published mvkg:status-approved ) .""", format="turtle")
     shape = "https://example.org/InForceStatus"
 

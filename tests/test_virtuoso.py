@@ -168,7 +168,7 @@ def test_why_evaluation_is_local_virtuoso_answers_path_joins_wrongly(published, 
     gets this right, this test fails: then `evaluate = "server"` can be tried again."""
     local, _ = built
     query = ("SELECT ?this WHERE { ?this a ?type . ?type rdfs:subClassOf* mvkg:Obligation . "
-             "?na mvkg:assessedObligation ?this ; mvkg:relation mvkg:relation-not-applicable }")
+             "?na mvkg:assessedObligation ?this ; mvkg:hasRelation mvkg:relation-not-applicable }")
     form = {"query": "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()) + query}
     req = urllib.request.Request(f"{virtuoso}/sparql", urllib.parse.urlencode(form).encode(),
                                  {"Accept": "text/csv"})

@@ -30,7 +30,7 @@ def test_every_scheme_has_ordered_labelled_concepts(field):
 def test_verdicts_carry_icon_and_colour_and_are_the_ones_shacl_reports(resources):
     assert all(c.icon and c.colour.startswith("#") for c in VOCABULARY.verdicts)
     shapes = Graph().parse(resources.shapes / "compliance.ttl")
-    reported = {str(o).rsplit("verdict-", 1)[-1] for o in shapes.objects(None, MVKG.verdict)}
+    reported = {str(o).rsplit("verdict-", 1)[-1] for o in shapes.objects(None, MVKG.reportsVerdict)}
     assert reported <= set(VOCABULARY.verdicts.notations)
     assert VERDICT_MARK["covered"] == "✔ covered"
 

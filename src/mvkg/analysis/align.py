@@ -250,9 +250,9 @@ def alignment_graph(pairs: list[Pair], code_a: str, code_b: str):
         g.add((node, RDFS.label, Literal(f"{p.a.code} {p.a.section} {p.a.item} ~ {p.b.code} {p.b.section} {p.b.item}")))
         g.add((node, MVKG.alignsA, URIRef(p.a.iri)))
         g.add((node, MVKG.alignsB, URIRef(p.b.iri)))
-        g.add((node, MVKG.alignmentRelation, Literal(p.relation)))
+        g.add((node, MVKG.hasAlignmentRelation, Literal(p.relation)))
         g.add((node, MVKG.score, Literal(f"{p.score:.3f}", datatype=XSD.decimal)))
-        g.add((node, MVKG.reviewStatus, Literal(p.status)))
+        g.add((node, MVKG.hasReviewStatus, Literal(p.status)))
         if p.decided_by:
             g.add((node, MVKG.decidedBy, Literal(p.decided_by)))
             g.add((node, MVKG.decidedOn, Literal(p.decided_on, datatype=XSD.date)))

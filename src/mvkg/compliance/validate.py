@@ -204,8 +204,9 @@ def obligation_info(view: DataView) -> dict[str, ObligationInfo]:
 
 def _constraint_meta(shapes: Graph) -> dict[str, tuple[str | None, bool]]:
     meta = {}
-    for c in set(shapes.subjects(MVKG.verdict, None)):
-        verdict = shapes.value(shapes.value(c, MVKG.verdict), SKOS.notation) or str(shapes.value(c, MVKG.verdict)).rsplit("verdict-", 1)[-1]
+    for c in set(shapes.subjects(MVKG.reportsVerdict, None)):
+        reported = shapes.value(c, MVKG.reportsVerdict)
+        verdict = shapes.value(reported, SKOS.notation) or str(reported).rsplit("verdict-", 1)[-1]
         meta[str(c)] = (str(verdict), (c, MVKG.reportsMissingTheme, Literal(True)) in shapes)
     return meta
 

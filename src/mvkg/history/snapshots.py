@@ -203,7 +203,7 @@ def snapshot_trig(snapshot_id: str, content: dict, run: Validation, cov: Coverag
     a, s = n(str(RDF.type)), n(str(snap))
     g = n(f"{snap}/verdicts")
     record, v_record, obligation, has_verdict, covering = (
-        n(str(t)) for t in (MVKG.verdictRecord, MVKG.VerdictRecord, MVKG.obligation, MVKG.hasVerdict, MVKG.coveringEntry))
+        n(str(t)) for t in (MVKG.hasVerdictRecord, MVKG.VerdictRecord, MVKG.hasObligation, MVKG.hasVerdict, MVKG.coveringEntry))
     entries = {row.id: [c.iri for c in row.covering] for row in cov.rows}
     verdicts = {v: n(f"{MVKG}verdict-{v}") for v in VERDICTS}
     links = []  # the links from the snapshot and the report root come after the nodes they link to

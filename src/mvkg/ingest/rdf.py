@@ -29,7 +29,7 @@ def _add_span(g: Graph, s: URIRef, span: Span, source: URIRef) -> None:
     g.add((s, MVKG.text, Literal(span.text)))
     g.add((s, MVKG.start, _int(span.start)))
     g.add((s, MVKG.end, _int(span.end)))
-    g.add((s, MVKG.sourceDocument, source))
+    g.add((s, MVKG.hasSourceDocument, source))
 
 
 def _add_match(g: Graph, s: URIRef, span: Span) -> None:
@@ -58,7 +58,7 @@ def resolution_graph(rec: ResolutionRecord, lex: Lexicon) -> Graph:
     g.add((res, MVKG.status, MVKG[meta.status]))
     for code in meta.related:
         g.add((res, MVKG.relatedDraft, ID[slugify(code)]))
-    g.add((res, MVKG.sourceDocument, src))
+    g.add((res, MVKG.hasSourceDocument, src))
     g.add((src, RDF.type, MVKG.SourceDocument))
     g.add((src, MVKG.fileName, Literal(rec.source_file)))
     g.add((src, MVKG.sha256, Literal(rec.sha256)))
@@ -82,7 +82,7 @@ def resolution_graph(rec: ResolutionRecord, lex: Lexicon) -> Graph:
         g.add((s, MVKG.order, _int(sec.order)))
         g.add((s, MVKG.heading, Literal(sec.heading)))
         g.add((s, RDFS.label, Literal(f"{meta.code} {sec.heading}")))
-        g.add((s, MVKG.verb, URIRef(sec.verb)))
+        g.add((s, MVKG.hasVerb, URIRef(sec.verb)))
         _add_span(g, s, sec.span, src)
         for a in sec.bearers:
             g.add((s, MVKG.bearer, URIRef(a)))
@@ -121,7 +121,7 @@ def _obligation(g: Graph, ob: ObligationRecord, res: URIRef, src: URIRef, rec: R
     g.add((o, MVKG.derivedFromClause, URIRef(ob.clause)))
     g.add((o, MVKG.itemPath, Literal(ob.item)))
     g.add((o, MVKG.modality, URIRef(ob.modality)))
-    g.add((o, MVKG.strength, MVKG[ob.strength]))
+    g.add((o, MVKG.hasStrength, MVKG[ob.strength]))
     g.add((o, MVKG.implicitBearer, Literal(ob.implicit_bearer)))
     g.add((o, MVKG.action, Literal(ob.action)))
     _add_span(g, o, ob.span, src)
@@ -140,13 +140,13 @@ def _obligation(g: Graph, ob: ObligationRecord, res: URIRef, src: URIRef, rec: R
         g.add((o, prop, URIRef(tag.concept)))
         concepts = lex.themes if tag.concept in lex.themes else lex.topics
         ev = URIRef(f"{ob.iri}/tag/{concepts[tag.concept].notation}")
-        g.add((o, MVKG.tagEvidence, ev))
+        g.add((o, MVKG.hasTagEvidence, ev))
         g.add((ev, RDF.type, MVKG.TagEvidence))
         g.add((ev, MVKG.concept, URIRef(tag.concept)))
         _add_match(g, ev, tag.span)
     for ref in ob.sdg_refs:
         r = URIRef(f"{ob.iri}/sdg/{ref.goal if ref.goal else 'generic'}-{ref.span.start}")
-        g.add((o, MVKG.sdgReference, r))
+        g.add((o, MVKG.hasSdgReference, r))
         g.add((r, RDF.type, MVKG.SdgReference))
         g.add((r, MVKG.generic, Literal(ref.goal is None)))
         _add_match(g, r, ref.span)

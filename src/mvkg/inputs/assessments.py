@@ -188,7 +188,7 @@ def assessments_graph(assessments: list[Assessment]) -> Graph:
         g.add((s, MVKG.assessedObligation, URIRef(a.obligation)))
         if a.entry:
             g.add((s, MVKG.coveredBy, URIRef(a.entry)))
-        g.add((s, MVKG.relation, MVKG["relation-" + a.relation]))
+        g.add((s, MVKG.hasRelation, MVKG["relation-" + a.relation]))
         g.add((s, MVKG.rationale, Literal(a.rationale)))
         if a.evidence:
             g.add((s, MVKG.evidence, Literal(a.evidence)))

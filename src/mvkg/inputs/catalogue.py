@@ -148,7 +148,7 @@ def catalogue_graph(entries: list[Entry]) -> Graph:
         g.add((s, RDFS.label, Literal(f"{e.id}: {e.title}")))
         g.add((s, MVKG.publisher, URIRef(e.publisher)))
         g.add((s, MVKG.kind, MVKG["kind-" + e.kind]))
-        g.add((s, MVKG.entryStatus, MVKG["status-" + e.status]))
+        g.add((s, MVKG.hasEntryStatus, MVKG["status-" + e.status]))
         if e.date:
             g.add((s, MVKG.issued, _issued(e.date)))
         if e.url:

@@ -191,7 +191,7 @@ def _verbs(g: Graph) -> tuple[Verb, ...]:
     verbs = []
     for cls, operative in ((MVKG.OperativeVerb, True), (MVKG.DeclaratoryVerb, True), (MVKG.PreambularVerb, False)):
         for s in sorted(g.subjects(RDF.type, cls), key=str):
-            strength = g.value(s, MVKG.strength)
+            strength = g.value(s, MVKG.hasStrength)
             labels = tuple(_literals(g, s, SKOS.prefLabel) + _literals(g, s, SKOS.altLabel))
             verbs.append(
                 Verb(
@@ -271,7 +271,7 @@ def _actors(g: Graph) -> tuple[dict[str, Actor], tuple[Matcher, ...]]:
 def _patterns(g: Graph) -> dict[str, tuple[re.Pattern[str], ...]]:
     by_role: dict[str, list[re.Pattern[str]]] = {}
     for s in sorted(g.subjects(RDF.type, MVKG.TextPattern), key=str):
-        role = g.value(s, MVKG.patternRole)
+        role = g.value(s, MVKG.hasPatternRole)
         if role is None:
             continue
         name = str(role).rsplit("#role-", 1)[-1]

@@ -194,7 +194,7 @@ def _concept(g: Graph, c: URIRef, usage: Usage) -> str:
     rows += _dd("Also called", escape("; ".join(sorted({str(x) for x in g.objects(c, SKOS.altLabel)}))))
     rows += _dd("Type", _terms(g, (t for t in g.objects(c, RDF.type) if t not in (OWL.NamedIndividual, SKOS.Concept))))
     for prop, name in ((SKOS.broader, "Broader"), (SKOS.narrower, "Narrower"), (SKOS.related, "Related"),
-                       (MVKG.partOf, "Part of"), (MVKG.strength, "Strength"), (MVKG.succeededBy, "Succeeded by")):
+                       (MVKG.partOf, "Part of"), (MVKG.hasStrength, "Strength"), (MVKG.succeededBy, "Succeeded by")):
         rows += _dd(name, _terms(g, g.objects(c, prop)))
     matches = [o for p in (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch) for o in g.objects(c, p)]
     rows += _dd("Matches", _terms(g, matches))
