@@ -35,11 +35,11 @@ system-deps:
 build: install
 	$(BIN)/mvkg build
 
-# The main job: build the graph from data/ and open the analyst UI on the embedded store.
-# The app has no login yet, so it is served on this machine only (127.0.0.1).
+# The main job: build the graph from data/ and open the analyst UI on the embedded store, on this
+# machine only (127.0.0.1): local mode as your OS user, or login when .streamlit/secrets.toml has [auth].
 PORT ?= 8501
 run: build
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
+	$(BIN)/mvkg ui --port $(PORT)
 
 # The W3C Turtle, N-Triples and SPARQL syntax test suites ship in rdflib's source distribution
 # (from PyPI); the security tests run the upload gate and the query guard against them.

@@ -1,14 +1,15 @@
-"""mvkg analyst workspace (Streamlit). Run with `make run`, or:
-    MVKG_WORKSPACE=/path/to/workspace streamlit run app.py
-Every page is a thin view over the mvkg library (src/mvkg/ui/pages/, one module a page)."""
+"""mvkg analyst workspace (Streamlit). Run with `make run`, or `mvkg -w /path/to/workspace ui`.
+Every page is a thin view over the mvkg library (src/mvkg/ui/pages/, one module a page). With
+identity settings (.streamlit/secrets.toml [auth]) every page needs a login (mvkg.ui.login)."""
 
 import streamlit as st
 
 from mvkg.kernel.errors import MvkgError
-from mvkg.ui import pages
+from mvkg.ui import login, pages
 from mvkg.ui.pages.shared import show_error
 
 st.set_page_config(page_title="mvkg", page_icon="🧭", layout="wide")
+access = login.require_access()  # an anonymous visitor sees the login screen and nothing else
 
 HOME = st.Page(pages.overview, title="Overview", url_path="home", default=True)  # served at /
 
@@ -32,6 +33,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES, position="top")
+login.banner(access)
 try:
     page.run()
 except MvkgError as exc:  # a clear message, never a traceback

@@ -36,22 +36,31 @@ def serve(root: Path) -> Iterator[str]:
     """The analyst workspace for the workspace at `root`, served on 127.0.0.1: its URL."""
     port = free_port()
     env = {**os.environ, "MVKG_WORKSPACE": str(root)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true"],
-                            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    with started([sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
+                  "--server.address", "127.0.0.1", "--server.headless", "true"], env, url + "/_stcore/health"):
+        yield url
+
+
+@contextmanager
+def started(cmd: list[str], env: dict[str, str], ready_url: str) -> Iterator[subprocess.Popen]:
+    """A server process (the app, or another server a test needs), once `ready_url` answers;
+    stopped at the end."""
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.time() + 90
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            urllib.request.urlopen(ready_url, timeout=2)
             break
         except OSError:
+            if proc.poll() is not None:
+                deadline = 0
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail("streamlit did not start:\n" + proc.stdout.read().decode(errors="replace"))
+        pytest.fail(f"{' '.join(cmd[:4])} did not start:\n" + proc.stdout.read().decode(errors="replace"))
     try:
-        yield url
+        yield proc
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -22,7 +22,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "mvkg"
 STAGES = ("kernel", "query", "ingest", "inputs", "graph", "compliance", "analysis", "history", "render",
           "exchange", "pipeline", "cli", "ui", "serve")
 ADAPTERS = ("cli", "ui", "serve")
-LAUNCHES = {"cli": ("serve",)}  # adapters import no other adapter, except that `mvkg serve` starts the endpoint
+LAUNCHES = {"cli": ("serve", "ui")}  # adapters import no other adapter, except that `mvkg serve` starts the endpoint
+# and `mvkg ui` applies the app's login rule (ui/login_policy.py) before it starts Streamlit
 # Where SPARQL may be written in Python: the query layer, and the compiler that turns SHACL shapes
 # into SPARQL (its text is generated from the shapes, not domain knowledge).
 SPARQL_HOMES = ("query/", "compliance/shaclcore.py", "compliance/shaclfast.py")

@@ -16,6 +16,7 @@ from mvkg.cli import (  # noqa: F401
     graph_commands,
     serve_commands,
     snapshot_commands,
+    ui_commands,
 )
 from mvkg.cli.app import main
 
