@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from actors import ADMIN
 from conftest import run_cli
 from mvkg.ingest.extract import build_record
 from mvkg.ingest.parse import parse_resolution
@@ -165,13 +166,13 @@ def test_the_published_file_is_kept_with_its_hash(workspace, resources):
     if not corpus_pdf.is_file():
         pytest.skip("the corpus is not in this checkout")
     ingested = pipeline.read_resolution(workspace, resources, corpus_pdf)
-    written = pipeline.add_resolution(workspace, resources, ingested).written
+    written = pipeline.add_resolution(workspace, resources, ingested, actor=ADMIN).written
     original = [p for p in written if p.suffix == ".pdf"]
     assert original and original[0].read_bytes() == corpus_pdf.read_bytes()
     meta = json.loads(next(p for p in written if p.suffix == ".json").read_text(encoding="utf-8"))
     assert meta["original_sha256"] == hashlib.sha256(corpus_pdf.read_bytes()).hexdigest()
     with pytest.raises(InputError):
-        pipeline.add_resolution(workspace, resources, ingested)  # already there
+        pipeline.add_resolution(workspace, resources, ingested, actor=ADMIN)  # already there
 
 
 UNNUMBERED = """Resolution adopted by the Economic and Social Council
@@ -232,3 +233,61 @@ def test_second_verbs_of_declaratory_paragraphs(lexicon):
     assert _labels(lexicon, record, obligations["3"].bearers) == ["all stakeholders"]
     assert _labels(lexicon, record, obligations["4"].bearers) == ["action line facilitators"]
     assert obligations["2"].bearers == ("https://w3id.org/mvkg/actor/ecosoc",)
+
+
+SECTOR_TEXT = """RESOLUTION 99 (Geneva, 2030)
+
+Work of the Sector
+
+The {assembly} (Geneva, 2030),
+
+considering
+
+a) that the work is important;
+
+resolves
+
+1 that the Sector shall continue to develop Recommendations on accessibility;
+
+2 that this Sector should report each year;
+"""
+
+
+@pytest.mark.parametrize(("assembly", "sector"), [
+    ("World Telecommunication Standardization Assembly", "itu-t"),
+    ("World Telecommunication Development Conference", "itu-d"),
+    ("Radiocommunication Assembly", "itu-r"),
+])
+def test_the_sector_of_a_sector_assembly_is_its_own_sector(lexicon, assembly, sector):
+    """'the Sector shall' in a WTSA text binds ITU-T (the assembly's own Sector), not an actor
+    minted from the word 'Sector'."""
+    _, record = _record(SECTOR_TEXT.format(assembly=assembly), lexicon)
+    obligations = _by_item(record)
+    assert [lexicon.actors[b].notation for b in obligations["1"].bearers] == [sector]
+    assert [lexicon.actors[b].notation for b in obligations["2"].bearers] == [sector]
+    assert not obligations["1"].implicit_bearer
+    assert all(label != "Sector" for _, label in record.minted_actors)
+
+
+def test_the_sector_of_a_plenipotentiary_text_is_left_as_written(lexicon):
+    """A Plenipotentiary text has three Sectors: 'the Sector' there is not ITU's, and stays a
+    minted actor (with its warning) for an analyst to correct."""
+    text = SECTOR_TEXT.format(assembly="Plenipotentiary Conference of the International Telecommunication Union")
+    _, record = _record(text, lexicon)
+    assert _labels(lexicon, record, _by_item(record)["1"].bearers) == ["Sector"]
+
+
+def test_hand_over_and_unnamed_groups_are_read_from_the_patterns(lexicon):
+    """The hand-over words ('and, in this respect, calls upon') and the 'all' + plural group
+    come from patterns.ttl: without those patterns neither is recognised."""
+    from dataclasses import replace
+
+    text = SECOND_VERBS.replace("and in this regard calls upon", "and, in this respect, calls upon")
+    _, record = _record(text, lexicon)
+    obligations = _by_item(record)
+    assert _labels(lexicon, record, obligations["3"].bearers) == ["all stakeholders"]
+    assert _labels(lexicon, record, obligations["4"].bearers) == ["action line facilitators"]
+    bare = replace(lexicon, patterns={k: v for k, v in lexicon.patterns.items() if k not in ("hand-over", "unnamed-group")})
+    _, without = _record(text, bare)
+    assert "3" not in _by_item(without)  # "Takes note … calls upon" is then only a note
+    assert all(label != "action line facilitators" for _, label in without.minted_actors)

@@ -23,11 +23,9 @@ _NUMBER_RX = re.compile(r"\d{1,2}")
 _QUALIFIER_RX = re.compile(r"\b(?:of|non-members\s+of|members\s+of)\s+(?:the\s+)?$", re.IGNORECASE)
 _LEADING_RX = re.compile(r"^(?:\s|,|the\b|all\b|each\b|every\b|its\b|their\b|relevant\b|concerned\b)+", re.IGNORECASE)
 _TRAILING_RX = re.compile(r"[\s,;:.]+$|\s+(?:and|or|as well as)$", re.IGNORECASE)
-# a name: starts with a capital (named bodies are capitalised; common groups are in the lexicon)
+# a name: starts with a capital (named bodies are capitalised; common groups are in the lexicon;
+# a lower-case group quantified by "all" is recognised by the unnamed-group patterns)
 _MINTABLE_RX = re.compile(r"^[A-Z][\w'’\-]*(?:\s+[\w'’\-,()]+){0,11}$")
-# or a group of people in lower case after "all" ("all action line facilitators")
-_ALL_RX = re.compile(r"^\s*all\s", re.IGNORECASE)
-_GROUP_RX = re.compile(r"[a-z][a-z\-]*(?:\s+[a-z\-]+){0,3}s")
 _NOT_ACTORS = {"it", "itself", "them", "themselves", "that", "this", "these", "those", "which", "such"}
 
 
@@ -100,14 +98,20 @@ def _collaboration_split(lex: Lexicon, text: str) -> int | None:
     return min(starts) if starts else None
 
 
-def mint(phrase: str) -> Minted | None:
+def _unnamed_group(lex: Lexicon, phrase: str, words: str) -> bool:
+    """A lower-case group quantified by 'all' ("all action line facilitators"): the words
+    are the group the unnamed-group patterns of `patterns.ttl` find."""
+    return any((m := rx.match(phrase)) is not None and m.group("group") == words for rx in lex.pattern("unnamed-group"))
+
+
+def mint(lex: Lexicon, phrase: str) -> Minted | None:
     """An actor from the words of an addressee phrase ('the Committee on the Peaceful Uses of
     Outer Space'), or None when the words do not read as a name."""
     words = _TRAILING_RX.sub("", _LEADING_RX.sub("", " ".join(phrase.split())))
     words = re.split(r",\s*(?:including|in particular|inter alia|as well as)\b|\s+\((?!.*\))", words, maxsplit=1)[0].strip(" ,")
     if not words or words.lower() in _NOT_ACTORS:
         return None
-    if not _MINTABLE_RX.match(words) and not (_ALL_RX.match(phrase) and _GROUP_RX.fullmatch(words)):
+    if not _MINTABLE_RX.match(words) and not _unnamed_group(lex, phrase, words):
         return None
     return Minted(str(ACTOR["named/" + slugify(words)]), words)
 
@@ -121,7 +125,7 @@ def addressees(lex: Lexicon, text: str, offset: int, homonyms: dict[str, str] | 
     bearers = unique(m.iri for m in actors_in(lex, head, offset, homonyms))
     collaborators = unique(m.iri for m in actors_in(lex, tail, offset + len(head), homonyms) if m.iri not in bearers)
     minted: tuple[Minted, ...] = ()
-    if not bearers and mint_unknown and (new := mint(head)) is not None:
+    if not bearers and mint_unknown and (new := mint(lex, head)) is not None:
         minted = (new,)
         bearers = (new.iri,)
     return Addressees(bearers, collaborators, minted)

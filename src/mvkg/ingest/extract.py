@@ -149,6 +149,21 @@ class _Context:
     text: str
     default: str | None
     homonyms: dict[str, str]
+    own_sector: str | None = None  # what "the Sector" names (the own-sector pattern of patterns.ttl)
+
+
+def _own_sector(lex: Lexicon, default: str | None) -> str | None:
+    """The Sector an assembly's texts call "the Sector": its default bearer when that is part
+    of a larger organization (WTSA → ITU-T, part of ITU); none for a Plenipotentiary text."""
+    return default if default in lex.actors and lex.actors[default].part_of else None
+
+
+def _sector_named(ctx: _Context, bearers: tuple[str, ...], minted: dict[str, Minted]) -> tuple[str, ...]:
+    """Bearers with an actor minted from "the Sector" read as the assembly's own Sector."""
+    if ctx.own_sector is None:
+        return bearers
+    own = {iri for iri, m in minted.items() if any(rx.match(m.label) for rx in ctx.lex.pattern("own-sector"))}
+    return unique(ctx.own_sector if iri in own else iri for iri in bearers)
 
 
 def build_record(
@@ -164,13 +179,14 @@ def build_record(
     slug = slugify(meta.code)
     res_iri = str(ID[slug])
     default = lex.actors[parsed.assembly].default_bearer if parsed.assembly in lex.actors else None
-    ctx = _Context(lex, text, default, un_homonyms(lex, parsed.assembly))
+    ctx = _Context(lex, text, default, un_homonyms(lex, parsed.assembly), _own_sector(lex, default))
     known_verbs = {v.iri for v in lex.verbs}
     heads = [addressees(lex, text[s.addressee_start : s.heading_end], s.addressee_start, ctx.homonyms,
                         mint_unknown=s.verb.operative and not s.verb.declaratory) for s in parsed.sections]
+    minted: dict[str, Minted] = {m.iri: m for h in heads for m in h.minted}
+    heads = [Addressees(_sector_named(ctx, h.bearers, minted), h.collaborators, h.minted) for h in heads]
     slugs = _section_slugs(lex, parsed.sections, [h.bearers for h in heads])
     sections, clauses, obligations = [], [], []
-    minted: dict[str, Minted] = {m.iri: m for h in heads for m in h.minted}
     for order, (sec, head, sslug) in enumerate(zip(parsed.sections, heads, slugs), start=1):
         sec_iri = f"{res_iri}/{sslug}"
         span = _span(text, sec.heading_start, sec.heading_end)
@@ -197,7 +213,7 @@ def build_record(
     return ResolutionRecord(
         meta=meta, slug=slug, iri=res_iri, source_file=source_file, sha256=sha256, media_type=media_type,
         assembly=parsed.assembly, sections=tuple(sections), clauses=tuple(clauses), obligations=tuple(obligations),
-        minted_actors=tuple(sorted((m.iri, m.label) for m in minted.values())),
+        minted_actors=tuple(sorted((m.iri, m.label) for m in minted.values() if _sector_named(ctx, (m.iri,), minted) == (m.iri,))),
         minted_verbs=tuple(sorted({(s.verb.iri, s.verb.label) for s in parsed.sections if s.verb.iri not in known_verbs})),
         warnings=tuple((w.line, w.kind, w.message) for w in parsed.warnings) + _bearer_warnings(obligations, sections),
         preamble_sdgs=sdg_refs_in(lex, text, [_span(text, s.heading_start, _section_end(s)) for s in parsed.sections
@@ -235,7 +251,7 @@ def _handed_on(ctx: _Context, spans: tuple[Span, ...]) -> tuple[Verb, Addressees
     on "… and calls upon States to …". The first such verb phrase in the clause's lead-in and
     own text wins."""
     for sp in spans:
-        for m in _HANDOVER_RX.finditer(sp.text):
+        for m in sorted((m for rx in ctx.lex.pattern("hand-over") for m in rx.finditer(sp.text)), key=lambda m: m.start()):
             rest = sp.text[m.end():]
             for verb in ctx.lex.verbs:
                 if not verb.operative or verb.declaratory:
@@ -265,10 +281,6 @@ def _opening_verb(ctx: _Context, own: Span) -> tuple[Verb, Addressees] | None:
     action = _first_match(ctx.lex.pattern("inline-action"), rest)
     who = rest[: action.start()] if action else ""
     return verb, addressees(ctx.lex, who, 0, ctx.homonyms, mint_unknown=True)
-
-
-_HANDOVER_RX = re.compile(r"(?:^|[;,]\s*|\s)(?:(?P<to>to)|and(?:\s+(?:also|further|strongly))?"
-                          r"(?:\s*,?\s*in\s+this\s+(?:regard|context|respect)\s*,?)?)(?=\s)", re.IGNORECASE)
 
 
 def _first_match(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
@@ -311,6 +323,7 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
         subjects = duty_subjects(lex, (sp.text for sp in spans), ctx.homonyms)
         bearers = subjects.bearers
         minted.update({m.iri: m for m in subjects.minted})
+    bearers = _sector_named(ctx, bearers, minted)
     implicit = not bearers
     who = bearers or ((ctx.default,) if ctx.default else ())
     action_collabs = [a for sp in spans for a in collaborators_in_action(lex, sp.text, ctx.homonyms)]
