@@ -36,6 +36,8 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from mvkg.ingest.rdf import new_graph
 from mvkg.inputs.catalogue import Entry, entry_iri
 from mvkg.inputs.csvtable import Problem, TableError, read_rows, rows_bytes
+from mvkg.inputs.versions import check as check_version
+from mvkg.inputs.versions import row_version
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.files import atomic_write
 from mvkg.kernel.namespaces import ID, MVKG, obligation_iri, short_id, slugify
@@ -221,6 +223,12 @@ class Stored:
     def key(self) -> tuple[str, str]:
         return (self.row["obligation"], slugify(self.row["entry"]))
 
+    @property
+    def version(self) -> str:
+        """The row's content hash: pass it back to edit, review or remove to refuse the write if
+        someone changed the row meanwhile (inputs/versions.py)."""
+        return row_version(self.row, ALL_COLUMNS)
+
 
 def stored_assessments(ws: Workspace) -> list[Stored]:
     """Every row of data/coverage/*.csv, unchecked, in file and row order."""
@@ -233,11 +241,16 @@ def find(ws: Workspace, obligation: str, entry: str) -> Stored | None:
     return next((s for s in stored_assessments(ws) if s.key() == key), None)
 
 
-def _require(ws: Workspace, obligation: str, entry: str) -> Stored:
+def _what(obligation: str, entry: str) -> str:
+    return f"the assessment of {obligation} ← {entry}" if entry else f"the assessment of {obligation} (not applicable)"
+
+
+def _require(ws: Workspace, obligation: str, entry: str, expected_version: str | None = None) -> Stored:
     found = find(ws, obligation, entry)
     if found is None:
-        what = f"{obligation} ← {entry}" if entry else f"{obligation} (not applicable)"
-        raise InputError(f"no assessment of {what}; `mvkg assessment list --obligation {obligation}` shows its assessments")
+        check_version(_what(obligation, entry), expected_version, None, None, None)
+        raise InputError(f"no {_what(obligation, entry).removeprefix('the ')}; "
+                         f"`mvkg assessment list --obligation {obligation}` shows its assessments")
     return found
 
 
@@ -271,17 +284,25 @@ def add(ws: Workspace, row: Mapping[str, str], obligations: set[str], entries: s
 JUDGEMENT = ("relation", "rationale", "evidence", "evidence_url", "confidence")
 
 
+def _unchanged_since(found: Stored, expected_version: str | None, yours: Mapping[str, str] | None) -> None:
+    """Refuse the write when the row is no longer at the version the writer read (StaleEditError
+    with the row as stored and how it differs from `yours`, None for a removal)."""
+    check_version(_what(found.row["obligation"], found.row["entry"]), expected_version, found.version, found.row, yours)
+
+
 def edit(ws: Workspace, obligation: str, entry: str, changes: Mapping[str, str], by: str, today: str,
-         obligations: set[str], entries: set[str]) -> Stored:
+         obligations: set[str], entries: set[str], expected_version: str | None = None) -> Stored:
     """Change an assessment's judgement in place: the editor becomes its assessor, today its
-    date, and a reviewed assessment a draft again."""
+    date, and a reviewed assessment a draft again. With `expected_version` (the `version` the
+    editor read), a row changed meanwhile is not overwritten: StaleEditError."""
     unknown = set(changes) - set(JUDGEMENT)
     if unknown:
         raise InputError(f"cannot edit {sorted(unknown)}; an edit changes {', '.join(JUDGEMENT)}")
     if not changes:
         raise InputError(f"nothing to change: give one or more of {', '.join('--' + c.replace('_', '-') for c in JUDGEMENT)}")
-    found = _require(ws, obligation, entry)
+    found = _require(ws, obligation, entry, expected_version)
     new = {**found.row, **changes, "assessor": by, "date": today, "review": "", "reviewed_by": "", "reviewed_on": ""}
+    _unchanged_since(found, expected_version, new)
     _checked(new, obligations, entries)
     _rewrite(found.path, lambda rows: [new if i == _index(found, rows) else r for i, r in enumerate(rows)])
     return Stored(found.path, found.line, new)
@@ -291,23 +312,28 @@ def _index(found: Stored, rows: list[dict[str, str]]) -> int:
     return next(i for i, r in enumerate(rows) if (r["obligation"], slugify(r["entry"])) == found.key())
 
 
-def remove(ws: Workspace, obligation: str, entry: str) -> Stored:
-    """Take an assessment out of its file (the other rows keep their order)."""
-    found = _require(ws, obligation, entry)
+def remove(ws: Workspace, obligation: str, entry: str, expected_version: str | None = None) -> Stored:
+    """Take an assessment out of its file (the other rows keep their order); with
+    `expected_version`, only if no one changed it since it was read."""
+    found = _require(ws, obligation, entry, expected_version)
+    _unchanged_since(found, expected_version, None)
     _rewrite(found.path, lambda rows: [r for i, r in enumerate(rows) if i != _index(found, rows)])
     return found
 
 
-def review(ws: Workspace, obligation: str, entry: str, by: str, today: str, state: str = REVIEWED) -> Stored:
-    """Mark an assessment reviewed by `by` today (or back to draft)."""
+def review(ws: Workspace, obligation: str, entry: str, by: str, today: str, state: str = REVIEWED,
+           expected_version: str | None = None) -> Stored:
+    """Mark an assessment reviewed by `by` today (or back to draft); with `expected_version`, only
+    the row as the reviewer read it."""
     if state not in REVIEW_STATES:
         raise InputError(f"review state {state!r} is not one of {', '.join(REVIEW_STATES)}")
     if state == REVIEWED and not by.strip():
         raise InputError("say who reviews (--by)")
-    found = _require(ws, obligation, entry)
+    found = _require(ws, obligation, entry, expected_version)
     reviewed = state == REVIEWED
     new = {**found.row, "review": state, "reviewed_by": by.strip() if reviewed else "",
            "reviewed_on": today if reviewed else ""}
+    _unchanged_since(found, expected_version, new)
     errors = _check_review(new)
     if errors:
         raise InputError("; ".join(errors))

@@ -19,6 +19,8 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from mvkg.ingest.rdf import new_graph
 from mvkg.inputs.catalogue import KINDS, STATUSES, Entry
+from mvkg.inputs.versions import check as check_version
+from mvkg.inputs.versions import content_version
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.files import atomic_write
 from mvkg.kernel.lexicon import Lexicon
@@ -151,9 +153,32 @@ def portfolio_graph(name: str, portfolios: dict[str, Portfolio], entries: list[E
     return g
 
 
-def save_portfolio(ws: Workspace, p: Portfolio, *, overwrite: bool = False) -> Path:
+def portfolio_version(ws: Workspace, name: str) -> str | None:
+    """The version of data/portfolios/NAME.json (a hash of its bytes), None when there is none:
+    pass it back to `save_portfolio` to replace the portfolio only as it was read."""
+    path = ws.portfolio_file(check_name(name))
+    return content_version(path.read_bytes()) if path.is_file() else None
+
+
+def save_portfolio(ws: Workspace, p: Portfolio, *, overwrite: bool = False, expected_version: str | None = None) -> Path:
+    """Write data/portfolios/NAME.json. A portfolio that exists is replaced only with `overwrite`,
+    or with `expected_version`, the version its editor read: when someone changed or removed it
+    meanwhile, StaleEditError (what is stored now and the difference) and nothing is written."""
     path = ws.portfolio_file(check_name(p.name))
-    if path.exists() and not overwrite:
+    if expected_version is not None:
+        current = _stored_json(path)
+        check_version(f"portfolio {p.name!r}", expected_version, portfolio_version(ws, p.name), current, p.to_json())
+    elif path.exists() and not overwrite:
         raise InputError(f"portfolio {p.name!r} already exists ({ws.relative(path)})")
     atomic_write(path, dumps_json(p.to_json()))
     return path
+
+
+def _stored_json(path: Path) -> dict | None:
+    if not path.is_file():
+        return None
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        return {"file": path.read_text(encoding="utf-8", errors="replace")}
+    return raw if isinstance(raw, dict) else {"file": json.dumps(raw)}

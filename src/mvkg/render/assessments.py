@@ -17,10 +17,11 @@ RELATION_MARK = VOCABULARY.relations.marks
 
 
 def assessment_json(s: Stored, where: str) -> dict[str, object]:
-    """One assessment: every column (review "draft" when empty) and where it is kept."""
+    """One assessment: every column (review "draft" when empty), where it is kept, and its version
+    (what `mvkg assessment edit|remove --if-version` expects)."""
     row = {c: s.row.get(c, "") for c in ALL_COLUMNS}
     row["review"] = row["review"] or DRAFT
-    return {**row, "file": where, "line": s.line}
+    return {**row, "file": where, "line": s.line, "version": s.version}
 
 
 def assessments_text(stored: Sequence[Stored], where: Sequence[str], fmt: str = "table") -> str:
