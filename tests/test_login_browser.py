@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import chromium, main_text, require_chromium, settle, started
+from browser_support import ARTIFACTS, chromium, main_text, require_chromium, settle, started
 from conftest import REPO, free_port
 from mvkg.kernel.identity import os_user
 from mvkg.ui.login_policy import INSECURE_ENV
@@ -163,6 +163,8 @@ def test_log_in_see_your_name_log_out(built, tmp_path):
         page.goto(url)
         settle(page)
         assert_login_screen(page, "anonymous visitor")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "login-screen.png"))
         page.goto(url + "/obligations")
         settle(page)
         assert_login_screen(page, "anonymous visitor at /obligations")
@@ -173,6 +175,7 @@ def test_log_in_see_your_name_log_out(built, tmp_path):
         assert "Logged in as Alice Analyst (analyst)" in text, text[:400]  # name claim; roles claim kept to mvkg roles
         assert page.locator(NAV).count() > 0
         assert page.get_by_role("button", name="Log out").is_visible()
+        page.screenshot(path=str(ARTIFACTS / "logged-in.png"))
 
         page.get_by_role("button", name="Log out").click()
         page.get_by_role("button", name="End session").click()  # the provider's own end-session form
