@@ -29,6 +29,7 @@ PAGES = [
     st.Page(pages.snapshots, title="Snapshots", url_path="snapshots"),
     st.Page(pages.compare, title="Compare drafts", url_path="compare"),
     st.Page(pages.graph, title="Graph", url_path="graph"),
+    st.Page(pages.ontology, title="Ontology", url_path="ontology"),
     st.Page(overview_address, title="Overview", url_path="overview", visibility="hidden"),
 ]
 

@@ -9,12 +9,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from mvkg.graph.build import load_lexicon
-from mvkg.inputs.catalogue import load_catalogue
 from mvkg.kernel.files import atomic_write
 from mvkg.kernel.resources import find_resources
 from mvkg.kernel.workspace import Workspace
-from mvkg.render.ontology_docs import document, write_pages
+from mvkg.render.ontology_docs import workspace_pages, write_pages
 
 
 def main() -> None:
@@ -24,9 +22,8 @@ def main() -> None:
     args = parser.parse_args()
     resources = find_resources()
     ws = Workspace(Path(args.workspace))
-    entries = [(e.id, (*e.themes, *e.topics)) for e in load_catalogue(ws, load_lexicon(resources))]
     out = Path(args.out) if args.out else ws.build_dir / "docs" / "ontology"
-    written = write_pages(document(resources, entries), out, atomic_write)
+    written = write_pages(workspace_pages(resources, ws), out, atomic_write)
     for path in written:
         path.chmod(0o644)  # pages to be served, readable by a web server
     print(f"wrote {len(written)} pages to {out}")

@@ -3,7 +3,9 @@ concept scheme (themes, topics, actors, verbs, SDGs) and one for the small value
 Every term shows its label, IRI, definition, notes, examples and sources, its place in the
 hierarchy, and where it is used: the shapes and queries that name it, the ontology terms that
 refer to it and, for themes and topics, the catalogue entries that carry it. Self-contained
-pages: no scripts, no external assets; all text from the ontology is escaped."""
+pages: no scripts, no external assets; all text from the ontology is escaped. `make docs`
+writes them as files (tools/ontology_docs.py); the app's Ontology page shows the same pages
+(`app_body`)."""
 
 from __future__ import annotations
 
@@ -18,8 +20,11 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from mvkg.graph.build import load_lexicon
+from mvkg.inputs.catalogue import load_catalogue
 from mvkg.kernel.namespaces import MVKG, SKOS
 from mvkg.kernel.resources import Resources
+from mvkg.kernel.workspace import Workspace
 
 DCTERMS = Namespace("http://purl.org/dc/terms/")
 OWN = "https://w3id.org/mvkg/"
@@ -90,6 +95,23 @@ def document(resources: Resources, entries: Iterable[tuple[str, Iterable[str]]] 
         for c in concepts:
             usage.entries[URIRef(c)].append(entry_id)
     return build_pages(g, usage)
+
+
+def workspace_pages(resources: Resources, ws: Workspace) -> list[Page]:
+    """All pages, with the catalogue entries of the workspace `ws` under their themes and topics."""
+    entries = [(e.id, (*e.themes, *e.topics)) for e in load_catalogue(ws, load_lexicon(resources))]
+    return document(resources, entries)
+
+
+_PAGE_LINK = re.compile(r'href="(\w+)\.html(#[^"]*)?"')
+
+
+def app_body(page: Page) -> str:
+    """The page as the app shows it inside one of its own pages: the body only (the app's
+    stylesheet applies), and links to another page as `?doc=NAME#anchor`, which the app's
+    Ontology page reads to show that page."""
+    body = page.html.split("<body>", 1)[1].rsplit("</body>", 1)[0]
+    return _PAGE_LINK.sub(lambda m: f'href="?doc={m.group(1)}{m.group(2) or ""}"', body)
 
 
 def build_pages(g: Graph, usage: Usage) -> list[Page]:
