@@ -291,3 +291,35 @@ def test_hand_over_and_unnamed_groups_are_read_from_the_patterns(lexicon):
     _, without = _record(text, bare)
     assert "3" not in _by_item(without)  # "Takes note … calls upon" is then only a note
     assert all(label != "action line facilitators" for _, label in without.minted_actors)
+
+
+DECLARATION = """Resolution adopted by the General Assembly on 10 October 2030
+
+The General Assembly
+
+Adopts the following political declaration:
+
+Political declaration on testing
+
+We, Heads of State and Government and representatives of States and Governments, assembled at the United Nations in New York, reaffirm our commitment to testing, and therefore:
+
+1. Commit to developing national testing plans by 2032;
+
+2. Request the Secretary-General to report on progress at the eighty-fifth session;
+"""
+
+
+def test_a_first_person_declaration_is_borne_by_we(lexicon):
+    """A declaration in the first person plural: 'Commit to …' names no addressee and is
+    borne by who 'we' are (the States, for whom their Heads of State and Government speak);
+    the assembly line without its comma still makes it a General Assembly text (its
+    Secretary-General is the UN's)."""
+    parsed, record = _record(DECLARATION, lexicon)
+    assert parsed.assembly == "https://w3id.org/mvkg/actor/unga"
+    obligations = _by_item(record)
+    assert [lexicon.actors[b].notation for b in obligations["1"].bearers] == ["states"]
+    assert not obligations["1"].implicit_bearer
+    assert [lexicon.actors[b].notation for b in obligations["2"].bearers] == ["un-sg"]
+    third = DECLARATION.replace("1. Commit to", "1. Decides to commit to")
+    _, record = _record(third, lexicon)  # a third-person paragraph is the adopting body's own
+    assert [lexicon.actors[b].notation for b in _by_item(record)["1"].bearers] == ["unga"]

@@ -150,6 +150,18 @@ class _Context:
     default: str | None
     homonyms: dict[str, str]
     own_sector: str | None = None  # what "the Sector" names (the own-sector pattern of patterns.ttl)
+    we: Addressees | None = None  # who "we" are in a first-person declaration
+
+
+def _we(lex: Lexicon, text: str, homonyms: dict[str, str]) -> Addressees | None:
+    """Who 'we' are in a text that speaks in the first person plural ("We, Heads of State and
+    Government …"): the first-person-subject patterns of patterns.ttl."""
+    for rx in lex.pattern("first-person-subject"):
+        m = rx.search(text)
+        if m is not None:
+            found = addressees(lex, m.group("who"), 0, homonyms, mint_unknown=True)
+            return found if found.bearers else None
+    return None
 
 
 def _own_sector(lex: Lexicon, default: str | None) -> str | None:
@@ -179,7 +191,8 @@ def build_record(
     slug = slugify(meta.code)
     res_iri = str(ID[slug])
     default = lex.actors[parsed.assembly].default_bearer if parsed.assembly in lex.actors else None
-    ctx = _Context(lex, text, default, un_homonyms(lex, parsed.assembly), _own_sector(lex, default))
+    homonyms = un_homonyms(lex, parsed.assembly)
+    ctx = _Context(lex, text, default, homonyms, _own_sector(lex, default), _we(lex, text, homonyms))
     known_verbs = {v.iri for v in lex.verbs}
     heads = [addressees(lex, text[s.addressee_start : s.heading_end], s.addressee_start, ctx.homonyms,
                         mint_unknown=s.verb.operative and not s.verb.declaratory) for s in parsed.sections]
@@ -323,6 +336,9 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
         subjects = duty_subjects(lex, (sp.text for sp in spans), ctx.homonyms)
         bearers = subjects.bearers
         minted.update({m.iri: m for m in subjects.minted})
+    if not bearers and ctx.we is not None and lex.first_person_verb(text[sec.heading_start:sec.heading_end]):
+        bearers = ctx.we.bearers  # "Commit to …" in a declaration that opens "We, Heads of State …"
+        minted.update({m.iri: m for m in ctx.we.minted})
     bearers = _sector_named(ctx, bearers, minted)
     implicit = not bearers
     who = bearers or ((ctx.default,) if ctx.default else ())
