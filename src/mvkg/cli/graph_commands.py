@@ -16,10 +16,13 @@ from mvkg.inputs.synth import generate
 from mvkg.kernel.errors import EXIT_CHECKS_FAILED, InputError, MvkgError
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.kernel.workspace import Workspace
+from mvkg.query import saved
 from mvkg.query.bounded import run_query_bounded
+from mvkg.query.prefixes import with_declarations, workspace_prefixes
 from mvkg.query.sparql import QueryLimits, format_result, read_query_file
 from mvkg.query.store import open_read_only, store_location
 from mvkg.render.listings import obligations_text
+from mvkg.render.saved_queries import saved_listing
 
 
 @main.command()
@@ -126,6 +129,9 @@ def obligations(obj: Context, resolution: str | None, fmt: str, out: Path | None
 @main.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--query", "-q", "text", help="The SPARQL query text.")
+@click.option("--saved", "saved_id", metavar="ID", help="Run the saved query with this id (as shared by the UI's ?q=ID).")
+@click.option("--save", "save", is_flag=True, help="Save the query in the workspace and print its id instead of running it.")
+@click.option("--list-saved", is_flag=True, help="List the saved queries (id and title), newest first.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--timeout", default=QueryLimits.seconds, show_default=True, type=click.FloatRange(0.1, 3600),
               help="Wall-clock limit in seconds; the query process is killed when it passes.")
@@ -133,14 +139,24 @@ def obligations(obj: Context, resolution: str | None, fmt: str, out: Path | None
 @click.option("--max-memory", default=QueryLimits.memory_mb, show_default=True, type=click.IntRange(64, 65536),
               help="Address-space limit of the query process, in MB.")
 @click.pass_obj
-def query(obj: Context, file: Path | None, text: str | None, fmt: str, timeout: float, max_rows: int,
-          max_memory: int) -> None:
+def query(obj: Context, file: Path | None, text: str | None, saved_id: str | None, save: bool, list_saved: bool,
+          fmt: str, timeout: float, max_rows: int, max_memory: int) -> None:
     """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over the built graph,
     in a separate process with time, row and memory limits. Common prefixes (mvkg, theme,
-    topic, actor, skos, ...) are predefined. Exit 1 when a limit stopped the query."""
-    if (file is None) == (text is None):
-        raise click.UsageError("give either a query FILE or --query TEXT")
-    source = text if text is not None else read_query_file(file)
+    topic, actor, skos, ...) are predefined. Exit 1 when a limit stopped the query.
+    Saved queries (data/queries/saved/ID.rq): --save keeps one, --saved ID runs one,
+    --list-saved lists them."""
+    if list_saved:
+        emit(saved_listing(saved.list_saved(obj.workspace), fmt))
+        return
+    if sum(x is not None for x in (file, text, saved_id)) != 1:
+        raise click.UsageError("give one of a query FILE, --query TEXT or --saved ID")
+    known = workspace_prefixes(obj.resources)
+    source = (text if text is not None else read_query_file(file) if file is not None
+              else with_declarations(saved.load_saved(obj.workspace, saved_id or "").text, known))
+    if save:
+        click.echo(saved.save_query(obj.workspace, source, known).id)
+        return
     store = open_read_only(obj.workspace)  # a clear error when nothing is built
     result = run_query_bounded(store_location(obj.workspace), source, QueryLimits(timeout, max_rows, max_memory), store=store)
     emit(format_result(result, fmt))

@@ -126,6 +126,11 @@ class Workspace:
         return self.data / "snapshots"
 
     @property
+    def saved_queries_dir(self) -> Path:
+        """Analysts' saved SPARQL queries, ID.rq (not build inputs: saving one changes no graph)."""
+        return self.data / "queries" / "saved"
+
+    @property
     def build_dir(self) -> Path:
         return self.root / "build"
 
