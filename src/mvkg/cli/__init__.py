@@ -17,6 +17,7 @@ from mvkg.cli import (  # noqa: F401
     serve_commands,
     snapshot_commands,
     ui_commands,
+    why_commands,
 )
 from mvkg.cli.app import main
 

@@ -1,19 +1,26 @@
-"""Obligations: upload a resolution, filter the obligations, and read one in detail (its
-source text highlighted, bearers, triggers, covering entries and SHACL messages)."""
+"""Obligations as a worklist: upload a resolution; filter the obligations (by facet and by what
+is to be done: needs assessment, needs review, needs a standard, has extraction warnings); the
+list shows each one's own words whole, its verdict, what is missing and the next action, and
+opens its detail by name. The detail (obligation_detail.py) says why, and assesses it."""
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
 from mvkg import pipeline
 from mvkg.analysis.views import ObligationsView, ObligationView, filter_obligations
+from mvkg.analysis.why import Why, with_action
 from mvkg.kernel.errors import MvkgError
 from mvkg.kernel.workspace import Workspace
+from mvkg.query.sparql import to_csv
 from mvkg.ui import data
+from mvkg.ui.pages.obligation_detail import detail
 from mvkg.ui.pages.shared import (
     after_write,
     context,
@@ -22,23 +29,42 @@ from mvkg.ui.pages.shared import (
     md_escape,
     portfolio_picker,
     show_error,
-    text_table,
     url_choice,
     verdict_of,
 )
+from mvkg.ui.pages.why_panel import NEXT_FILTERS, whys
 
 ANY = "(any)"
 SHOWN_AT_MOST = 200  # rows of the list on screen (all of them in the CSV download)
 UPLOADS = "upload-count"  # a new file picker after each resolution added
 
 
-def table(items: list[ObligationView]) -> pd.DataFrame:
-    """The list: the verdict first (it stays in view at any width), the obligation (and its
-    strength), its own words whole, what covers it and what is missing, who bears it."""
+def table(items: list[ObligationView], work: dict[str, Why], portfolio: str) -> pd.DataFrame:
+    """The worklist: the verdict first (it stays in view at any width), the obligation by name
+    (a link that opens its detail), its own words whole, what is missing and what to do next.
+    Every cell from data is escaped; the link's words are too, and its address is built here."""
     return pd.DataFrame([{
-        "verdict": mark(o.verdict.verdict), "obligation": f"{o.label} ({o.verdict.strength})", "words": o.detail.text,
-        "covering": tuple(c.entry for c in o.verdict.covering), "missing themes": o.verdict.missing_themes,
-        "bearers": o.detail.bearers, "themes": o.themes} for o in items])
+        "verdict": md_escape(mark(o.verdict.verdict)), "obligation": _link(o, portfolio),
+        "words": md_escape(o.detail.text), "missing themes": md_escape(o.verdict.missing_themes or "—"),
+        "next": md_escape(work[o.id].brief or "—")} for o in items])
+
+
+def _link(o: ObligationView, portfolio: str) -> str:
+    address = "?" + urlencode({"ob": o.short, "portfolio": portfolio})
+    return f"[{md_escape(f'{o.label} ({o.verdict.strength})')}]({address})"
+
+
+DOWNLOAD = ("verdict", "obligation", "id", "strength", "words", "covering", "missing themes", "next", "reason",
+            "bearers", "themes")
+
+
+def download(items: list[ObligationView], work: dict[str, Why]) -> str:
+    """The CSV of the obligations shown (plain values, lists joined with '; ', cells that a
+    spreadsheet would read as a formula neutralised)."""
+    return to_csv(DOWNLOAD, [[o.verdict.verdict, o.label, o.short, o.verdict.strength, o.detail.text,
+                              "; ".join(c.entry for c in o.verdict.covering), "; ".join(o.verdict.missing_themes),
+                              work[o.id].next, work[o.id].reason, "; ".join(o.detail.bearers), "; ".join(o.themes)]
+                             for o in items])
 
 
 def obligations() -> None:
@@ -48,42 +74,50 @@ def obligations() -> None:
     add_resolution(ws)
     portfolio = portfolio_picker(ws, key)
     view = data.obligations_view(str(ws.root), key, portfolio)
-    shown = filter_obligations(view.obligations, filters(view))
+    work = whys(str(ws.root), key, portfolio)
+    facets, wanted = filters(view)
+    shown = [o for o in filter_obligations(view.obligations, facets) if o.id in wanted(work)]
     st.caption(f"{len(shown)} of {len(view.obligations)} obligations")
-    text_table(table(shown[:SHOWN_AT_MOST]))
+    if shown:
+        frame = table(shown[:SHOWN_AT_MOST], work, portfolio)
+        st.table(frame.set_index(frame.columns[0]))
+        st.caption("Open an obligation by its name (a new tab), or choose it under 'Obligation detail' below.")
+    else:
+        st.caption("(none)")
     if len(shown) > SHOWN_AT_MOST:
         st.caption(f"The first {SHOWN_AT_MOST} are shown; narrow the filters, or download them all.")
-    st.download_button("These obligations (CSV)", table(shown).map(md_list).to_csv(index=False), "obligations.csv",
-                       "text/csv", on_click="ignore")
+    st.download_button("These obligations (CSV)", download(shown, work), "obligations.csv", "text/csv", on_click="ignore")
     chosen = choose(view, shown)
     if chosen is not None:
-        detail(chosen)
+        detail(ws, key, chosen, work[chosen.id], portfolio)
 
 
-def md_list(value: object) -> object:
-    return "; ".join(value) if isinstance(value, tuple) else value
-
-
-def filters(view: ObligationsView) -> dict[str, list[str]]:
-    """The facets chosen (kept in the URL for the multi-choice ones)."""
+def filters(view: ObligationsView) -> tuple[dict[str, list[str]], Callable[[dict[str, Why]], set[str]]]:
+    """The facets chosen (kept in the URL for the multi-choice ones), and the obligations the
+    chosen next actions leave (by IRI, from the worklist)."""
     with st.expander("Filters", expanded=True):
-        cols = st.columns(4)
+        cols = st.columns(5)
         picks = {}
         for i, (facet, label) in enumerate((("resolution", "Resolution"), ("section", "Section"),
-                                            ("modality", "Modality"), ("verdict", "Verdict"))):
-            options = view.values(facet)
+                                            ("modality", "Modality"), ("verdict", "Verdict"), ("next", "Next action"))):
+            options = list(NEXT_FILTERS) if facet == "next" else view.values(facet)
             if facet == "verdict":
                 options = [mark(v) for v in options]
             if f"f-{facet}" not in st.session_state:
                 st.session_state[f"f-{facet}"] = [v for v in st.query_params.get_all(facet) if v in options]
-            picks[facet] = cols[i % 4].multiselect(label, options, key=f"f-{facet}")
-        cols = st.columns(3)
+            picks[facet] = cols[i].multiselect(label, options, key=f"f-{facet}")
+        row = st.columns(3)
         singles = {facet: col.selectbox(label, [ANY] + view.values(facet), key=f"f-{facet}")
-                   for col, (facet, label) in zip(cols, (("bearers", "Bearer"), ("themes", "Theme"), ("sdgs", "SDG")))}
+                   for col, (facet, label) in zip(row, (("bearers", "Bearer"), ("themes", "Theme"), ("sdgs", "SDG")))}
     for facet, values in picks.items():
         st.query_params[facet] = values
-    return {**picks, "verdict": [verdict_of(v) for v in picks["verdict"]],
-            **{facet: [value] for facet, value in singles.items() if value != ANY}}
+    kinds = [k for name in picks.pop("next") for k in NEXT_FILTERS[name]]
+
+    def wanted(work: dict[str, Why]) -> set[str]:
+        return {w.id for w in with_action(work.values(), kinds)}
+
+    return ({**picks, "verdict": [verdict_of(v) for v in picks["verdict"]],
+             **{facet: [value] for facet, value in singles.items() if value != ANY}}, wanted)
 
 
 def choose(view: ObligationsView, shown: list[ObligationView]) -> ObligationView | None:
@@ -100,7 +134,7 @@ def choose(view: ObligationsView, shown: list[ObligationView]) -> ObligationView
     if not names:
         return None
     picked = url_choice("Obligation detail", list(names), "ob-detail", "ob", default=next(iter(names)),
-                        format_func=names.get, missing=missing)
+                        format_func=lambda k: names[k], missing=missing)
     return view.find(picked) if picked else None
 
 
@@ -136,30 +170,3 @@ def add_resolution(ws: Workspace) -> None:
                 return
             st.session_state[UPLOADS] = n + 1
             after_write(f"{rec.meta.code} added: {len(rec.obligations)} obligations.")
-
-
-def detail(o: ObligationView) -> None:
-    d, row = o.detail, o.verdict
-    st.subheader(md_escape(o.label))
-    st.write(f"**Verdict:** {md_escape(mark(row.verdict))}  ·  **Modality:** {md_escape(d.modality)} "
-             f"({md_escape(d.strength)})")
-    st.write("**Source text** (" + md_escape(f"{d.file}, code points {d.start}–{d.end}") + "); the obligation is highlighted:")
-    lead = d.paragraph[: len(d.paragraph) - len(d.text)]
-    st.markdown(md_escape(lead) + ":orange-background[**" + md_escape(d.text) + "**]")
-    st.write("**Bearers:** " + md_escape(", ".join(d.bearers) or "—") + "  ·  **Collaborators:** "
-             + md_escape(", ".join(d.collaborators) or "—"))
-    if d.condition or d.deadline:
-        st.write("**Condition:** " + md_escape(d.condition or "—") + "  ·  **Deadline:** " + md_escape(d.deadline or "—"))
-    st.write("**Themes and topics, with the words that triggered them**")
-    text_table([{"kind": e.kind, "concept": e.label, "words": e.words} for e in d.evidence])
-    st.write("**Covering entries**")
-    if row.covering:
-        text_table([{"entry": c.entry, "relation": c.relation, "status": c.status, "rationale": c.rationale}
-                    for c in row.covering])
-    else:
-        st.write("None in this portfolio.")
-    st.write("**SHACL messages**")
-    for r in o.results:
-        st.write("- " + md_escape(f"{r.severity}: {r.message}"))
-    if not o.results:
-        st.write("None (covered).")
