@@ -17,7 +17,8 @@ def test_catalogue_list_json_contract(workspace):
     result = run_cli("--workspace", str(workspace.root), "catalogue", "list", "--format", "json")
     rows = json.loads(result.output)
     assert len(rows) >= 100
-    assert all(list(r) == ["id", "title", "publisher", "kind", "status", "date", "url", "themes"] for r in rows)
+    assert all(list(r) == ["id", "title", "publisher", "kind", "status", "date", "url", "themes", "checked", "stale"]
+               for r in rows)
     assert len({r["id"] for r in rows}) == len(rows)
 
 

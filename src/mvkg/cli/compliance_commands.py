@@ -15,6 +15,7 @@ from mvkg.compliance.validate import validate as run_validation
 from mvkg.exchange import spreadsheet
 from mvkg.graph.build import load_lexicon
 from mvkg.inputs.catalogue import load_catalogue
+from mvkg.inputs.catalogue_freshness import stale_after_days
 from mvkg.inputs.portfolios import load_portfolios, members
 from mvkg.kernel.errors import EXIT_CHECKS_FAILED, MvkgError
 from mvkg.render import reports
@@ -128,9 +129,10 @@ def catalogue() -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.pass_obj
 def catalogue_list(obj: Context, fmt: str) -> None:
-    """List catalogue entries (JSON keys: id, title, publisher, kind, status, date, url, themes)."""
+    """List catalogue entries (JSON keys: id, title, publisher, kind, status, date, url, themes, checked,
+    stale); an entry not checked within data/catalogue/freshness.toml's window is stale."""
     lex = load_lexicon(obj.resources)
-    emit(catalogue_text(load_catalogue(obj.workspace, lex), lex, fmt))
+    emit(catalogue_text(load_catalogue(obj.workspace, lex), lex, fmt, stale_after_days=stale_after_days(obj.workspace)))
 
 
 @catalogue.command(name="show")

@@ -49,10 +49,8 @@ from mvkg.graph.refresh import (
     refresh_inputs,
 )
 from mvkg.graph.state import SUMMARY_KEYS, BuildState, image_current, mark_image, read_state, write_manifest
-from mvkg.inputs.catalogue import COLUMNS as CATALOGUE_COLUMNS
-from mvkg.inputs.catalogue import entry_iri, load_catalogue
+from mvkg.inputs.catalogue import entry_iri, load_catalogue, read_catalogue_rows
 from mvkg.inputs.corrections import corrected_entry, load_corrections
-from mvkg.inputs.csvtable import read_rows
 from mvkg.kernel import locking
 from mvkg.kernel.errors import WorkspaceError
 from mvkg.kernel.files import atomic_write
@@ -133,7 +131,7 @@ class Live:
         """The catalogue's entries (the rows the last build checked, when it is current)."""
         if not self.current:
             return {e.iri for e in load_catalogue(self.ws, self.lexicon())}
-        return {entry_iri(row["id"]) for path in self.ws.catalogue_files() for _, row in read_rows(path, CATALOGUE_COLUMNS)}
+        return {entry_iri(row["id"]) for path in self.ws.catalogue_files() for _, row in read_catalogue_rows(path)}
 
     def close(self) -> None:
         self._store = None

@@ -35,6 +35,7 @@ from mvkg.history.snapshot_store import (
     check_id,
     content_id,
 )
+from mvkg.inputs.catalogue_freshness import stale_after_days
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.files import sha256_bytes, sha256_file
 from mvkg.kernel.namespaces import ID, MVKG, PREFIXES, portfolio_node, short_id
@@ -120,6 +121,9 @@ def build_content(ws: Workspace, resources: Resources, portfolio: str, label: st
         e = entries.setdefault(row["entry"], {"status": row["status"], "themes": []})
         if row["theme"]:
             e["themes"].append(row["theme"])
+    for row in select(store, "entry_checked", resources):  # what a report needs to call a status stale
+        if row["entry"] in entries:
+            entries[row["entry"]]["checked"] = row["checked"]
     # the store's own dataset (GRAPH patterns over the named graphs), as the query always read it
     members = sorted(r["entry"] for r in select(store, "portfolio_member_ids", union=False,
                                                 portfolio=portfolio_node(portfolio)))
@@ -144,6 +148,7 @@ def build_content(ws: Workspace, resources: Resources, portfolio: str, label: st
         "summary": _summary(cov, run),
         "obligations": obligations,
         "entries": dict(sorted(entries.items())),
+        "freshness": {"stale_after_days": stale_after_days(ws)},
     }
     return content, run, cov
 

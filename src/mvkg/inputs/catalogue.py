@@ -12,10 +12,17 @@ Schema (header, in this order):
   topics      metaverse topic notations separated by ';' (ontology/topics.ttl)
   source_url  where the facts came from; several separated by ' ; '
   notes       uncertainty and remarks
+and, optionally (a file has all three or none):
+  scope         the entry's published scope or summary, short, in the catalogue's own words
+  scope_source  the publisher's page the scope was taken from (http/https); required with a scope
+  checked       yyyy-mm-dd: when status, date and URL were last verified on the publisher's own
+                page, or empty when never (the entry then shows as stale, see catalogue_freshness)
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +36,8 @@ from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.kernel.workspace import Workspace, atomic_write_many
 
 COLUMNS = ("id", "title", "publisher", "kind", "status", "date", "url", "themes", "topics", "source_url", "notes")
+FACT_COLUMNS = ("scope", "scope_source", "checked")
+ALL_COLUMNS = COLUMNS + FACT_COLUMNS
 KINDS = VOCABULARY.entry_kinds.notations
 STATUSES = VOCABULARY.entry_statuses.notations
 
@@ -48,6 +57,9 @@ class Entry:
     notes: str
     file: str
     row: int
+    scope: str = ""
+    scope_source: str = ""
+    checked: str = ""  # yyyy-mm-dd, or "" when never verified
 
     @property
     def iri(self) -> str:
@@ -56,6 +68,29 @@ class Entry:
 
 def entry_iri(identifier: str) -> str:
     return str(ID["entry/" + slugify(identifier)])
+
+
+def catalogue_columns(path: Path) -> tuple[str, ...]:
+    """The header a catalogue file has: with the fact columns (scope, scope_source, checked) or without."""
+    first = path.read_bytes().lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].decode("utf-8", "replace")
+    header = tuple(h.strip() for h in next(csv.reader(io.StringIO(first)), []))
+    return ALL_COLUMNS if header == ALL_COLUMNS else COLUMNS
+
+
+def read_catalogue_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """The rows of one catalogue file as (line, row), every row with the fact columns."""
+    return [(line, {**dict.fromkeys(FACT_COLUMNS, ""), **row}) for line, row in read_rows(path, catalogue_columns(path))]
+
+
+def _check_facts(row: dict[str, str]) -> list[str]:
+    errors = []
+    if row["checked"] and not (len(row["checked"]) == 10 and valid_iso_date(row["checked"])):
+        errors.append(f"checked {row['checked']!r} is not a yyyy-mm-dd date")
+    if row["scope_source"] and not row["scope_source"].startswith(("http://", "https://")):
+        errors.append(f"scope_source {row['scope_source']!r} is not an http(s) URL")
+    if row["scope"] and not row["scope_source"]:
+        errors.append("a scope needs its scope_source (the publisher's page it was taken from)")
+    return errors
 
 
 def _check_row(row: dict[str, str], lex: Lexicon, maps: dict[str, dict[str, str]]) -> tuple[list[str], dict]:
@@ -71,6 +106,7 @@ def _check_row(row: dict[str, str], lex: Lexicon, maps: dict[str, dict[str, str]
         errors.append(f"publisher {row['publisher']!r} is no actor notation in ontology/actors.ttl")
     if row["date"] and not valid_iso_date(row["date"]):
         errors.append(f"date {row['date']!r} is not yyyy, yyyy-mm or yyyy-mm-dd")
+    errors += _check_facts(row)
     for col in ("url",):
         if row[col] and not row[col].startswith(("http://", "https://")):
             errors.append(f"{col} {row[col]!r} is not an http(s) URL")
@@ -87,7 +123,7 @@ def _check_row(row: dict[str, str], lex: Lexicon, maps: dict[str, dict[str, str]
 def parse_entries(path: Path, lex: Lexicon, label: str) -> tuple[list[Entry], list[Problem]]:
     maps = {k: lex.notations(k) for k in ("theme", "topic", "actor")}
     entries, problems = [], []
-    for line, row in read_rows(path, COLUMNS):
+    for line, row in read_catalogue_rows(path):
         errors, resolved = _check_row(row, lex, maps)
         problems += [Problem(line, e) for e in errors]
         if errors:
@@ -96,7 +132,8 @@ def parse_entries(path: Path, lex: Lexicon, label: str) -> tuple[list[Entry], li
             id=row["id"], title=row["title"], publisher=maps["actor"][row["publisher"]], kind=row["kind"],
             status=row["status"], date=row["date"], url=row["url"], themes=resolved["themes"],
             topics=resolved["topics"], source_urls=tuple(u.strip() for u in row["source_url"].split(" ; ") if u.strip()),
-            notes=row["notes"], file=label, row=line))
+            notes=row["notes"], file=label, row=line, scope=row["scope"], scope_source=row["scope_source"],
+            checked=row["checked"]))
     return entries, problems
 
 
@@ -130,7 +167,7 @@ def entry_summary(e: Entry, lex: Lexicon) -> dict[str, object]:
     """The public JSON form of `mvkg catalogue list`."""
     return {"id": e.id, "title": e.title, "publisher": lex.actors[e.publisher].label, "kind": e.kind,
             "status": e.status, "date": e.date or None, "url": e.url or None,
-            "themes": [lex.themes[t].label for t in e.themes]}
+            "themes": [lex.themes[t].label for t in e.themes], "checked": e.checked or None}
 
 
 def _issued(date: str) -> Literal:
@@ -161,6 +198,11 @@ def catalogue_graph(entries: list[Entry]) -> Graph:
             g.add((s, MVKG.sourceUrl, Literal(u, datatype=XSD.anyURI)))
         if e.notes:
             g.add((s, MVKG.note, Literal(e.notes)))
+        if e.scope:
+            g.add((s, MVKG.publishedScope, Literal(e.scope)))
+            g.add((s, MVKG.sourceUrl, Literal(e.scope_source, datatype=XSD.anyURI)))
+        if e.checked:
+            g.add((s, MVKG.checkedOn, Literal(e.checked, datatype=XSD.date)))
     return g
 
 
@@ -182,14 +224,14 @@ def import_csv(ws: Workspace, lex: Lexicon, source: Path) -> ImportReport:
     existing = load_catalogue(ws, lex)
     where = {slugify(e.id): e.file for e in existing}
     incoming = {slugify(e.id): e for e in new}
-    raw_new = {slugify(r["id"]): r for _, r in read_rows(source, COLUMNS)}
+    raw_new = {slugify(r["id"]): r for _, r in read_catalogue_rows(source)}
     files = {ws.relative(p): p for p in ws.catalogue_files()}
     target = ws.catalogue_file
     files.setdefault(ws.relative(target), target)
     added, updated = [], []
     writes: dict[Path, bytes] = {}
     for label, path in files.items():
-        rows = [r for _, r in read_rows(path, COLUMNS)] if path.exists() else []
+        rows = [r for _, r in read_catalogue_rows(path)] if path.exists() else []
         changed = False
         for i, r in enumerate(rows):
             key = slugify(r["id"])
@@ -204,6 +246,8 @@ def import_csv(ws: Workspace, lex: Lexicon, source: Path) -> ImportReport:
                     added.append(e.id)
                     changed = True
         if changed:
-            writes[path] = rows_bytes(COLUMNS, rows)
+            wide = (path.exists() and catalogue_columns(path) == ALL_COLUMNS) or any(r[c] for r in rows for c in FACT_COLUMNS)
+            columns = ALL_COLUMNS if wide else COLUMNS
+            writes[path] = rows_bytes(columns, [{c: r[c] for c in columns} for r in rows])
     atomic_write_many(ws, writes)  # all files change together or none does
     return ImportReport(tuple(added), tuple(updated), ws.relative(target))

@@ -4,9 +4,11 @@ and portfolios, each as a table, CSV or JSON."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from mvkg.analysis.obligations import ObligationRow, obligations_csv, obligations_table
 from mvkg.inputs.catalogue import Entry, entry_summary
+from mvkg.inputs.catalogue_freshness import DEFAULT_STALE_AFTER_DAYS, freshness
 from mvkg.inputs.portfolios import Portfolio
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.query.sparql import to_csv, to_table
@@ -22,14 +24,19 @@ def obligations_text(rows: list[ObligationRow], fmt: str = "table") -> str:
     return obligations_table(rows)
 
 
-def catalogue_text(entries: list[Entry], lex: Lexicon, fmt: str = "table") -> str:
-    """Catalogue entries (JSON keys: id, title, publisher, kind, status, date, url, themes)."""
-    rows = [entry_summary(e, lex) for e in entries]
+def catalogue_text(entries: list[Entry], lex: Lexicon, fmt: str = "table", *, today: date | None = None,
+                   stale_after_days: int = DEFAULT_STALE_AFTER_DAYS) -> str:
+    """Catalogue entries (JSON keys: id, title, publisher, kind, status, date, url, themes, checked,
+    stale). An entry whose facts were last checked more than `stale_after_days` before `today`
+    (or never) is stale: its checked column reads "stale: ..."."""
+    today = today or date.today()
+    fresh = {e.id: freshness(e.checked, today, stale_after_days) for e in entries}
+    rows = [{**entry_summary(e, lex), "stale": fresh[e.id].stale} for e in entries]
     if fmt == "json":
         return json_text(rows)
-    table = [[r["id"], r["publisher"], r["kind"], r["status"], r["date"] or "", "; ".join(r["themes"]), r["title"]]
-             for r in rows]
-    head = ["id", "publisher", "kind", "status", "date", "themes", "title"]
+    table = [[r["id"], r["publisher"], r["kind"], r["status"], r["date"] or "", fresh[r["id"]].note,
+              "; ".join(r["themes"]), r["title"]] for r in rows]
+    head = ["id", "publisher", "kind", "status", "date", "checked", "themes", "title"]
     return to_csv(head, table) if fmt == "csv" else to_table(head, table)
 
 

@@ -5,10 +5,12 @@ and CSV; plus diff and trend renderings. All text from data is escaped."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from html import escape
 
 from mvkg.history.diff import Diff
 from mvkg.history.snapshots import SnapshotInfo
+from mvkg.inputs.catalogue_freshness import freshness
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.query.sparql import to_csv, to_table
 from mvkg.render.reports import NOT_ASSESSED
@@ -32,7 +34,32 @@ def _heading(snap: dict, text=str) -> list[str]:
         f"Coverage: {_pct(s['coverage_percent'])} of all obligations, {_pct(s['binding']['coverage_percent'])} of binding ones",
         _assessed(snap),
         f"Formula: {s['formula']}",
+        *_stale_line(snap),
     ]
+
+
+def _stale(snap: dict, entry: str) -> str:
+    """"" or the note on a covering entry whose status was stale when the snapshot was taken
+    (snapshots taken before catalogue checks were recorded carry no window: no note)."""
+    window = snap.get("freshness", {}).get("stale_after_days")
+    if not window or entry not in snap.get("entries", {}):
+        return ""
+    found = freshness(snap["entries"][entry].get("checked", ""), date.fromisoformat(snap["created"][:10]), window)
+    return found.note if found.stale else ""
+
+
+def _covering(snap: dict, c: dict) -> str:
+    """A covering entry as the reports list it: "ITU-T Y.4240", with the staleness of its status if any."""
+    note = _stale(snap, c["entry"])
+    return f"{c['entry']} ({note})" if note else c["entry"]
+
+
+def _stale_line(snap: dict) -> list[str]:
+    resting = [ob for ob in snap["obligations"].values() if any(_stale(snap, c["entry"]) for c in ob["covering"])]
+    if not resting:
+        return []
+    return [f"Stale statuses: {len(resting)} verdict(s) rest on entries whose status was not checked on the "
+            f"publisher's page within {snap['freshness']['stale_after_days']} days"]
 
 
 def _assessed(snap: dict) -> str:
@@ -43,7 +70,7 @@ def _assessed(snap: dict) -> str:
 
 def _rows(snap: dict) -> list[list[str]]:
     return [[ob["resolution"], ob["section"], ob["item"], ob["strength"],
-             f"{VERDICT_ICON[ob['verdict']]} {ob['verdict']}", ", ".join(c["entry"] for c in ob["covering"]),
+             f"{VERDICT_ICON[ob['verdict']]} {ob['verdict']}", ", ".join(_covering(snap, c) for c in ob["covering"]),
              ", ".join(ob["missing_themes"])] for ob in snap["obligations"].values()]
 
 
@@ -135,7 +162,9 @@ def snapshot_html(snap: dict, history: list[SnapshotInfo] | None = None) -> str:
     rows = []
     for ob in snap["obligations"].values():
         v = ob["verdict"]
-        covering = "<br>".join(escape(f"{c['entry']} ({c['relation']}, {c['status']})") for c in ob["covering"])
+        covering = "<br>".join(escape(f"{c['entry']} ({c['relation']}, {c['status']}"
+                                      + (f"; {_stale(snap, c['entry'])})" if _stale(snap, c["entry"]) else ")"))
+                               for c in ob["covering"])
         messages = "<br>".join(escape(m) for m in ob["messages"])
         rows.append(f"<tr><td>{escape(ob['resolution'])}</td><td>{escape(ob['section'])}</td><td>{escape(ob['item'])}</td>"
                     f"<td>{escape(ob['strength'])}</td><td class='v' style='color:{VERDICT_COLOUR[v]}'>"

@@ -5,6 +5,7 @@ hypothetical standards as a portfolio (judged as projected)."""
 from __future__ import annotations
 
 import getpass
+from datetime import date
 
 import streamlit as st
 
@@ -12,6 +13,7 @@ from mvkg import pipeline
 from mvkg.analysis.views import catalogue_rows, search_catalogue
 from mvkg.compliance import whatif
 from mvkg.compliance.coverage import FORMULA
+from mvkg.inputs.catalogue_freshness import freshness_by_id, stale_after_days
 from mvkg.kernel.errors import MvkgError
 from mvkg.kernel.namespaces import short_id
 from mvkg.kernel.vocabulary import VOCABULARY
@@ -30,7 +32,8 @@ def standards() -> None:
     entries = data.catalogue(root, key)
     labels = data.lexicon_labels(key)
     portfolios = data.portfolios(root, key)
-    catalogue(catalogue_rows(entries, labels))
+    fresh = freshness_by_id(entries, date.today(), stale_after_days(ws))
+    catalogue([{**r, "checked": fresh[r["id"]].note} for r in catalogue_rows(entries, labels)])
 
     st.subheader("Build a portfolio")
     base = portfolio_picker(ws, key)
@@ -91,7 +94,11 @@ def catalogue(rows: list[dict[str, str]]) -> None:
     found = search_catalogue(rows, pub, status, text)
     st.caption(f"{len(found)} of {len(rows)} entries" + (f"; the first {CATALOGUE_SHOWN} are shown, narrow the search "
                                                           "to see others" if len(found) > CATALOGUE_SHOWN else ""))
-    text_table([{k: r[k] for k in ("id", "title", "publisher", "kind", "status", "date", "themes")}
+    stale = sum(1 for r in rows if r["checked"].startswith("stale"))
+    if stale:
+        st.caption(f"{stale} of {len(rows)} entries are stale: their status, date and URL were not checked on the "
+                   "publisher's own page within the window of data/catalogue/freshness.toml (or never).")
+    text_table([{k: r[k] for k in ("id", "title", "publisher", "kind", "status", "date", "checked", "themes")}
                 for r in found[:CATALOGUE_SHOWN]])
 
 
