@@ -323,3 +323,44 @@ def test_a_first_person_declaration_is_borne_by_we(lexicon):
     third = DECLARATION.replace("1. Commit to", "1. Decides to commit to")
     _, record = _record(third, lexicon)  # a third-person paragraph is the adopting body's own
     assert [lexicon.actors[b].notation for b in _by_item(record)["1"].bearers] == ["unga"]
+
+
+SC_TEXT = """Resolution 999 (2030)
+
+The Security Council,
+
+Recalling its earlier resolutions,
+
+1. Decides that, on 1 May 2030, all States shall adopt the measures set out below;
+
+2. Decides that each State shall report on the measures it has taken;
+
+3. Decides to establish, in accordance with rule 28 of its provisional rules of procedure, a Committee of the Security Council consisting of all the members of the Council, to undertake the following tasks:
+
+(a) To examine the reports submitted pursuant to paragraph 2 above;
+
+(b) To seek from all States further information;
+
+4. Decides that the report shall be submitted to the Organization within thirty days;
+"""
+
+
+def test_duty_subjects_asides_passives_and_established_bodies(lexicon):
+    """'that, on 1 May 2030, all States shall' binds the States (an aside between commas does
+    not hide the subject); 'each State' is the States; the tasks (a), (b) of a Committee a
+    paragraph establishes are the Committee's; 'the report shall be submitted' binds no one
+    it names (the report is acted on), so the Council itself."""
+    _, record = _record(SC_TEXT, lexicon)
+    obligations = _by_item(record)
+    assert [lexicon.actors[b].notation for b in obligations["1"].bearers] == ["states"]
+    assert [lexicon.actors[b].notation for b in obligations["2"].bearers] == ["states"]
+    for item in ("3.a", "3.b"):
+        assert _labels(lexicon, record, obligations[item].bearers) == ["Committee of the Security Council"]
+    assert [lexicon.actors[b].notation for b in obligations["4"].bearers] == ["unsc"]
+
+
+def test_the_union_of_an_itu_text_is_itu(lexicon):
+    text = SECTOR_TEXT.format(assembly="Plenipotentiary Conference of the International Telecommunication Union")
+    text = text.replace("that the Sector shall", "that the Union should")
+    _, record = _record(text, lexicon)
+    assert [lexicon.actors[b].notation for b in _by_item(record)["1"].bearers] == ["itu"]

@@ -164,3 +164,64 @@ def passive_subjects(lex: Lexicon, texts: Iterable[str], homonyms: dict[str, str
                 if found.bearers:
                     return found
     return Addressees((), ())
+
+
+def established_body(lex: Lexicon, lead_texts: Iterable[str], homonyms: dict[str, str] | None = None) -> Addressees:
+    """The body a parent paragraph sets up to do its sub-items ('Decides to establish … a
+    Committee of the Security Council …, to undertake the following tasks: (a) To examine
+    …'): in the nearest lead-in that names one."""
+    for text in lead_texts:
+        for rx in lex.pattern("established-body"):
+            m = rx.search(text)
+            if m is not None:
+                found = addressees(lex, m.group("who"), 0, homonyms, mint_unknown=True)
+                if found.bearers:
+                    return found
+    return Addressees((), ())
+
+
+# ------------------------------------------------------------------ the document's own bodies
+
+def _root(lex: Lexicon, actor: str) -> str:
+    seen = {actor}
+    while (parent := lex.actors[actor].part_of) in lex.actors and parent not in seen:
+        seen.add(actor := parent)
+    return actor
+
+
+def own_bodies(lex: Lexicon, assembly: str | None) -> dict[str, str]:
+    """What a text calls by its kind alone, by own-body pattern role: "the Sector" of a Sector
+    assembly (WTSA, WTDC, RA, WRC) is its default bearer when that is part of a larger
+    organization (ITU-T is part of ITU; a Plenipotentiary text has three Sectors, so none);
+    "the Union" / "the Organization" is the organization the assembly belongs to (ITU, the
+    United Nations), as their constitutive texts call them."""
+    if assembly not in lex.actors:
+        return {}
+    out = {"own-organization": _root(lex, assembly)}
+    default = lex.actors[assembly].default_bearer
+    if default in lex.actors and lex.actors[default].part_of:
+        out["own-sector"] = default
+    return out
+
+
+def own_named(lex: Lexicon, own: dict[str, str], bearers: tuple[str, ...], minted: dict[str, Minted]) -> tuple[str, ...]:
+    """Bearers with an actor minted from "the Sector" or "the Union" read as the body it names."""
+    def body(iri: str) -> str:
+        label = minted[iri].label if iri in minted else None
+        for role, actor in own.items():
+            if label is not None and any(rx.match(label) for rx in lex.pattern(role)):
+                return actor
+        return iri
+
+    return unique(body(iri) for iri in bearers)
+
+
+def first_person_subject(lex: Lexicon, text: str, homonyms: dict[str, str] | None = None) -> Addressees | None:
+    """Who 'we' are in a text that speaks in the first person plural ("We, Heads of State and
+    Government …"): the first-person-subject patterns of patterns.ttl."""
+    for rx in lex.pattern("first-person-subject"):
+        m = rx.search(text)
+        if m is not None:
+            found = addressees(lex, m.group("who"), 0, homonyms, mint_unknown=True)
+            return found if found.bearers else None
+    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mvkg.ingest.bearers import (
     Addressees,
@@ -13,6 +13,10 @@ from mvkg.ingest.bearers import (
     addressees,
     collaborators_in_action,
     duty_subjects,
+    established_body,
+    first_person_subject,
+    own_bodies,
+    own_named,
     passive_subjects,
     un_homonyms,
     unique,
@@ -149,33 +153,8 @@ class _Context:
     text: str
     default: str | None
     homonyms: dict[str, str]
-    own_sector: str | None = None  # what "the Sector" names (the own-sector pattern of patterns.ttl)
+    own: dict[str, str] = field(default_factory=dict)  # "the Sector", "the Union": own-body role → actor
     we: Addressees | None = None  # who "we" are in a first-person declaration
-
-
-def _we(lex: Lexicon, text: str, homonyms: dict[str, str]) -> Addressees | None:
-    """Who 'we' are in a text that speaks in the first person plural ("We, Heads of State and
-    Government …"): the first-person-subject patterns of patterns.ttl."""
-    for rx in lex.pattern("first-person-subject"):
-        m = rx.search(text)
-        if m is not None:
-            found = addressees(lex, m.group("who"), 0, homonyms, mint_unknown=True)
-            return found if found.bearers else None
-    return None
-
-
-def _own_sector(lex: Lexicon, default: str | None) -> str | None:
-    """The Sector an assembly's texts call "the Sector": its default bearer when that is part
-    of a larger organization (WTSA → ITU-T, part of ITU); none for a Plenipotentiary text."""
-    return default if default in lex.actors and lex.actors[default].part_of else None
-
-
-def _sector_named(ctx: _Context, bearers: tuple[str, ...], minted: dict[str, Minted]) -> tuple[str, ...]:
-    """Bearers with an actor minted from "the Sector" read as the assembly's own Sector."""
-    if ctx.own_sector is None:
-        return bearers
-    own = {iri for iri, m in minted.items() if any(rx.match(m.label) for rx in ctx.lex.pattern("own-sector"))}
-    return unique(ctx.own_sector if iri in own else iri for iri in bearers)
 
 
 def build_record(
@@ -192,12 +171,12 @@ def build_record(
     res_iri = str(ID[slug])
     default = lex.actors[parsed.assembly].default_bearer if parsed.assembly in lex.actors else None
     homonyms = un_homonyms(lex, parsed.assembly)
-    ctx = _Context(lex, text, default, homonyms, _own_sector(lex, default), _we(lex, text, homonyms))
+    ctx = _Context(lex, text, default, homonyms, own_bodies(lex, parsed.assembly), first_person_subject(lex, text, homonyms))
     known_verbs = {v.iri for v in lex.verbs}
     heads = [addressees(lex, text[s.addressee_start : s.heading_end], s.addressee_start, ctx.homonyms,
                         mint_unknown=s.verb.operative and not s.verb.declaratory) for s in parsed.sections]
     minted: dict[str, Minted] = {m.iri: m for h in heads for m in h.minted}
-    heads = [Addressees(_sector_named(ctx, h.bearers, minted), h.collaborators, h.minted) for h in heads]
+    heads = [Addressees(own_named(lex, ctx.own, h.bearers, minted), h.collaborators, h.minted) for h in heads]
     slugs = _section_slugs(lex, parsed.sections, [h.bearers for h in heads])
     sections, clauses, obligations = [], [], []
     for order, (sec, head, sslug) in enumerate(zip(parsed.sections, heads, slugs), start=1):
@@ -226,7 +205,7 @@ def build_record(
     return ResolutionRecord(
         meta=meta, slug=slug, iri=res_iri, source_file=source_file, sha256=sha256, media_type=media_type,
         assembly=parsed.assembly, sections=tuple(sections), clauses=tuple(clauses), obligations=tuple(obligations),
-        minted_actors=tuple(sorted((m.iri, m.label) for m in minted.values() if _sector_named(ctx, (m.iri,), minted) == (m.iri,))),
+        minted_actors=tuple(sorted((m.iri, m.label) for m in minted.values() if own_named(lex, ctx.own, (m.iri,), minted) == (m.iri,))),
         minted_verbs=tuple(sorted({(s.verb.iri, s.verb.label) for s in parsed.sections if s.verb.iri not in known_verbs})),
         warnings=tuple((w.line, w.kind, w.message) for w in parsed.warnings) + _bearer_warnings(obligations, sections),
         preamble_sdgs=sdg_refs_in(lex, text, [_span(text, s.heading_start, _section_end(s)) for s in parsed.sections
@@ -332,6 +311,9 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
     if passive.bearers:  # "(b) The Commission is encouraged:" narrows "Recommends … to X, Y and Z:"
         bearers = _short_names(ctx, sec, passive)
         minted.update({m.iri: m for m in passive.minted if m.iri in bearers})
+    if not bearers and (body := established_body(lex, (sp.text for sp in reversed(lead_spans)), ctx.homonyms)).bearers:
+        bearers = body.bearers  # the tasks of a committee the parent paragraph establishes
+        minted.update({m.iri: m for m in body.minted})
     if not bearers:
         subjects = duty_subjects(lex, (sp.text for sp in spans), ctx.homonyms)
         bearers = subjects.bearers
@@ -339,7 +321,7 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
     if not bearers and ctx.we is not None and lex.first_person_verb(text[sec.heading_start:sec.heading_end]):
         bearers = ctx.we.bearers  # "Commit to …" in a declaration that opens "We, Heads of State …"
         minted.update({m.iri: m for m in ctx.we.minted})
-    bearers = _sector_named(ctx, bearers, minted)
+    bearers = own_named(lex, ctx.own, bearers, minted)
     implicit = not bearers
     who = bearers or ((ctx.default,) if ctx.default else ())
     action_collabs = [a for sp in spans for a in collaborators_in_action(lex, sp.text, ctx.homonyms)]
