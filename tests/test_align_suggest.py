@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 
+from actors import OS_USER
 from conftest import FIXTURES, run_cli
 from mvkg.analysis.align import align, evaluate
 from mvkg.analysis.suggest import precision_at, suggest
@@ -39,22 +40,22 @@ def test_review_is_kept_with_who_and_when_and_reaches_the_graph(workspace, resou
     from mvkg import pipeline
 
     a, b = "ecp-mv/resolves/para_3", "atu-mv/resolves/para_a"
-    result = run_cli("--workspace", str(workspace.root), "align-review", a, b, "--decision", "rejected", "--by", "A. Analyst")
+    result = run_cli("--workspace", str(workspace.root), "align-review", a, b, "--decision", "rejected")
     assert result.exit_code == 0, result.output
     changed = run_cli("--workspace", str(workspace.root), "align-review", "ecp-mv/resolves/para_3", "atu-mv/resolves/para_f",
-                      "--decision", "changed", "--relation", "overlapping", "--by", "A. Analyst")
+                      "--decision", "changed", "--relation", "overlapping")
     assert changed.exit_code == 0
     rows = list(csv.DictReader((workspace.data / "alignments" / "decisions.csv").open()))
     assert {(r["a"], r["b"], r["decision"], r["by"]) for r in rows} == {
-        (a, b, "rejected", "A. Analyst"), ("ecp-mv/resolves/para_3", "atu-mv/resolves/para_f", "changed", "A. Analyst")}
+        (a, b, "rejected", OS_USER), ("ecp-mv/resolves/para_3", "atu-mv/resolves/para_f", "changed", OS_USER)}
     assert all(len(r["date"]) == 10 for r in rows)
     pipeline.build(workspace, resources, lexicon)
     pairs = align(open_read_only(workspace), "ECP-MV", "ATU-MV",
                   list(csv.DictReader((workspace.data / "alignments" / "decisions.csv").open())))
     status = {(p.a.key, p.b.key): (p.status, p.relation, p.decided_by) for p in pairs if p.a and p.b}
     assert status[(a, b)][0] == "rejected"
-    assert status[("ecp-mv/resolves/para_3", "atu-mv/resolves/para_f")] == ("changed", "overlapping", "A. Analyst")
-    q = ('SELECT ?s WHERE { ?x a mvkg:Alignment ; mvkg:hasReviewStatus ?s ; mvkg:decidedBy "A. Analyst" }')
+    assert status[("ecp-mv/resolves/para_3", "atu-mv/resolves/para_f")] == ("changed", "overlapping", OS_USER)
+    q = f'SELECT ?s WHERE {{ ?x a mvkg:Alignment ; mvkg:hasReviewStatus ?s ; mvkg:decidedBy "{OS_USER}" }}'
     result = run_cli("--workspace", str(workspace.root), "query", "--query", q, "--format", "json")
     assert sorted(r["s"] for r in json.loads(result.output)) == ["changed", "rejected"]
 
@@ -85,22 +86,20 @@ def test_accepting_a_suggestion_records_a_machine_suggested_assessment(workspace
     pipeline.build(workspace, resources, lexicon)
     ob = "atu-mv/resolves/para_g"
     first = suggest(open_read_only(workspace), ob, top=1)[0]
-    result = run_cli("--workspace", str(workspace.root), "suggest", ob, "--accept", first.entry, "--relation", "partial",
-                     "--by", "B. Analyst")
+    result = run_cli("--workspace", str(workspace.root), "suggest", ob, "--accept", first.entry, "--relation", "partial")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader((workspace.data / "coverage" / "accepted-suggestions.csv").open()))
-    assert rows == [{**rows[0], "obligation": ob, "entry": first.entry, "relation": "partial", "assessor": "B. Analyst",
+    assert rows == [{**rows[0], "obligation": ob, "entry": first.entry, "relation": "partial", "assessor": OS_USER,
                      "method": "machine-suggested"}]
-    assert "confirmed by B. Analyst" in rows[0]["rationale"]
-    again = run_cli("--workspace", str(workspace.root), "suggest", ob, "--accept", first.entry, "--by", "B. Analyst")
+    assert f"confirmed by {OS_USER}" in rows[0]["rationale"]
+    again = run_cli("--workspace", str(workspace.root), "suggest", ob, "--accept", first.entry)
     assert again.exit_code == 2
     pipeline.build(workspace, resources, lexicon)  # the accepted assessment is valid input
     assert first.entry not in {s.entry for s in suggest(open_read_only(workspace), ob, top=20)}
     # once a row of the file is reviewed the file gains the review columns; accepting still works
-    assert run_cli("--workspace", str(workspace.root), "assessment", "review", ob, first.entry, "--by", "R").exit_code == 0
+    assert run_cli("--workspace", str(workspace.root), "assessment", "review", ob, first.entry).exit_code == 0
     second = suggest(open_read_only(workspace), ob, top=1)[0]
-    result = run_cli("--workspace", str(workspace.root), "suggest", ob, "--accept", second.entry, "--relation", "none",
-                     "--by", "B. Analyst")
+    result = run_cli("--workspace", str(workspace.root), "suggest", ob, "--accept", second.entry, "--relation", "none")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader((workspace.data / "coverage" / "accepted-suggestions.csv").open()))
     assert [(r["entry"], r["review"]) for r in rows] == [(first.entry, "reviewed"), (second.entry, "")]

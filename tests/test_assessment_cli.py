@@ -11,6 +11,7 @@ import shutil
 import pyoxigraph as ox
 import pytest
 
+from actors import OS_USER
 from conftest import run_cli, tree_hash
 from mvkg.inputs.assessments import ALL_COLUMNS, COLUMNS, ObligationRef, load_assessments, resolve_obligation
 from mvkg.kernel.errors import InputError, MvkgError
@@ -55,16 +56,16 @@ def test_add_by_name_is_the_last_row_and_changes_the_verdict_at_once(live):
     assert verdict_of(live, OB) == "not-covered"
     result = cli(live, "assessment", "add", "ATU-MV resolves b", "ITU-T Y.4240", "--relation", "partial",
                  "--rationale", "its interoperability clauses cover part of the coordination", "--evidence", "clause 6",
-                 "--evidence-url", "https://www.itu.int/rec/T-REC-Y.4240", "--confidence", "0.7", "--by", "A. Analyst")
+                 "--evidence-url", "https://www.itu.int/rec/T-REC-Y.4240", "--confidence", "0.7")
     assert result.exit_code == 0, result.output
     assert "mvkg build" not in result.output and "graph updated" in result.output
     after = csv_path.read_bytes()
     assert after.startswith(before)  # every earlier row as it was: a one-line diff
     row = after[len(before):].decode()
-    assert row.startswith(f"{OB},ITU-T Y.4240,partial,") and row.count("\n") == 1 and "A. Analyst" in row
+    assert row.startswith(f"{OB},ITU-T Y.4240,partial,") and row.count("\n") == 1 and OS_USER in row
     assert verdict_of(live, OB) == "partial"
     mine = listed(live, "--obligation", OB, "--entry", "ITU-T Y.4240")
-    assert len(mine) == 1 and mine[0]["review"] == "draft" and mine[0]["assessor"] == "A. Analyst"
+    assert len(mine) == 1 and mine[0]["review"] == "draft" and mine[0]["assessor"] == OS_USER
     assert mine[0]["file"] == "data/coverage/assessments.csv" and mine[0]["line"] == after.count(b"\n")
     assert graph_values(live, OB, "itu-t-y-4240", "reviewState") == {VOCABULARY.assessment_reviews.iri_of("draft")}
 
@@ -82,7 +83,7 @@ def test_add_by_name_is_the_last_row_and_changes_the_verdict_at_once(live):
 ])
 def test_bad_additions_exit_2_and_change_nothing(live, args, needle):
     before = tree_hash(live.root)
-    result = cli(live, "assessment", "add", *args, "--rationale", "because", "--by", "A. Analyst")
+    result = cli(live, "assessment", "add", *args, "--rationale", "because")
     assert result.exit_code == 2, result.output
     assert needle in result.output and "Traceback" not in result.output
     assert tree_hash(live.root) == before
@@ -90,7 +91,7 @@ def test_bad_additions_exit_2_and_change_nothing(live, args, needle):
 
 def test_a_not_applicable_finding_names_no_entry(live):
     result = cli(live, "assessment", "add", "ECP-MV resolves 1", "--relation", "not-applicable",
-                 "--rationale", "a statement of intent", "--by", "A. Analyst")
+                 "--rationale", "a statement of intent")
     assert result.exit_code == 0, result.output
     assert verdict_of(live, "ecp-mv/resolves/para_1") == "not-applicable"
 
@@ -99,15 +100,15 @@ def test_edit_keeps_the_row_in_place_and_a_review_is_needed_again(live):
     csv_path = live.coverage_file("assessments.csv")
     lines = csv_path.read_text().splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith(f"{OB},FG-MV,none,"))
-    assert cli(live, "assessment", "review", OB, "FG-MV", "--by", "R. Reviewer").exit_code == 0
-    result = cli(live, "assessment", "edit", OB, "FG-MV", "--relation", "partial", "--by", "E. Editor")
+    assert cli(live, "assessment", "review", OB, "FG-MV").exit_code == 0
+    result = cli(live, "assessment", "edit", OB, "FG-MV", "--relation", "partial")
     assert result.exit_code == 0, result.output
     new = csv_path.read_text().splitlines()
     assert new[at].startswith(f"{OB},FG-MV,partial,") and len(new) == len(lines)
     assert [x for i, x in enumerate(new) if i not in (0, at)] == [x + ",,," for i, x in enumerate(lines) if i not in (0, at)]
     row = listed(live, "--obligation", OB, "--entry", "FG-MV")[0]
-    assert row["assessor"] == "E. Editor" and row["review"] == "draft" and row["reviewed_by"] == ""
-    assert graph_values(live, OB, "fg-mv", "relation") == {str(MVKG["relation-partial"])}
+    assert row["assessor"] == OS_USER and row["review"] == "draft" and row["reviewed_by"] == ""
+    assert graph_values(live, OB, "fg-mv", "hasRelation") == {str(MVKG["relation-partial"])}
 
 
 def test_edit_needs_something_to_change_and_an_existing_assessment(live):
@@ -119,13 +120,13 @@ def test_edit_needs_something_to_change_and_an_existing_assessment(live):
 def test_review_records_who_and_when_and_widens_the_file_once(live):
     csv_path = live.coverage_file("assessments.csv")
     assert csv_path.read_text().splitlines()[0] == ",".join(COLUMNS)  # the seed file has no review columns
-    result = cli(live, "assessment", "review", "ATU-MV resolves b", "FG-MV", "--by", "R. Reviewer")
+    result = cli(live, "assessment", "review", "ATU-MV resolves b", "FG-MV")
     assert result.exit_code == 0, result.output
     assert csv_path.read_text().splitlines()[0] == ",".join(ALL_COLUMNS)
     row = listed(live, "--review", "reviewed")
-    assert [(r["obligation"], r["entry"], r["reviewed_by"]) for r in row] == [(OB, "FG-MV", "R. Reviewer")]
+    assert [(r["obligation"], r["entry"], r["reviewed_by"]) for r in row] == [(OB, "FG-MV", OS_USER)]
     assert len(row[0]["reviewed_on"]) == 10
-    assert graph_values(live, OB, "fg-mv", "reviewedBy") == {"R. Reviewer"}
+    assert graph_values(live, OB, "fg-mv", "reviewedBy") == {OS_USER}
     assert graph_values(live, OB, "fg-mv", "reviewState") == {VOCABULARY.assessment_reviews.iri_of("reviewed")}
     drafts = listed(live, "--review", "draft")
     assert len(drafts) == 95 and all(r["review"] == "draft" for r in drafts)
@@ -134,8 +135,7 @@ def test_review_records_who_and_when_and_widens_the_file_once(live):
 
 
 def test_remove_takes_the_row_out_and_the_verdict_follows(live):
-    assert cli(live, "assessment", "add", OB, "ITU-T Y.4240", "--relation", "full", "--rationale", "x",
-               "--by", "A").exit_code == 0
+    assert cli(live, "assessment", "add", OB, "ITU-T Y.4240", "--relation", "full", "--rationale", "x").exit_code == 0
     assert verdict_of(live, OB) != "not-covered"
     result = cli(live, "assessment", "remove", "ATU-MV resolves b", "ITU-T Y.4240")
     assert result.exit_code == 0 and "removed" in result.output

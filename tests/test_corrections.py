@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from actors import OS_USER
 from conftest import copy_workspace, run_cli, tree_hash
 from mvkg.ingest.resolutions import parse_entry
 from mvkg.inputs.corrections import (
@@ -117,14 +118,14 @@ def test_cli_correction_is_applied_shown_snapshotted_and_survives_reingest(tmp_p
     w = str(ws.root)
     assert run_cli("-w", w, "build").exit_code == 0
     result = run_cli("-w", w, "correction", "add", "atu-mv/resolves/para_b", "bearers", "Director of TSB",
-                     "--why", "the JCA is set up by the Director", "--by", "Ana")
+                     "--why", "the JCA is set up by the Director")
     assert result.exit_code == 0, result.output
     rows = json.loads(run_cli("-w", w, "obligations", "--resolution", "ATU-MV", "--format", "json").output)
     b = next(r for r in rows if r["id"].endswith("/para_b/obligation"))
     assert b["bearers"] == ["Director of TSB"] and b["corrected"] == ["bearers"]
     assert all(r["corrected"] == [] for r in rows if r is not b)
     stored = ws.corrections_file.read_text(encoding="utf-8")
-    assert "Ana" in stored and "the JCA is set up by the Director" in stored
+    assert f",{OS_USER}," in stored and "the JCA is set up by the Director" in stored
     # a snapshot says the obligation was corrected (the build is current: no `mvkg build`)
     assert run_cli("-w", w, "snapshot", "create", "--portfolio", "in-force", "--label", "after").exit_code == 0
     snap = json.loads(next(ws.snapshots_dir.glob("*/snapshot.json")).read_text(encoding="utf-8"))
@@ -139,7 +140,7 @@ def test_cli_correction_is_applied_shown_snapshotted_and_survives_reingest(tmp_p
     b = next(r for r in rows if r["id"].endswith("/para_b/obligation"))
     assert b["bearers"] == ["Director of TSB"] and b["corrected"] == ["bearers"]
     listing = json.loads(run_cli("-w", w, "correction", "list", "--format", "json").output)
-    assert [(c["kind"], c["by"], c["applied"]) for c in listing] == [("bearers", "Ana", True)]
+    assert [(c["kind"], c["by"], c["applied"]) for c in listing] == [("bearers", OS_USER, True)]
 
 
 def test_cli_refusals_leave_the_workspace_unchanged(tmp_path):

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from actors import ADMIN
 from conftest import copy_workspace, run_cli, tree_hash
 from mvkg import pipeline
 from mvkg.compliance import validate as validation
@@ -280,7 +281,7 @@ def test_the_gate_itself_accepts_the_mark_and_still_counts_depth():
 @pytest.fixture
 def snapped(ws, resources):
     store = SnapshotStore(ws.snapshots_dir)
-    ids = [pipeline.take_snapshot(ws, resources, store, "itu-t-in-force", label) for label in ("one", "two")]
+    ids = [pipeline.take_snapshot(ws, resources, store, "itu-t-in-force", label, actor=ADMIN) for label in ("one", "two")]
     return ws, store, ids
 
 
@@ -345,7 +346,7 @@ def test_interrupted_snapshot_writes_are_cleaned_but_a_running_one_is_not(snappe
         assert cleaned.exit_code == 0 and ".tmp-stale1: interrupted write, removed" in cleaned.output
         assert not stale.exists() and running.is_dir()
         (ws.snapshots_dir / ".tmp-stale2").mkdir()  # the next successful write removes it too
-        pipeline.take_snapshot(ws, resources, store, "itu-t-in-force", "three")
+        pipeline.take_snapshot(ws, resources, store, "itu-t-in-force", "three", actor=ADMIN)
         assert not (ws.snapshots_dir / ".tmp-stale2").exists() and running.is_dir()
     finally:
         os.close(fd)

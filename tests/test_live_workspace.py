@@ -16,6 +16,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import RDF
 
+from actors import ADMIN, OS_USER
 from conftest import FIXTURES, run_cli, tree_hash
 from mvkg import pipeline
 from mvkg.analysis.align import record_decision
@@ -77,7 +78,7 @@ def verdict(body: dict, short: str) -> str:
 def test_an_assessment_changes_the_next_coverage_and_equals_a_full_build(live, resources, tmp_path):
     assert verdict(coverage(live), "atu-mv/resolves/para_b") == "not-covered"
     change = pipeline.add_assessment(live, resources, "atu-mv/resolves/para_b", "ITU-T Y.4240", "partial",
-                                     "covers the interoperability part", by="tester", today="2026-12-05")
+                                     "covers the interoperability part", actor=ADMIN, today="2026-12-05")
     assert change.update.mode == "incremental" and not change.update.reasoned
     assert change.update.changed == ("https://w3id.org/mvkg/graph/coverage",)
     assert verdict(coverage(live), "atu-mv/resolves/para_b") == "partial"
@@ -114,7 +115,8 @@ def test_a_catalogue_import_reaches_portfolios_and_verdicts(live, resources, tmp
 
 def test_an_alignment_decision_reaches_the_alignments_graph(live, resources, tmp_path):
     done = pipeline.live_write(live, resources, lambda _: record_decision(
-        live, "ecp-mv/resolves/para_3", "atu-mv/resolves/para_a", "rejected", "", "A. Analyst"), {"decisions"})
+        live, "ecp-mv/resolves/para_3", "atu-mv/resolves/para_a", "rejected", "", "A. Analyst"), {"decisions"},
+        actor=ADMIN, change="alignment-decide", key="ecp-mv/resolves/para_3 atu-mv/resolves/para_a")
     assert done.update.changed == ("https://w3id.org/mvkg/graph/alignments",)
     store = ox.Store.read_only(str(live.store_dir))
     decided = {q.subject for q in store.quads_for_pattern(None, ox.NamedNode(str(MVKG.decidedBy)), ox.Literal("A. Analyst"))}
@@ -128,7 +130,8 @@ def test_a_correction_reasons_again_and_equals_a_full_build(live, resources, tmp
     before = coverage(live)["obligations"]
     done = pipeline.live_write(live, resources, lambda lv: add_correction(
         live, lv.lexicon(), "atu-mv/resolves/para_b", "strength", "recommendation", why="an invitation in substance",
-        by="tester", at="2026-12-05T00:00:00Z"), {"corrections"})
+        by="tester", at="2026-12-05T00:00:00Z"), {"corrections"}, actor=ADMIN, change="correction-add",
+        key="atu-mv/resolves/para_b strength")
     assert done.update.mode == "incremental" and done.update.reasoned
     assert "https://w3id.org/mvkg/graph/inferred" in done.update.changed
     row = next(o for o in coverage(live)["obligations"] if o["id"].endswith("/atu-mv/resolves/para_b/obligation"))
@@ -166,7 +169,7 @@ def test_an_rdf_import_is_its_own_graph_at_once(live, resources, tmp_path):
 @pytest.mark.parametrize("args", [
     ["assessment", "add", "atu-mv/resolves/para_b", "NO-SUCH-ENTRY", "--relation", "full", "--rationale", "x"],
     ["portfolio", "create", "bad", "--include", "NOPE-1"],
-    ["align-review", "ecp-mv/resolves/para_3", "atu-mv/resolves/para_a", "--decision", "changed", "--by", "x"],
+    ["align-review", "ecp-mv/resolves/para_3", "atu-mv/resolves/para_a", "--decision", "changed"],
 ])
 def test_a_refused_write_leaves_data_and_build_byte_identical(live, args):
     before = tree_hash(live.root)
@@ -184,7 +187,7 @@ def test_a_failure_while_updating_the_graph_puts_everything_back(live, resources
 
     monkeypatch.setattr(update, "write_manifest", broken)
     with pytest.raises(OSError):
-        pipeline.add_assessment(live, resources, "atu-mv/resolves/para_b", "ITU-T Y.4240", "full", "x", by="t")
+        pipeline.add_assessment(live, resources, "atu-mv/resolves/para_b", "ITU-T Y.4240", "full", "x", actor=ADMIN)
     assert tree_hash(live.root) == before
     monkeypatch.undo()
     assert verdict(coverage(live), "atu-mv/resolves/para_b") == "not-covered"  # and the store is as it was
@@ -205,14 +208,14 @@ MVKG_CLI = str(Path(sys.executable).parent / "mvkg")
 def test_two_concurrent_writers_both_land(live, resources, tmp_path):
     def add(short: str) -> subprocess.Popen:
         return subprocess.Popen([MVKG_CLI, "-w", str(live.root), "assessment", "add", short, "ITU-T Y.4240", "--relation",
-                                 "partial", "--rationale", "race", "--by", "racer"], stdout=subprocess.PIPE,
+                                 "partial", "--rationale", "race"], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
     procs = [add("atu-mv/resolves/para_b"), add("ecp-mv/resolves/para_2")]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     listed = run_cli("--workspace", str(live.root), "assessment", "list", "--entry", "ITU-T Y.4240", "--format", "json")
     mine = {(r["obligation"], r["assessor"]) for r in json.loads(listed.output)}
-    assert {("atu-mv/resolves/para_b", "racer"), ("ecp-mv/resolves/para_2", "racer")} <= mine
+    assert {("atu-mv/resolves/para_b", OS_USER), ("ecp-mv/resolves/para_2", OS_USER)} <= mine
     assert_same_as_full_build(live, resources, tmp_path)
 
 
@@ -228,7 +231,7 @@ def test_a_writer_that_cannot_get_the_lock_is_refused_clearly(live, monkeypatch)
 
 def test_a_large_image_follows_in_the_background(live, resources, tmp_path, monkeypatch):
     monkeypatch.setattr(commit, "IMAGE_BACKGROUND_BYTES", 0)  # every image counts as large
-    change = pipeline.add_assessment(live, resources, "atu-mv/resolves/para_b", "ITU-T Y.4240", "partial", "x", by="t")
+    change = pipeline.add_assessment(live, resources, "atu-mv/resolves/para_b", "ITU-T Y.4240", "partial", "x", actor=ADMIN)
     assert change.update.thread is not None
     assert verdict(coverage(live), "atu-mv/resolves/para_b") == "partial"  # the store is current at once
     change.update.wait()
@@ -238,14 +241,14 @@ def test_a_large_image_follows_in_the_background(live, resources, tmp_path, monk
 
 def test_a_stale_image_is_written_whole(live, resources, tmp_path):
     live.image_state_file.unlink()  # as after a writer killed before its image was written
-    pipeline.add_assessment(live, resources, "atu-mv/resolves/para_b", "ITU-T Y.4240", "partial", "x", by="t")
+    pipeline.add_assessment(live, resources, "atu-mv/resolves/para_b", "ITU-T Y.4240", "partial", "x", actor=ADMIN)
     assert_same_as_full_build(live, resources, tmp_path)
 
 
 def test_the_memory_location_writes_its_image_at_once(live, resources, tmp_path, monkeypatch):
     monkeypatch.setenv("MVKG_STORE", "memory")
     pipeline.build(live, resources)  # a build for that location (no on-disk store)
-    change = pipeline.add_assessment(live, resources, "atu-mv/resolves/para_b", "ITU-T Y.4240", "partial", "x", by="t")
+    change = pipeline.add_assessment(live, resources, "atu-mv/resolves/para_b", "ITU-T Y.4240", "partial", "x", actor=ADMIN)
     assert change.update.mode == "incremental" and change.update.thread is None
     assert verdict(coverage(live), "atu-mv/resolves/para_b") == "partial"
     full = full_rebuild(live, resources, tmp_path)
@@ -255,7 +258,7 @@ def test_the_memory_location_writes_its_image_at_once(live, resources, tmp_path,
 def test_a_hand_edited_workspace_is_rebuilt_by_the_next_write(live, resources, tmp_path):
     meta = live.resolutions_dir / "ecp-mv.json"
     meta.write_bytes(meta.read_bytes().replace(b'"draft"', b'"adopted"'))  # edited outside mvkg
-    change = pipeline.add_assessment(live, resources, "atu-mv/resolves/para_b", "ITU-T Y.4240", "partial", "x", by="t")
+    change = pipeline.add_assessment(live, resources, "atu-mv/resolves/para_b", "ITU-T Y.4240", "partial", "x", actor=ADMIN)
     assert change.update.mode == "rebuild"
     assert_same_as_full_build(live, resources, tmp_path)
 
@@ -277,7 +280,7 @@ def test_snapshots_wait_for_a_write(live, resources):
     ids: list[str] = []
     with WorkspaceLock(live.root):
         thread = threading.Thread(target=lambda: (started.set(), ids.append(
-            pipeline.take_snapshot(live, resources, folder, "itu-t-in-force", "waited"))))
+            pipeline.take_snapshot(live, resources, folder, "itu-t-in-force", "waited", actor=ADMIN))))
         thread.start()
         started.wait()
         thread.join(0.5)
@@ -318,7 +321,7 @@ def test_the_inferred_types_of_the_touched_subjects_are_patched(live, resources)
 def test_an_accepted_suggestion_is_in_the_graph_at_once(live, resources, tmp_path):
     ob = "atu-mv/resolves/para_b"
     top = json.loads(run_cli("--workspace", str(live.root), "suggest", ob, "--format", "json").output)[0]["entry"]
-    result = run_cli("--workspace", str(live.root), "suggest", ob, "--accept", top, "--relation", "none", "--by", "A")
+    result = run_cli("--workspace", str(live.root), "suggest", ob, "--accept", top, "--relation", "none")
     assert result.exit_code == 0 and "mvkg build" not in result.output, result.output
     listed = run_cli("--workspace", str(live.root), "assessment", "list", "--obligation", ob, "--format", "json")
     assert {(r["entry"], r["method"]) for r in json.loads(listed.output)} >= {(top, "machine-suggested")}

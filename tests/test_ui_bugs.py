@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from actors import ADMIN
 from browser_support import (
     ARTIFACTS,
     assert_clean,
@@ -223,10 +224,10 @@ def test_a_saved_whatif_changes_no_other_portfolio(built, tmp_path, resources, l
     taken = whatif.hypothetical("ITU-T Y.4240", "a clash", "published", [], ["atu-mv/resolves/para_g"], "full")
     untouched = tree_hash(ws.data)
     with pytest.raises(Exception, match="already in the catalogue"):
-        pipeline.save_whatif(ws, resources, "clash", entries=(), hypotheticals=(taken,), by="tester")
+        pipeline.save_whatif(ws, resources, "clash", entries=(), hypotheticals=(taken,), actor=ADMIN)
     assert tree_hash(ws.data) == untouched
     saved = pipeline.save_whatif(ws, resources, "whatif-x", entries=tuple(before["itu-t-in-force"]),
-                                 hypotheticals=(h,), by="tester")
+                                 hypotheticals=(h,), actor=ADMIN)
     after = sizes()
     assert {n: v for n, v in after.items() if n != "whatif-x"} == before
     assert sorted(after["whatif-x"]) == sorted([*before["itu-t-in-force"], "Draft X.meta-privacy"])
@@ -557,7 +558,8 @@ def _hostile_workspace(root: Path, host: str, resources):
     pipeline.build(ws, resources)
     store = SnapshotStore(default_folder(ws))
     for n in (1, 2):
-        pipeline.take_snapshot(ws, resources, store, "itu-t-in-force", f"label {n} " + img.format(f"snapshot{n}"))
+        pipeline.take_snapshot(ws, resources, store, "itu-t-in-force", f"label {n} " + img.format(f"snapshot{n}"),
+                               actor=ADMIN)
     return ws
 
 

@@ -12,16 +12,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import pyoxigraph as ox
 from rdflib import Graph
 
 from mvkg.analysis.align import align, alignment_graph, load_decisions, record_decision
+from mvkg.analysis.assessment_refs import list_assessments as list_assessments
+from mvkg.analysis.assessment_refs import live_obligation
+from mvkg.analysis.assessment_refs import obligation_refs as obligation_refs
 from mvkg.analysis.obligations import ObligationRow, list_obligations
 from mvkg.analysis.suggest import accept, suggest
 from mvkg.compliance import whatif
-from mvkg.compliance.validate import obligation_info
 from mvkg.graph.build import BuildReport, Derive, load_lexicon
 from mvkg.graph.update import Applied, Live, Update, apply_write, reading, rebuild
 from mvkg.history.snapshots import SnapshotStore, create_snapshot
@@ -35,21 +37,23 @@ from mvkg.ingest.resolutions import (
     save_to_workspace,
 )
 from mvkg.inputs import assessments
-from mvkg.inputs.assessments import ObligationRef, Stored, resolve_obligation
+from mvkg.inputs.assessments import Stored
 from mvkg.inputs.catalogue import COLUMNS as CATALOGUE_COLUMNS
 from mvkg.inputs.catalogue import ImportReport, import_csv, load_catalogue
 from mvkg.inputs.corrections import Correction, add_correction, correction_status, remove_correction
 from mvkg.inputs.csvtable import read_rows, write_rows
 from mvkg.inputs.portfolios import HYPOTHETICAL_CATALOGUE, Portfolio, check_name, load_portfolios, members, save_portfolio
 from mvkg.inputs.rdf_import import Checked, import_rdf
+from mvkg.kernel import audit
+from mvkg.kernel.access import require
 from mvkg.kernel.errors import InputError
+from mvkg.kernel.identity import Actor
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.model import ResolutionMeta
-from mvkg.kernel.namespaces import GRAPH, ONTOLOGY_GRAPH, resolution_graph, short_id, slugify
+from mvkg.kernel.namespaces import GRAPH, ONTOLOGY_GRAPH, resolution_graph, slugify
 from mvkg.kernel.resources import Resources, find_resources
 from mvkg.kernel.workspace import Workspace
 from mvkg.query.graphstore import GraphStore
-from mvkg.query.store import DataView
 
 T = TypeVar("T")
 
@@ -85,11 +89,15 @@ def build(ws: Workspace, resources: Resources, lex: Lexicon | None = None) -> Bu
 
 
 def live_write(ws: Workspace, resources: Resources, write: Callable[[Live], T], kinds: Iterable[str],
-               lex: Lexicon | None = None) -> Applied[T]:
+               lex: Lexicon | None = None, *, actor: Actor, change: str, key: str | Callable[[Any], str]) -> Applied[T]:
     """Any write of input files (`kinds`: assessments, portfolios, catalogue, decisions,
     resolutions, corrections, extra), with the built graph brought up to date in the same
-    locked step; a failure leaves data/ and build/ as they were."""
-    return apply_write(ws, resources, write, kinds, derived=derived_graphs(), lex=lex)
+    locked step; a failure leaves data/ and build/ as they were. `actor` must hold a role that
+    permits the write kind `change` (ontology/access.ttl), else AccessDenied before anything is
+    written; the audit trail gets one line (who, the kind, the record's `key`, the files' hashes)."""
+    require(actor, change)
+    return apply_write(ws, resources, write, kinds, derived=derived_graphs(), lex=lex,
+                       change=audit.Change(actor, change, key))
 
 
 @dataclass(frozen=True)
@@ -116,12 +124,12 @@ def preview_obligations(resources: Resources, ingested: Ingested) -> list[Obliga
     return list_obligations(store, resources, ingested.record.meta.code)
 
 
-def add_resolution(ws: Workspace, resources: Resources, ingested: Ingested, *,
+def add_resolution(ws: Workspace, resources: Resources, ingested: Ingested, *, actor: Actor,
                    replace_existing: bool = False) -> AddedResolution:
     """Save a parsed resolution into data/resolutions; the graph follows (its obligations are
     then not assessed until someone assesses them)."""
     done = live_write(ws, resources, lambda live: tuple(save_to_workspace(ws, ingested, replace_existing=replace_existing)),
-                      {"resolutions"})
+                      {"resolutions"}, actor=actor, change="resolution-add", key=ingested.record.meta.code)
     return AddedResolution(ingested, done.result, done.update.report)
 
 
@@ -159,29 +167,37 @@ def read_resolutions(ws: Workspace, resources: Resources, paths: Sequence[Path],
     return Batch(tuple(done), tuple(warnings))
 
 
-def add_resolutions(ws: Workspace, resources: Resources, batch: Sequence[Ingested], *,
+def add_resolutions(ws: Workspace, resources: Resources, batch: Sequence[Ingested], *, actor: Actor,
                     replace_existing: bool = False) -> tuple[Path, ...]:
     """Store several parsed resolutions as one change of the workspace; the graph follows."""
     return live_write(ws, resources, lambda live: tuple(save_many(ws, list(batch), replace_existing=replace_existing)),
-                      {"resolutions"}).result
+                      {"resolutions"}, actor=actor, change="resolution-add",
+                      key=" ".join(i.record.meta.code for i in batch)).result
 
 
-def take_snapshot(ws: Workspace, resources: Resources, folder: SnapshotStore, portfolio: str, label: str) -> str:
+def take_snapshot(ws: Workspace, resources: Resources, folder: SnapshotStore, portfolio: str, label: str, *,
+                  actor: Actor) -> str:
     """A compliance snapshot of the current build against one portfolio: its id (no write
-    commits while it reads)."""
+    commits while it reads). The audit trail records it with its files."""
+    require(actor, "snapshot-take")
     with reading(ws):
-        return create_snapshot(ws, resources, folder, portfolio, label)
+        made = create_snapshot(ws, resources, folder, portfolio, label)
+        files = audit.changed_files(ws, {}, audit.folder_hashes([folder.path(made)]))
+        audit.Journal(ws).append(audit.Change(actor, "snapshot-take", made), made, files)
+        return made
 
 
-def accept_suggestion(ws: Workspace, resources: Resources, store: GraphStore, obligation: str, entry: str, relation: str, by: str,
-                      rationale: str = "", portfolio: str | None = None) -> Path:
+def accept_suggestion(ws: Workspace, resources: Resources, store: GraphStore, obligation: str, entry: str, relation: str,
+                      actor: Actor, rationale: str = "", portfolio: str | None = None) -> Path:
     """Record one of the suggested entries for an obligation as a machine-suggested assessment,
     with the suggestion's reasons as the rationale unless one is given."""
+    require(actor, "suggestion-accept")  # before the suggestions are worked out
     chosen = next((s for s in suggest(store, obligation, portfolio=portfolio, top=1000) if s.entry == entry), None)
     if chosen is None:
         raise InputError(f"{entry!r} is not among the suggestions for {obligation}")
-    return live_write(ws, resources, lambda live: accept(ws, obligation, entry, relation, by, rationale, chosen.reasons),
-                      {"assessments"}).result
+    return live_write(ws, resources, lambda live: accept(ws, obligation, entry, relation, actor.name, rationale,
+                                                        chosen.reasons),
+                      {"assessments"}, actor=actor, change="suggestion-accept", key=f"{obligation} {entry}").result
 
 
 @dataclass(frozen=True)
@@ -190,7 +206,8 @@ class CreatedPortfolio:
     size: int  # entries it selects now
 
 
-def create_portfolio(ws: Workspace, resources: Resources, name: str, *, label: str | None = None, description: str = "",
+def create_portfolio(ws: Workspace, resources: Resources, name: str, *, actor: Actor, label: str | None = None,
+                     description: str = "",
                      base: str | None = None, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> CreatedPortfolio:
     """Save a portfolio (data/portfolios/NAME.json): another portfolio's members (`base`), plus
     and minus explicit ids. Its members are worked out before anything is written, so an
@@ -204,15 +221,15 @@ def create_portfolio(ws: Workspace, resources: Resources, name: str, *, label: s
         size = len(members(p.name, {**load_portfolios(ws), p.name: p}, load_catalogue(ws, lex), lex))
         return CreatedPortfolio(save_portfolio(ws, p), size)
 
-    return live_write(ws, resources, write, {"portfolios"}).result
+    return live_write(ws, resources, write, {"portfolios"}, actor=actor, change="portfolio-save", key=p.name).result
 
 
 def save_whatif(ws: Workspace, resources: Resources, name: str, *, description: str = "", entries: tuple[str, ...] = (),
-                hypotheticals: Sequence[whatif.Hypothetical] = (), by: str, today: str | None = None) -> CreatedPortfolio:
+                hypotheticals: Sequence[whatif.Hypothetical] = (), actor: Actor, today: str | None = None) -> CreatedPortfolio:
     """Save a what-if as a portfolio, in one write: the ticked catalogue `entries` and the
     hypothetical standards, which join the catalogue (data/catalogue/hypothetical.csv, picked by
     no selection rule, so they count in this portfolio only) with the coverage they were assumed
-    to give (assessments by `by`). The saved portfolio is judged as the what-if projected it."""
+    to give (assessments by the actor). The saved portfolio is judged as the what-if projected it."""
     p = Portfolio(name=check_name(name), label=name, description=description,
                   include=tuple(entries) + tuple(h.id.strip() for h in hypotheticals))
     when = _today(today)
@@ -221,7 +238,7 @@ def save_whatif(ws: Workspace, resources: Resources, name: str, *, description: 
         lex = live.lexicon()
         if p.name in load_portfolios(ws):
             raise InputError(f"portfolio {p.name!r} already exists ({ws.relative(ws.portfolio_file(p.name))})")
-        note = f"Hypothetical: saved from a what-if with portfolio '{p.name}' by {by} on {when}; not a published document."
+        note = f"Hypothetical: saved from a what-if with portfolio '{p.name}' by {actor.name} on {when}; not a published document."
         rows = [whatif.catalogue_row(h, lex, note) for h in hypotheticals]
         if rows:
             known = {slugify(e.id) for e in load_catalogue(ws, lex)}
@@ -233,39 +250,45 @@ def save_whatif(ws: Workspace, resources: Resources, name: str, *, description: 
             write_rows(path, CATALOGUE_COLUMNS, [*kept, *rows])
         rationale = f"What-if: the analyst assumed this coverage when saving portfolio '{p.name}'."
         for h in hypotheticals:
-            for row in whatif.assessment_rows(h, by.strip(), when, rationale):
+            for row in whatif.assessment_rows(h, actor.name, when, rationale):
                 assessments.add(ws, row, live.obligations(), live.entry_iris())
         size = len(members(p.name, {**load_portfolios(ws), p.name: p}, load_catalogue(ws, lex), lex))
         return CreatedPortfolio(save_portfolio(ws, p), size)
 
-    return live_write(ws, resources, write, {"catalogue", "assessments", "portfolios"}).result
+    return live_write(ws, resources, write, {"catalogue", "assessments", "portfolios"}, actor=actor, change="whatif-save",
+                      key=p.name).result
 
 
-def review_pair(ws: Workspace, a: str, b: str, decision: str, relation: str, by: str, note: str = "", *,
+def review_pair(ws: Workspace, a: str, b: str, decision: str, relation: str, actor: Actor, note: str = "", *,
                 resources: Resources | None = None) -> Path:
     """Record an analyst's review of a suggested pair (short obligation ids); `relation` is the
     corrected relation, or empty to keep the suggested one. The alignments graph follows."""
-    return live_write(ws, resources or find_resources(), lambda live: record_decision(ws, a, b, decision, relation, by, note),
-                      {"decisions"}).result
+    return live_write(ws, resources or find_resources(), lambda live: record_decision(ws, a, b, decision, relation,
+                                                                                      actor.name, note),
+                      {"decisions"}, actor=actor, change="alignment-decide", key=f"{a} {b}").result
 
 
-def import_catalogue(ws: Workspace, resources: Resources, source: Path) -> ImportReport:
+def import_catalogue(ws: Workspace, resources: Resources, source: Path, *, actor: Actor) -> ImportReport:
     """Add or update catalogue entries from a CSV (every row checked first); the catalogue, the
     portfolios' members and the verdicts follow."""
-    return live_write(ws, resources, lambda live: import_csv(ws, live.lexicon(), source), {"catalogue"}).result
+    return live_write(ws, resources, lambda live: import_csv(ws, live.lexicon(), source), {"catalogue"}, actor=actor,
+                      change="catalogue-import", key=source.name).result
 
 
-def import_oscal_catalog(ws: Workspace, resources: Resources, path: Path, defaults=None):
+def import_oscal_catalog(ws: Workspace, resources: Resources, path: Path, defaults=None, *, actor: Actor):
     """Add an OSCAL catalog's controls to the catalogue (every control checked first); the
     graph follows at once. compliance-trestle is imported only here, not by every command."""
     from mvkg.exchange.oscal_import import import_catalog
 
-    return live_write(ws, resources, lambda live: import_catalog(ws, resources, path, defaults), {"catalogue"}).result
+    return live_write(ws, resources, lambda live: import_catalog(ws, resources, path, defaults), {"catalogue"},
+                      actor=actor, change="oscal-import", key=path.name).result
 
 
-def import_rdf_file(ws: Workspace, resources: Resources, path: Path, name: str | None = None) -> tuple[Path, Checked]:
+def import_rdf_file(ws: Workspace, resources: Resources, path: Path, name: str | None = None, *,
+                    actor: Actor) -> tuple[Path, Checked]:
     """Check an RDF file strictly and keep it as data/extra/NAME.nt, its own named graph at once."""
-    return live_write(ws, resources, lambda live: import_rdf(ws, path, name), {"extra"}).result
+    return live_write(ws, resources, lambda live: import_rdf(ws, path, name), {"extra"}, actor=actor,
+                      change="rdf-import", key=lambda done: done[0].name).result
 
 
 @dataclass(frozen=True)
@@ -275,16 +298,18 @@ class CorrectionChange:
 
 
 def correct_obligation(ws: Workspace, resources: Resources, obligation: str, kind: str, value: str, *, why: str,
-                       by: str, at: str) -> CorrectionChange:
+                       actor: Actor, at: str) -> CorrectionChange:
     """Record an analyst's correction of an extracted obligation and bring the graph up to date."""
     done = live_write(ws, resources, lambda live: add_correction(ws, live.lexicon(), obligation, kind, value, why=why,
-                                                                 by=by, at=at), {"corrections"})
+                                                                 by=actor.name, at=at), {"corrections"},
+                      actor=actor, change="correction-add", key=f"{obligation} {kind}")
     return CorrectionChange(done.result, done.update.report)
 
 
-def withdraw_correction(ws: Workspace, resources: Resources, line: int) -> CorrectionChange:
+def withdraw_correction(ws: Workspace, resources: Resources, line: int, *, actor: Actor) -> CorrectionChange:
     """Remove a stored correction (by its line in the corrections file) and bring the graph up to date."""
-    done = live_write(ws, resources, lambda live: remove_correction(ws, line), {"corrections"})
+    done = live_write(ws, resources, lambda live: remove_correction(ws, line), {"corrections"}, actor=actor,
+                      change="correction-remove", key=lambda c: f"{c.obligation} {c.kind}")
     return CorrectionChange(done.result, done.update.report)
 
 
@@ -302,83 +327,55 @@ class AssessmentChange:
     update: Update  # the graph after it (verdicts read from it see the change)
 
 
-def obligation_refs(store: GraphStore) -> list[ObligationRef]:
-    """Every obligation of the resolutions read from text, with the name analysts use for it
-    ("ATU-MV resolves b": `ref.label`), in document order."""
-    prefix = str(GRAPH["resolution/"])
-    graphs = tuple(sorted((g for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(prefix)),
-                          key=lambda g: g.value))
-    info = sorted(obligation_info(DataView(store, graphs)).values(), key=lambda o: (o.resolution, o.section_order, o.clause_order))
-    return [ObligationRef(o.iri, o.resolution, o.section, o.item) for o in info]
-
-
-def _obligation(live: Live, obligation: str) -> str:
-    """The short id of the obligation named by id or as "ATU-MV resolves b"."""
-    if "/" in obligation or not live.current:
-        return resolve_obligation(obligation, [])
-    return resolve_obligation(obligation, obligation_refs(live.store()))
-
-
 def _today(today: str | None) -> str:
     return today or date.today().isoformat()
 
 
+def _assessment_write(ws: Workspace, resources: Resources, write: Callable[[Live], Stored], actor: Actor,
+                      change: str) -> AssessmentChange:
+    done = live_write(ws, resources, write, {"assessments"}, actor=actor, change=change,
+                      key=lambda s: f"{s.row['obligation']} {s.row['entry']}".strip())
+    return AssessmentChange(done.result, done.update)
+
+
 def add_assessment(ws: Workspace, resources: Resources, obligation: str, entry: str, relation: str, rationale: str, *,
-                   by: str, evidence: str = "", evidence_url: str = "", confidence: str = "", method: str = "manual",
+                   actor: Actor, evidence: str = "", evidence_url: str = "", confidence: str = "", method: str = "manual",
                    today: str | None = None) -> AssessmentChange:
     """Record that `entry` (a catalogue id; empty for not-applicable) covers `obligation` (its
     id, or "ATU-MV resolves b") fully, partly or not at all, with the CSV import's checks. It is
     a draft until reviewed; the verdicts follow at once."""
     def write(live: Live) -> Stored:
-        row = {"obligation": _obligation(live, obligation), "entry": entry.strip(), "relation": relation,
+        row = {"obligation": live_obligation(live, obligation), "entry": entry.strip(), "relation": relation,
                "rationale": rationale.strip(), "evidence": evidence.strip(), "evidence_url": evidence_url.strip(),
-               "assessor": by.strip(), "date": _today(today), "confidence": confidence.strip(), "method": method}
+               "assessor": actor.name, "date": _today(today), "confidence": confidence.strip(), "method": method}
         return assessments.add(ws, row, live.obligations(), live.entry_iris())
 
-    done = live_write(ws, resources, write, {"assessments"})
-    return AssessmentChange(done.result, done.update)
+    return _assessment_write(ws, resources, write, actor, "assessment-add")
 
 
 def edit_assessment(ws: Workspace, resources: Resources, obligation: str, entry: str, changes: dict[str, str], *,
-                    by: str, today: str | None = None) -> AssessmentChange:
-    """Change an assessment's relation, rationale, evidence, evidence URL or confidence: `by`
+                    actor: Actor, today: str | None = None) -> AssessmentChange:
+    """Change an assessment's relation, rationale, evidence, evidence URL or confidence: the actor
     becomes its assessor, and a reviewed assessment needs a review again."""
     def write(live: Live) -> Stored:
-        return assessments.edit(ws, _obligation(live, obligation), entry.strip(), changes, by.strip(), _today(today),
+        return assessments.edit(ws, live_obligation(live, obligation), entry.strip(), changes, actor.name, _today(today),
                                 live.obligations(), live.entry_iris())
 
-    done = live_write(ws, resources, write, {"assessments"})
-    return AssessmentChange(done.result, done.update)
+    return _assessment_write(ws, resources, write, actor, "assessment-edit")
 
 
-def review_assessment(ws: Workspace, resources: Resources, obligation: str, entry: str, *, by: str,
+def review_assessment(ws: Workspace, resources: Resources, obligation: str, entry: str, *, actor: Actor,
                       state: str = assessments.REVIEWED, today: str | None = None) -> AssessmentChange:
-    """Mark an assessment reviewed by `by` today (or, with state "draft", open it again)."""
+    """Mark an assessment reviewed by the actor (a reviewer) today (or, with state "draft", open it again)."""
     def write(live: Live) -> Stored:
-        return assessments.review(ws, _obligation(live, obligation), entry.strip(), by, _today(today), state)
+        return assessments.review(ws, live_obligation(live, obligation), entry.strip(), actor.name, _today(today), state)
 
-    done = live_write(ws, resources, write, {"assessments"})
-    return AssessmentChange(done.result, done.update)
+    return _assessment_write(ws, resources, write, actor, "assessment-review")
 
 
-def remove_assessment(ws: Workspace, resources: Resources, obligation: str, entry: str) -> AssessmentChange:
+def remove_assessment(ws: Workspace, resources: Resources, obligation: str, entry: str, *, actor: Actor) -> AssessmentChange:
     """Take an assessment out; the obligation's verdict follows (not-assessed if it was its last)."""
     def write(live: Live) -> Stored:
-        return assessments.remove(ws, _obligation(live, obligation), entry.strip())
+        return assessments.remove(ws, live_obligation(live, obligation), entry.strip())
 
-    done = live_write(ws, resources, write, {"assessments"})
-    return AssessmentChange(done.result, done.update)
-
-
-def list_assessments(ws: Workspace, store: GraphStore | None = None, *, obligation: str | None = None,
-                     entry: str | None = None, review: str | None = None) -> list[Stored]:
-    """The stored assessments, in file and row order, filtered by obligation (id, or by name
-    when `store` is given), catalogue id and review state (draft, reviewed)."""
-    short = None
-    if obligation is not None:
-        refs = obligation_refs(store) if store is not None else []
-        short = resolve_obligation(obligation, refs)
-        if refs and short not in {short_id(r.iri) for r in refs}:
-            raise InputError(f"no obligation {obligation!r} in the built resolutions")
-    return assessments.listing(ws, short, entry, review)
-
+    return _assessment_write(ws, resources, write, actor, "assessment-remove")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from mvkg.cli import (  # noqa: F401
     alignment_commands,
     assessment_commands,
+    audit_commands,
     compliance_commands,
     correction_commands,
     exchange_commands,

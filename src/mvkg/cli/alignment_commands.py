@@ -8,6 +8,7 @@ from mvkg import pipeline
 from mvkg.analysis.align import align, load_decisions
 from mvkg.analysis.suggest import suggest
 from mvkg.cli.app import Context, emit, main
+from mvkg.inputs.roles import local_actor
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.query.store import open_read_only
 from mvkg.render import alignments, suggestions
@@ -37,12 +38,12 @@ def align_cmd(obj: Context, code_a: str, code_b: str, fmt: str, merged: bool) ->
 @click.option("--decision", type=click.Choice(DECISIONS), required=True)
 @click.option("--relation", type=click.Choice(VOCABULARY.alignment_relations.notations),
               help="The corrected relation (with --decision changed).")
-@click.option("--by", "by", required=True, help="Who decides.")
 @click.option("--note", default="")
 @click.pass_obj
-def align_review(obj: Context, ob_a: str, ob_b: str, decision: str, relation: str | None, by: str, note: str) -> None:
-    """Confirm, change or reject a suggested pair (short obligation ids); kept with who and when."""
-    path = pipeline.review_pair(obj.workspace, ob_a, ob_b, decision, relation or "", by, note, resources=obj.resources)
+def align_review(obj: Context, ob_a: str, ob_b: str, decision: str, relation: str | None, note: str) -> None:
+    """Confirm, change or reject a suggested pair (short obligation ids); kept with who (you) and when."""
+    path = pipeline.review_pair(obj.workspace, ob_a, ob_b, decision, relation or "", local_actor(obj.workspace), note,
+                                resources=obj.resources)
     click.echo(f"recorded in {obj.workspace.relative(path)}; the graph is up to date")
 
 
@@ -53,15 +54,15 @@ def align_review(obj: Context, ob_a: str, ob_b: str, decision: str, relation: st
 @click.option("--format", "fmt", type=click.Choice(suggestions.FORMATS), default="table", show_default=True)
 @click.option("--accept", "accept_entry", help="Record this suggested entry as an assessment.")
 @click.option("--relation", type=click.Choice(ACCEPT_RELATIONS), default="partial", show_default=True)
-@click.option("--by", "by", help="The analyst who confirms (with --accept).")
 @click.option("--rationale", default="", help="Why (with --accept); the suggestion's reasons otherwise.")
 @click.pass_obj
-def suggest_cmd(obj: Context, obligation: str, portfolio, top, fmt, accept_entry, relation, by, rationale) -> None:
+def suggest_cmd(obj: Context, obligation: str, portfolio, top, fmt, accept_entry, relation, rationale) -> None:
     """Rank catalogue entries that could cover OBLIGATION (short id), with the reasons."""
     store = open_read_only(obj.workspace)
     if accept_entry:
-        path = pipeline.accept_suggestion(obj.workspace, obj.resources, store, obligation, accept_entry, relation, by or "",
+        actor = local_actor(obj.workspace)
+        path = pipeline.accept_suggestion(obj.workspace, obj.resources, store, obligation, accept_entry, relation, actor,
                                           rationale, portfolio=portfolio)
-        emit(suggestions.accepted_text(accept_entry, relation, by, obj.workspace.relative(path)))
+        emit(suggestions.accepted_text(accept_entry, relation, actor.name, obj.workspace.relative(path)))
         return
     emit(suggestions.suggestions_text(suggest(store, obligation, portfolio=portfolio, top=top), fmt))

@@ -4,21 +4,16 @@ built graph when the command returns (no `mvkg build`)."""
 
 from __future__ import annotations
 
-import getpass
-
 import click
 
 from mvkg import pipeline
 from mvkg.cli.app import Context, emit, main
+from mvkg.inputs.roles import local_actor
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.query.store import open_read_only
 from mvkg.render.assessments import FORMATS, assessments_text, change_text
 
 OBLIGATION_HELP = 'its id (atu-mv/resolves/para_b) or its name as `mvkg coverage` shows it ("ATU-MV resolves b")'
-
-
-def _by(by: str | None) -> str:
-    return by if by is not None else getpass.getuser()
 
 
 def _done(obj: Context, verb: str, change: pipeline.AssessmentChange) -> None:
@@ -42,12 +37,13 @@ def assessment() -> None:
 @click.option("--evidence", default="", help="The clause or section of the entry that supports it.")
 @click.option("--evidence-url", default="", help="Where to read the evidence (http or https).")
 @click.option("--confidence", default="", help="From 0 to 1.")
-@click.option("--by", default=None, help="Who assesses (default: the operating-system user).")
 @click.pass_obj
 def add(obj: Context, obligation: str, entry: str, relation: str, rationale: str, evidence: str, evidence_url: str,
-        confidence: str, by: str | None) -> None:
-    """Record that ENTRY covers OBLIGATION fully, partly or not at all (a draft until reviewed)."""
-    change = pipeline.add_assessment(obj.workspace, obj.resources, obligation, entry, relation, rationale, by=_by(by),
+        confidence: str) -> None:
+    """Record that ENTRY covers OBLIGATION fully, partly or not at all (a draft until reviewed;
+    its assessor is you, the operating-system user)."""
+    change = pipeline.add_assessment(obj.workspace, obj.resources, obligation, entry, relation, rationale,
+                                     actor=local_actor(obj.workspace),
                                      evidence=evidence, evidence_url=evidence_url, confidence=confidence)
     _done(obj, "recorded", change)
 
@@ -60,25 +56,25 @@ def add(obj: Context, obligation: str, entry: str, relation: str, rationale: str
 @click.option("--evidence", default=None)
 @click.option("--evidence-url", default=None)
 @click.option("--confidence", default=None)
-@click.option("--by", default=None, help="Who changes it (becomes its assessor; default: the operating-system user).")
 @click.pass_obj
-def edit(obj: Context, obligation: str, entry: str, by: str | None, **fields: str | None) -> None:
-    """Change an assessment's judgement; a reviewed one becomes a draft again."""
+def edit(obj: Context, obligation: str, entry: str, **fields: str | None) -> None:
+    """Change an assessment's judgement (you become its assessor); a reviewed one becomes a draft again."""
     changes = {k: v for k, v in fields.items() if v is not None}
-    change = pipeline.edit_assessment(obj.workspace, obj.resources, obligation, entry, changes, by=_by(by))
+    change = pipeline.edit_assessment(obj.workspace, obj.resources, obligation, entry, changes,
+                                      actor=local_actor(obj.workspace))
     _done(obj, "changed", change)
 
 
 @assessment.command(name="review")
 @click.argument("obligation")
 @click.argument("entry", required=False, default="")
-@click.option("--by", default=None, help="Who reviews (default: the operating-system user).")
 @click.option("--draft", "reopen", is_flag=True, help="Make it a draft again instead.")
 @click.pass_obj
-def review(obj: Context, obligation: str, entry: str, by: str | None, reopen: bool) -> None:
-    """Mark an assessment reviewed (who and when are kept)."""
+def review(obj: Context, obligation: str, entry: str, reopen: bool) -> None:
+    """Mark an assessment reviewed by you (needs the reviewer role; who and when are kept)."""
     state = VOCABULARY.assessment_reviews.notations[0 if reopen else 1]
-    change = pipeline.review_assessment(obj.workspace, obj.resources, obligation, entry, by=_by(by), state=state)
+    change = pipeline.review_assessment(obj.workspace, obj.resources, obligation, entry, state=state,
+                                        actor=local_actor(obj.workspace))
     _done(obj, "reviewed" if not reopen else "reopened", change)
 
 
@@ -88,7 +84,8 @@ def review(obj: Context, obligation: str, entry: str, by: str | None, reopen: bo
 @click.pass_obj
 def remove(obj: Context, obligation: str, entry: str) -> None:
     """Take an assessment out (its obligation may become not assessed)."""
-    change = pipeline.remove_assessment(obj.workspace, obj.resources, obligation, entry)
+    change = pipeline.remove_assessment(obj.workspace, obj.resources, obligation, entry,
+                                        actor=local_actor(obj.workspace))
     _done(obj, "removed", change)
 
 

@@ -17,6 +17,7 @@ from mvkg.graph.build import load_lexicon
 from mvkg.inputs.catalogue import load_catalogue
 from mvkg.inputs.catalogue_freshness import stale_after_days
 from mvkg.inputs.portfolios import load_portfolios, members
+from mvkg.inputs.roles import local_actor
 from mvkg.kernel.errors import EXIT_CHECKS_FAILED, MvkgError
 from mvkg.render import reports
 from mvkg.render.listings import catalogue_text, entry_text, portfolio_text, portfolios_text
@@ -68,7 +69,8 @@ def coverage_cmd(obj: Context, portfolio: str, fmt: str, out: Path | None) -> No
 def import_rdf_cmd(obj: Context, file: Path, name: str | None) -> None:
     """Check an RDF file strictly (Turtle, N-Triples, N-Quads, TriG, RDF/XML, JSON-LD) and add it
     to the workspace as data/extra/NAME.nt, its own named graph (in the built graph at once)."""
-    target, checked = pipeline.import_rdf_file(obj.workspace, obj.resources, file, name)
+    target, checked = pipeline.import_rdf_file(obj.workspace, obj.resources, file, name,
+                                              actor=local_actor(obj.workspace))
     click.echo(f"imported {len(checked.triples)} triples into {obj.workspace.relative(target)}; the graph is up to date")
     for iri in checked.removed_imports:
         click.echo(f"  removed owl:imports <{iri}> (imports are never followed)")
@@ -115,7 +117,8 @@ def portfolio_show(obj: Context, name: str) -> None:
 def portfolio_create(obj: Context, name, base, include, exclude, label, description) -> None:
     """Create a portfolio in the workspace's data/portfolios/."""
     created = pipeline.create_portfolio(obj.workspace, obj.resources, name, label=label, description=description,
-                                        base=base, include=tuple(include), exclude=tuple(exclude))
+                                        base=base, include=tuple(include), exclude=tuple(exclude),
+                                        actor=local_actor(obj.workspace))
     click.echo(f"created {obj.workspace.relative(created.path)} with {created.size} entries; "
                f"check it with `mvkg coverage --portfolio {name}`")
 
@@ -154,6 +157,6 @@ def catalogue_import(obj: Context, file: Path) -> None:
     """Validate every row of FILE.csv, then add or update the entries (nothing changes if any row is bad)."""
     if not file.is_file():
         raise MvkgError("no such file", path=file)
-    report = pipeline.import_catalogue(obj.workspace, obj.resources, file)
+    report = pipeline.import_catalogue(obj.workspace, obj.resources, file, actor=local_actor(obj.workspace))
     click.echo(f"imported into {report.target}: {len(report.added)} added, {len(report.updated)} updated; "
                "the graph is up to date")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from datetime import UTC, datetime
 
 import click
@@ -10,6 +9,7 @@ import click
 from mvkg import pipeline
 from mvkg.cli.app import Context, emit, main
 from mvkg.inputs.corrections import KINDS
+from mvkg.inputs.roles import local_actor
 from mvkg.render.corrections import corrections_text
 
 
@@ -25,15 +25,14 @@ def correction() -> None:
 @click.argument("kind", type=click.Choice(KINDS))
 @click.argument("value", required=False, default="")
 @click.option("--why", required=True, help="Why the extraction was wrong (kept with the correction).")
-@click.option("--by", default=None, help="Who corrects (default: the operating-system user).")
 @click.pass_obj
-def add(obj: Context, obligation: str, kind: str, value: str, why: str, by: str | None) -> None:
+def add(obj: Context, obligation: str, kind: str, value: str, why: str) -> None:
     """Correct OBLIGATION (its id as `mvkg obligations` lists it). VALUE by KIND: bearers and
     themes: labels or notations separated by ';' (themes may be empty); strength: binding or
     recommendation; modality: an operative verb; item: the label; split: the words the second
     part starts with; merge: the id of the obligation to join; not-obligation: none."""
     change = pipeline.correct_obligation(obj.workspace, obj.resources, obligation, kind, value, why=why,
-                                         by=by or getpass.getuser(),
+                                         actor=local_actor(obj.workspace),
                                          at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     c = change.correction
     click.echo(f"corrected {c.resolution} {c.obligation}: {c.kind} {c.value!r}; graph updated "
@@ -55,5 +54,5 @@ def list_(obj: Context, fmt: str) -> None:
 @click.pass_obj
 def remove(obj: Context, line: int) -> None:
     """Remove the correction on LINE of the corrections file (as `list` shows it)."""
-    change = pipeline.withdraw_correction(obj.workspace, obj.resources, line)
+    change = pipeline.withdraw_correction(obj.workspace, obj.resources, line, actor=local_actor(obj.workspace))
     click.echo(f"removed the {change.correction.kind} correction of {change.correction.obligation}; graph updated")

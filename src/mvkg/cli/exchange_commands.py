@@ -11,6 +11,7 @@ import click
 
 from mvkg import pipeline
 from mvkg.cli.app import Context, emit, main
+from mvkg.inputs.roles import local_actor
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.query.store import open_read_only
 
@@ -90,6 +91,7 @@ def import_oscal_catalog(obj: Context, file: Path, publisher: str | None, kind: 
     control is bad."""
     from mvkg.exchange.oscal_import import ImportDefaults
 
-    done = pipeline.import_oscal_catalog(obj.workspace, obj.resources, file, ImportDefaults(publisher, kind, status, id_prefix))
+    done = pipeline.import_oscal_catalog(obj.workspace, obj.resources, file, ImportDefaults(publisher, kind, status, id_prefix),
+                                         actor=local_actor(obj.workspace))
     click.echo(f"imported {done.controls} controls from {file} into {done.report.target}: "
                f"{len(done.report.added)} added, {len(done.report.updated)} updated; the graph is up to date")

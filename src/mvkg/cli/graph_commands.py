@@ -12,6 +12,7 @@ from mvkg.analysis.obligations import list_obligations
 from mvkg.cli.app import Context, deliver, emit, main, out_option
 from mvkg.exchange import spreadsheet
 from mvkg.graph.build import load_lexicon
+from mvkg.inputs.roles import local_actor
 from mvkg.inputs.synth import generate
 from mvkg.kernel.errors import EXIT_CHECKS_FAILED, InputError, MvkgError
 from mvkg.kernel.vocabulary import VOCABULARY
@@ -50,7 +51,8 @@ def ingest(obj: Context, files: tuple[Path, ...], code, title, date, status, rel
                                           progress=lambda n, path: click.echo(f"[{n}/{len(paths)}] {path}", err=True))
         _warn(batch.warnings, strict)
         written = () if dry_run else pipeline.add_resolutions(obj.workspace, obj.resources, batch.ingested,
-                                                              replace_existing=replace_existing)
+                                                              replace_existing=replace_existing,
+                                                              actor=local_actor(obj.workspace))
         for ing in batch.ingested:
             rec = ing.record
             click.echo(f"{rec.meta.code}: {len(rec.sections)} sections, {len(rec.clauses)} clauses, "
@@ -60,7 +62,8 @@ def ingest(obj: Context, files: tuple[Path, ...], code, title, date, status, rel
     ingested = pipeline.read_resolution(obj.workspace, obj.resources, paths[0], code=code, overrides=overrides)
     _warn(pipeline.ingest_warnings(ingested, str(paths[0])), strict)
     written = () if dry_run else pipeline.add_resolution(obj.workspace, obj.resources, ingested,
-                                                         replace_existing=replace_existing).written
+                                                         replace_existing=replace_existing,
+                                                         actor=local_actor(obj.workspace)).written
     if fmt == "ttl":
         emit(ingested.graph.serialize(format="turtle"))
     elif fmt == "json":

@@ -13,6 +13,7 @@ from mvkg.cli.app import DEFAULT_PORTFOLIO, Context, deliver, emit, main, out_op
 from mvkg.exchange import spreadsheet
 from mvkg.history.diff import diff as diff_snapshots
 from mvkg.history.snapshots import SnapshotStore, default_folder
+from mvkg.inputs.roles import local_actor
 from mvkg.kernel.errors import EXIT_CHECKS_FAILED
 from mvkg.kernel.resources import Resources
 from mvkg.kernel.workspace import Workspace
@@ -43,7 +44,8 @@ def snapshot(ctx: click.Context, folder: Path | None) -> None:
 @click.pass_obj
 def snapshot_create(obj: SnapshotContext, portfolio: str, label: str) -> None:
     """Validate against PORTFOLIO and store the result; prints the new snapshot id."""
-    click.echo(pipeline.take_snapshot(obj.workspace, obj.resources, obj.store, portfolio, label))
+    click.echo(pipeline.take_snapshot(obj.workspace, obj.resources, obj.store, portfolio, label,
+                                          actor=local_actor(obj.workspace)))
 
 
 @snapshot.command(name="list")

@@ -51,9 +51,9 @@ from mvkg.graph.refresh import (
 from mvkg.graph.state import SUMMARY_KEYS, BuildState, image_current, mark_image, read_state, write_manifest
 from mvkg.inputs.catalogue import entry_iri, load_catalogue, read_catalogue_rows
 from mvkg.inputs.corrections import corrected_entry, load_corrections
-from mvkg.kernel import locking
+from mvkg.kernel import audit, locking
 from mvkg.kernel.errors import WorkspaceError
-from mvkg.kernel.files import atomic_write
+from mvkg.kernel.files import atomic_write, sha256_bytes
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.locking import WorkspaceLock
 from mvkg.kernel.namespaces import GRAPH, MVKG
@@ -192,9 +192,11 @@ def _folders(ws: Workspace, kinds: Iterable[str]) -> list[Path]:
 
 def apply_write(ws: Workspace, resources: Resources, write: Callable[[Live], T], kinds: Iterable[str], *,
                 derived: Mapping[str, Derive] | None = None, lex: Lexicon | None = None,
-                wait: float | None = None) -> Applied[T]:
+                wait: float | None = None, change: audit.Change | None = None) -> Applied[T]:
     """Run `write` (which changes the input files of the given `kinds`) and bring the build up
-    to date with it, as one step under the workspace lock; see the module's docstring."""
+    to date with it, as one step under the workspace lock; see the module's docstring. With a
+    `change`, the audit trail gets its line (the files changed, before and after) in the same
+    step, and loses it again if the step fails."""
     kinds = frozenset(kinds)
     if kinds - set(KINDS):
         raise ValueError(f"unknown kinds of input {sorted(kinds - set(KINDS))}; known: {', '.join(KINDS)}")
@@ -202,9 +204,15 @@ def apply_write(ws: Workspace, resources: Resources, write: Callable[[Live], T],
     lock = WorkspaceLock(ws.root, wait=locking.LOCK_WAIT if wait is None else wait)
     with lock:
         live = Live(ws, resources, lex)
-        backup = Backup.of(_folders(ws, kinds))
+        folders = _folders(ws, kinds)
+        backup = Backup.of(folders)
+        logged: audit.Appended | None = None
         try:
             result = write(live)
+            if change is not None:
+                before = {p: sha256_bytes(data) for p, data in backup.files.items()}
+                files = audit.changed_files(ws, before, audit.folder_hashes(folders))
+                logged = audit.Journal(ws).append(change, change.key_of(result), files)
             if live.current and "ontology" not in kinds:
                 update = _incremental(live, kinds, derived or {}, lock, started)
             else:
@@ -215,6 +223,8 @@ def apply_write(ws: Workspace, resources: Resources, write: Callable[[Live], T],
         except BaseException:
             live.close()
             backup.restore()
+            if logged is not None:
+                logged.undo()
             raise
     return Applied(result, update)
 

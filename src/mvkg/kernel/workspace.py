@@ -131,6 +131,16 @@ class Workspace:
         return self.data / "queries" / "saved"
 
     @property
+    def roles_file(self) -> Path:
+        """Who holds which roles (person, roles); absent, the local user is admin."""
+        return self.data / "roles.csv"
+
+    @property
+    def audit_dir(self) -> Path:
+        """The audit trail: journal.jsonl (one hash-chained line per change) and head.json."""
+        return self.data / "audit"
+
+    @property
     def build_dir(self) -> Path:
         return self.root / "build"
 

@@ -12,6 +12,7 @@ from mvkg.analysis.explore import resolution_codes
 from mvkg.analysis.views import default_drafts
 from mvkg.kernel.errors import MvkgError
 from mvkg.ui import data
+from mvkg.ui.identity import current_actor
 from mvkg.ui.pages.shared import after_write, context, flash, show_error, text_table
 
 
@@ -52,12 +53,12 @@ def compare() -> None:
         choice = st.selectbox("Pair", list(matched), format_func=named, key="review-pair")
         decision = st.radio("Decision", list(DECISIONS), horizontal=True)
         relation = st.selectbox("Relation (when changed)", list(RELATIONS))
-        by = st.text_input("Your name")
         submitted = st.form_submit_button("Record decision")
     if submitted and choice:
         p = matched[choice]
         try:
-            path = pipeline.review_pair(ws, p.a.key, p.b.key, decision, relation if decision == "changed" else "", by)
+            path = pipeline.review_pair(ws, p.a.key, p.b.key, decision, relation if decision == "changed" else "",
+                                       current_actor())
         except MvkgError as exc:
             show_error(exc)
             return

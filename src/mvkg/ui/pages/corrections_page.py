@@ -5,7 +5,6 @@ the graph up to date, so the other pages see it at once."""
 
 from __future__ import annotations
 
-import getpass
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -17,6 +16,7 @@ from mvkg.inputs.corrections import KINDS
 from mvkg.kernel.errors import MvkgError
 from mvkg.kernel.namespaces import short_id
 from mvkg.ui import data
+from mvkg.ui.identity import current_actor
 from mvkg.ui.pages.shared import context, md_escape, show_error
 
 _VALUE_HELP = {
@@ -61,12 +61,11 @@ def corrections() -> None:
         else:
             value = st.text_input("Corrected value", help=_VALUE_HELP[kind], disabled=kind == "not-obligation")
         why = st.text_area("Why (kept with the correction)")
-        by = st.text_input("By", value=getpass.getuser())
         submitted = st.form_submit_button("Record correction")
     if submitted and chosen:
         try:
             change = pipeline.correct_obligation(ws, data.resources(), short_id(chosen), kind, value or "", why=why,
-                                                 by=by, at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+                                                 actor=current_actor(), at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
             st.cache_data.clear()
             st.success(md_escape(f"Corrected {label[chosen]} ({kind}); the graph is up to date with "
                                  f"{change.report.obligations} obligations."))
@@ -88,7 +87,7 @@ def _on_record(ws) -> None:
     line = st.selectbox("Remove the correction on line", [c.line for c, _ in stored], key="remove-line")
     if st.button("Remove correction"):
         try:
-            pipeline.withdraw_correction(ws, data.resources(), int(line))
+            pipeline.withdraw_correction(ws, data.resources(), int(line), actor=current_actor())
             st.cache_data.clear()
             st.rerun()
         except MvkgError as exc:

@@ -20,6 +20,7 @@ from mvkg.kernel.errors import MvkgError
 from mvkg.kernel.workspace import Workspace
 from mvkg.query.sparql import to_csv
 from mvkg.ui import data
+from mvkg.ui.identity import current_actor
 from mvkg.ui.pages.obligation_detail import detail
 from mvkg.ui.pages.shared import (
     after_write,
@@ -164,7 +165,7 @@ def add_resolution(ws: Workspace) -> None:
         if st.button("Add to the workspace"):
             try:
                 with st.spinner("Adding it to the graph…"):
-                    pipeline.add_resolution(ws, data.resources(), ingested)
+                    pipeline.add_resolution(ws, data.resources(), ingested, actor=current_actor())
             except MvkgError as exc:
                 show_error(exc)
                 return

@@ -17,6 +17,7 @@ from mvkg.history.snapshots import SnapshotInfo, SnapshotStore
 from mvkg.kernel.errors import MvkgError
 from mvkg.render import snapshot_reports
 from mvkg.ui import data
+from mvkg.ui.identity import current_actor
 from mvkg.ui.pages.shared import context, pct, portfolio_picker, show_error, text_table
 
 
@@ -37,7 +38,7 @@ def snapshots() -> None:
         failed = None
         with st.status("Taking a snapshot…", expanded=True) as status:
             try:
-                new = pipeline.take_snapshot(ws, data.resources(), store, portfolio, label)
+                new = pipeline.take_snapshot(ws, data.resources(), store, portfolio, label, actor=current_actor())
                 status.update(label=f"Snapshot {new} taken", state="complete")
             except MvkgError as exc:
                 status.update(label="Snapshot failed", state="error")

@@ -4,7 +4,6 @@ hypothetical standards as a portfolio (judged as projected)."""
 
 from __future__ import annotations
 
-import getpass
 from datetime import date
 
 import streamlit as st
@@ -18,6 +17,7 @@ from mvkg.kernel.errors import MvkgError
 from mvkg.kernel.namespaces import short_id
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.ui import data
+from mvkg.ui.identity import current_actor
 from mvkg.ui.pages.shared import after_write, context, flash, mark, md_escape, pct, portfolio_picker, show_error, text_table
 
 SESSION_KEY = "hypotheticals"  # the session's hypothetical entries (saved only with a portfolio)
@@ -70,13 +70,12 @@ def save(ws, ticked: tuple[str, ...], hypos: tuple[whatif.Hypothetical, ...]) ->
     with st.form("save"):
         name = st.text_input("Name (lower-case letters, digits, '-')", value="")
         description = st.text_input("Description", value="")
-        by = st.text_input("Saved by", value=getpass.getuser())
         go = st.form_submit_button("Save portfolio")
     if not go:
         return
     try:
         saved = pipeline.save_whatif(ws, data.resources(), name, description=description, entries=ticked,
-                                     hypotheticals=hypos, by=by)
+                                     hypotheticals=hypos, actor=current_actor())
     except MvkgError as exc:
         show_error(exc)
         return
