@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 
@@ -96,6 +97,10 @@ def test_find_the_not_covered_obligations_of_a_resolution_and_why(browser, built
                 assert a.text in text
         assert_clean(page, "not-covered and why")
         page.screenshot(path=str(ARTIFACTS / "why-not-covered.png"), full_page=True)
+        named = explain(store, cov, mine[-1].id)  # a link may name the obligation as analysts do
+        page = _open(browser, f"{url}/obligations?ob={quote(named.label.lower())}")
+        assert page.get_by_role("heading", level=3, name=named.label).count() == 1
+        assert f"ob={quote(named.short, safe='')}" in page.url
 
 
 def test_record_an_assessment_from_a_suggestion_and_see_the_verdict_change(browser, fresh, resources):

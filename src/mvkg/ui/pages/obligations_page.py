@@ -122,9 +122,14 @@ def filters(view: ObligationsView) -> tuple[dict[str, list[str]], Callable[[dict
 
 
 def choose(view: ObligationsView, shown: list[ObligationView]) -> ObligationView | None:
-    """The obligation read in detail: chosen by name, kept in the URL (`?ob=`); a link to one
-    that does not exist, or that the filters leave out, says so and shows no other."""
+    """The obligation read in detail: chosen by name, kept in the URL (`?ob=`, its id; a link
+    may name it as analysts do, `?ob=ATU-MV resolves b`); a link to one that does not exist, or
+    that the filters leave out, says so and shows no other."""
     names = {o.short: o.label for o in shown}
+    asked = st.query_params.get("ob")
+    if asked and view.find(asked) is None:  # a name rather than an id
+        named = {" ".join(o.label.split()).casefold(): o.short for o in view.obligations}
+        st.query_params["ob"] = named.get(" ".join(asked.split()).casefold(), asked)
 
     def missing(asked: str) -> str:
         known = view.find(asked)
