@@ -188,3 +188,38 @@ def test_a_refused_assessment_writes_nothing(browser, fresh, resources):
     errors = page.locator('[data-testid="stAlertContentError"]').all_inner_texts()
     assert len(errors) == 1 and "confidence" in errors[0] and "\n" not in errors[0].strip()
     assert {p: p.read_bytes() for p in ws.assessment_files()} == before
+
+
+def test_edit_then_remove_an_assessment(browser, fresh, resources):
+    """Edit makes the user the assessor (and the row a draft); remove, once confirmed, takes the
+    row out and the verdict follows."""
+    ws, url = fresh
+    store, cov = _cov(ws, resources)
+    w = next(x for x in explain_all(store, cov) if x.verdict == "not-covered")
+    entry = w.judged_none[0].entry
+    page = _open(browser, f"{url}/obligations?ob={w.short}")
+    pick(page, "Assessment to change", entry)
+    page.get_by_text("Edit", exact=True).click()
+    settle(page)
+    box = page.get_by_role("textbox", name="Rationale", exact=True).last
+    box.fill("Edited in the browser: examined again, still not covering it.")
+    page.get_by_role("button", name="Save changes").click()
+    page.get_by_text("changed by").first.wait_for(timeout=120000)
+    settle(page)
+    row = next(s.row for s in stored_assessments(ws) if s.row["obligation"] == w.short and s.row["entry"] == entry)
+    assert row["rationale"] == "Edited in the browser: examined again, still not covering it."
+    assert row["assessor"] == _actor_name() and (row.get("review") or "draft") == "draft"
+    assert "Edited in the browser" in main_text(page)
+    pick(page, "Assessment to change", entry)
+    page.get_by_role("button", name="Remove").click()
+    settle(page)
+    page.get_by_role("button", name="Yes, remove it").click()
+    page.get_by_text("removed.").first.wait_for(timeout=120000)
+    settle(page)
+    assert not [s for s in stored_assessments(ws) if s.row["obligation"] == w.short and s.row["entry"] == entry]
+    store, cov = _cov(ws, resources)
+    after = explain(store, cov, w.id)
+    assert entry not in {e.entry for e in after.assessments}
+    assert page.get_by_text(f"Verdict: {_mark(after.verdict)}").count() == 1
+    assert after.reason in main_text(page)
+    assert_clean(page, "after edit and remove")
