@@ -30,6 +30,7 @@ PAGES = [
     st.Page(pages.compare, title="Compare drafts", url_path="compare"),
     st.Page(pages.graph, title="Graph", url_path="graph"),
     st.Page(pages.ontology, title="Ontology", url_path="ontology"),
+    st.Page(pages.audit, title="Audit", url_path="audit"),
     st.Page(overview_address, title="Overview", url_path="overview", visibility="hidden"),
 ]
 

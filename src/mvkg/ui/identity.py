@@ -8,12 +8,10 @@ gives, and the roles of the provider's roles claim (`[mvkg] roles_claim` in secr
 
 from __future__ import annotations
 
+from mvkg.inputs.roles import local_actor
 from mvkg.kernel.errors import MvkgError
-from mvkg.kernel.identity import Actor, os_actor
-from mvkg.ui import login
-from mvkg.ui.login_policy import ROLES
-
-LOCAL_ROLES = ROLES
+from mvkg.kernel.identity import Actor
+from mvkg.ui import data, login
 
 
 class LoginRequired(MvkgError):
@@ -21,10 +19,11 @@ class LoginRequired(MvkgError):
 
 
 def current_actor() -> Actor:
-    """The acting person: the login, or in local mode the OS user with every role."""
+    """The acting person: the login, or in local mode the OS user with the roles the workspace's
+    roles file gives it (every role when there is no roles file)."""
     settings = login.settings()
     if not settings.configured:
-        return os_actor(LOCAL_ROLES)
+        return local_actor(data.workspace())
     actor = login.login_actor(settings)
     if actor is None:
         raise LoginRequired("log in to change the workspace")

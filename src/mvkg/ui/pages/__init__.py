@@ -2,6 +2,7 @@
 (through ui.data and the library's view functions) and renders them, computing no verdict or
 figure itself. `shared` holds what the pages have in common."""
 
+from mvkg.ui.pages.audit_page import audit
 from mvkg.ui.pages.compare_page import compare
 from mvkg.ui.pages.corrections_page import corrections
 from mvkg.ui.pages.graph_page import graph
@@ -13,4 +14,5 @@ from mvkg.ui.pages.sparql_page import sparql
 from mvkg.ui.pages.standards_page import standards
 from mvkg.ui.pages.validation_page import validation
 
-__all__ = ("compare", "corrections", "graph", "obligations", "ontology", "overview", "snapshots", "sparql", "standards", "validation")
+__all__ = ("audit", "compare", "corrections", "graph", "obligations", "ontology",
+           "overview", "snapshots", "sparql", "standards", "validation")

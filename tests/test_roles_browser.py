@@ -1,0 +1,64 @@
+"""Roles in real Chromium: the acting user (the OS user in local mode) is a viewer by the
+workspace's roles file, and recording a correction on the Corrections page is refused by the
+library (the page shows who and the role needed; the corrections file and the audit trail are
+unchanged). Made an analyst, the same form records the correction under the user's own name, and
+the Audit page shows the change as text."""
+
+from __future__ import annotations
+
+import pytest
+
+from actors import OS_USER
+from browser_support import ARTIFACTS, assert_clean, chromium, pick, require_chromium, serve, settle, writable_copy
+from conftest import tree_hash
+from mvkg.kernel.audit import Journal
+
+require_chromium()
+
+
+@pytest.fixture
+def app(tmp_path, built):
+    ws = writable_copy(built, tmp_path)
+    ws.roles_file.write_text(f"person,roles\n{OS_USER},viewer\n", encoding="utf-8")
+    with serve(ws.root) as url:
+        yield ws, url
+
+
+def _record(page) -> None:
+    pick(page, "Obligation", "ATU-MV resolves c")
+    pick(page, "What is wrong", "strength")
+    page.get_by_role("textbox", name="Corrected value").fill("recommendation")
+    page.get_by_label("Why (kept with the correction)").fill("workshops are encouraged, not required")
+    page.get_by_role("button", name="Record correction").click()
+
+
+def test_a_viewers_write_is_refused_by_the_library_and_an_analysts_is_audited(app):
+    ws, url = app
+    before = tree_hash(ws.root / "data")
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{url}/corrections")
+        settle(page, "Corrections")
+        assert page.get_by_role("textbox", name="By", exact=True).count() == 0  # no typed names
+        _record(page)
+        refusal = f"{OS_USER} (os:{OS_USER}) may not correct an obligation: that needs the analyst role (holds: viewer)"
+        page.get_by_text(refusal).first.wait_for(timeout=120000)
+        page.screenshot(path=str(ARTIFACTS / "roles-viewer-refused.png"), full_page=True)
+        assert tree_hash(ws.root / "data") == before and Journal(ws).entries() == []
+        ws.roles_file.write_text(f"person,roles\n{OS_USER},analyst\n", encoding="utf-8")
+        page.goto(f"{url}/corrections")
+        settle(page, "Corrections")
+        _record(page)
+        page.get_by_text("the graph is up to date").first.wait_for(timeout=120000)
+        settle(page)
+        assert_clean(page, "corrections as an analyst")
+        page.goto(f"{url}/audit")
+        settle(page, "Audit trail")
+        page.get_by_text("intact: 1 change(s)").first.wait_for(timeout=60000)
+        assert page.get_by_text("correction-add").count() > 0
+        assert page.get_by_text(f"who: {OS_USER} (os:{OS_USER}, via os)").count() > 0
+        page.screenshot(path=str(ARTIFACTS / "audit-page.png"), full_page=True)
+    assert f",{OS_USER}," in ws.corrections_file.read_text(encoding="utf-8")
+    [entry] = Journal(ws).entries()
+    assert (entry.kind, entry.actor_name, [f.path for f in entry.files]) == (
+        "correction-add", OS_USER, ["data/corrections/corrections.csv"])
