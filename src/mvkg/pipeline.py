@@ -225,18 +225,21 @@ def create_portfolio(ws: Workspace, resources: Resources, name: str, *, actor: A
 
 
 def save_whatif(ws: Workspace, resources: Resources, name: str, *, description: str = "", entries: tuple[str, ...] = (),
-                hypotheticals: Sequence[whatif.Hypothetical] = (), actor: Actor, today: str | None = None) -> CreatedPortfolio:
+                hypotheticals: Sequence[whatif.Hypothetical] = (), actor: Actor, today: str | None = None,
+                replace_version: str | None = None) -> CreatedPortfolio:
     """Save a what-if as a portfolio, in one write: the ticked catalogue `entries` and the
     hypothetical standards, which join the catalogue (data/catalogue/hypothetical.csv, picked by
     no selection rule, so they count in this portfolio only) with the coverage they were assumed
-    to give (assessments by the actor). The saved portfolio is judged as the what-if projected it."""
+    to give (assessments by the actor). The saved portfolio is judged as the what-if projected it.
+    An existing portfolio is replaced only with `replace_version`, the version its editor read
+    (inputs.portfolios.portfolio_version): changed meanwhile, StaleEditError and nothing is written."""
     p = Portfolio(name=check_name(name), label=name, description=description,
                   include=tuple(entries) + tuple(h.id.strip() for h in hypotheticals))
     when = _today(today)
 
     def write(live: Live) -> CreatedPortfolio:
         lex = live.lexicon()
-        if p.name in load_portfolios(ws):
+        if p.name in load_portfolios(ws) and replace_version is None:
             raise InputError(f"portfolio {p.name!r} already exists ({ws.relative(ws.portfolio_file(p.name))})")
         note = f"Hypothetical: saved from a what-if with portfolio '{p.name}' by {actor.name} on {when}; not a published document."
         rows = [whatif.catalogue_row(h, lex, note) for h in hypotheticals]
@@ -253,7 +256,7 @@ def save_whatif(ws: Workspace, resources: Resources, name: str, *, description: 
             for row in whatif.assessment_rows(h, actor.name, when, rationale):
                 assessments.add(ws, row, live.obligations(), live.entry_iris())
         size = len(members(p.name, {**load_portfolios(ws), p.name: p}, load_catalogue(ws, lex), lex))
-        return CreatedPortfolio(save_portfolio(ws, p), size)
+        return CreatedPortfolio(save_portfolio(ws, p, expected_version=replace_version), size)
 
     return live_write(ws, resources, write, {"catalogue", "assessments", "portfolios"}, actor=actor, change="whatif-save",
                       key=p.name).result
@@ -354,28 +357,32 @@ def add_assessment(ws: Workspace, resources: Resources, obligation: str, entry: 
 
 
 def edit_assessment(ws: Workspace, resources: Resources, obligation: str, entry: str, changes: dict[str, str], *,
-                    actor: Actor, today: str | None = None) -> AssessmentChange:
+                    actor: Actor, today: str | None = None, expected_version: str | None = None) -> AssessmentChange:
     """Change an assessment's relation, rationale, evidence, evidence URL or confidence: the actor
-    becomes its assessor, and a reviewed assessment needs a review again."""
+    becomes its assessor, and a reviewed assessment needs a review again. `expected_version`:
+    the `Stored.version` the editor read; changed meanwhile, StaleEditError and nothing is written."""
     def write(live: Live) -> Stored:
         return assessments.edit(ws, live_obligation(live, obligation), entry.strip(), changes, actor.name, _today(today),
-                                live.obligations(), live.entry_iris())
+                                live.obligations(), live.entry_iris(), expected_version)
 
     return _assessment_write(ws, resources, write, actor, "assessment-edit")
 
 
 def review_assessment(ws: Workspace, resources: Resources, obligation: str, entry: str, *, actor: Actor,
-                      state: str = assessments.REVIEWED, today: str | None = None) -> AssessmentChange:
+                      state: str = assessments.REVIEWED, today: str | None = None,
+                      expected_version: str | None = None) -> AssessmentChange:
     """Mark an assessment reviewed by the actor (a reviewer) today (or, with state "draft", open it again)."""
     def write(live: Live) -> Stored:
-        return assessments.review(ws, live_obligation(live, obligation), entry.strip(), actor.name, _today(today), state)
+        return assessments.review(ws, live_obligation(live, obligation), entry.strip(), actor.name, _today(today), state,
+                                  expected_version)
 
     return _assessment_write(ws, resources, write, actor, "assessment-review")
 
 
-def remove_assessment(ws: Workspace, resources: Resources, obligation: str, entry: str, *, actor: Actor) -> AssessmentChange:
+def remove_assessment(ws: Workspace, resources: Resources, obligation: str, entry: str, *, actor: Actor,
+                      expected_version: str | None = None) -> AssessmentChange:
     """Take an assessment out; the obligation's verdict follows (not-assessed if it was its last)."""
     def write(live: Live) -> Stored:
-        return assessments.remove(ws, live_obligation(live, obligation), entry.strip())
+        return assessments.remove(ws, live_obligation(live, obligation), entry.strip(), expected_version)
 
     return _assessment_write(ws, resources, write, actor, "assessment-remove")

@@ -56,12 +56,15 @@ def add(obj: Context, obligation: str, entry: str, relation: str, rationale: str
 @click.option("--evidence", default=None)
 @click.option("--evidence-url", default=None)
 @click.option("--confidence", default=None)
+@click.option("--if-version", "version", default=None,
+              help="Only if the assessment is still at this version (`assessment list --format json` shows it).")
 @click.pass_obj
-def edit(obj: Context, obligation: str, entry: str, **fields: str | None) -> None:
+def edit(obj: Context, obligation: str, entry: str, version: str | None, **fields: str | None) -> None:
     """Change an assessment's judgement (you become its assessor); a reviewed one becomes a draft again."""
     changes = {k: v for k, v in fields.items() if v is not None}
     change = pipeline.edit_assessment(obj.workspace, obj.resources, obligation, entry, changes,
-                                      actor=local_actor(obj.workspace))
+                                      actor=local_actor(obj.workspace),
+                                      expected_version=version)
     _done(obj, "changed", change)
 
 
@@ -81,10 +84,12 @@ def review(obj: Context, obligation: str, entry: str, reopen: bool) -> None:
 @assessment.command(name="remove")
 @click.argument("obligation")
 @click.argument("entry", required=False, default="")
+@click.option("--if-version", "version", default=None,
+              help="Only if the assessment is still at this version (`assessment list --format json` shows it).")
 @click.pass_obj
-def remove(obj: Context, obligation: str, entry: str) -> None:
+def remove(obj: Context, obligation: str, entry: str, version: str | None) -> None:
     """Take an assessment out (its obligation may become not assessed)."""
-    change = pipeline.remove_assessment(obj.workspace, obj.resources, obligation, entry,
+    change = pipeline.remove_assessment(obj.workspace, obj.resources, obligation, entry, expected_version=version,
                                         actor=local_actor(obj.workspace))
     _done(obj, "removed", change)
 

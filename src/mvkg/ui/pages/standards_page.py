@@ -13,14 +13,18 @@ from mvkg.analysis.views import catalogue_rows, search_catalogue
 from mvkg.compliance import whatif
 from mvkg.compliance.coverage import FORMULA
 from mvkg.inputs.catalogue_freshness import freshness_by_id, stale_after_days
+from mvkg.inputs.portfolios import portfolio_version
+from mvkg.inputs.versions import StaleEditError
 from mvkg.kernel.errors import MvkgError
 from mvkg.kernel.namespaces import short_id
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.ui import data
+from mvkg.ui.conflict import show_conflict
 from mvkg.ui.identity import current_actor
 from mvkg.ui.pages.shared import after_write, context, flash, mark, md_escape, pct, portfolio_picker, show_error, text_table
 
 SESSION_KEY = "hypotheticals"  # the session's hypothetical entries (saved only with a portfolio)
+READ_VERSION = "portfolio-version-{}"  # the version of the base portfolio when this session's what-if started from it
 CATALOGUE_SHOWN = 50  # catalogue rows on screen at once
 
 
@@ -38,6 +42,7 @@ def standards() -> None:
     st.subheader("Build a portfolio")
     base = portfolio_picker(ws, key)
     st.caption("The what-if starts from this portfolio's entries.")
+    st.session_state.setdefault(READ_VERSION.format(base), portfolio_version(ws, base))
     ticked = st.multiselect("Entries in the portfolio", [e.id for e in entries], default=list(portfolios[base][1]),
                             key=f"ticked-{base}")
     st.subheader("Add a hypothetical proposed standard")
@@ -59,10 +64,10 @@ def standards() -> None:
     st.caption("Projected verdicts per theme (obligations tagged with the theme)")
     text_table([{"theme": labels["themes"].get(t, t), **{v.mark: c.get(v.notation, 0) for v in VOCABULARY.verdicts}}
                 for t, c in per_theme.items()])
-    save(ws, tuple(ticked), tuple(hypos))
+    save(ws, base, tuple(ticked), tuple(hypos))
 
 
-def save(ws, ticked: tuple[str, ...], hypos: tuple[whatif.Hypothetical, ...]) -> None:
+def save(ws, base: str, ticked: tuple[str, ...], hypos: tuple[whatif.Hypothetical, ...]) -> None:
     st.subheader("Save the ticked entries as a portfolio")
     if hypos:
         st.caption("The hypothetical entries are saved with it (in data/catalogue/hypothetical.csv, with the "
@@ -70,15 +75,24 @@ def save(ws, ticked: tuple[str, ...], hypos: tuple[whatif.Hypothetical, ...]) ->
     with st.form("save"):
         name = st.text_input("Name (lower-case letters, digits, '-')", value="")
         description = st.text_input("Description", value="")
+        replace = st.checkbox(f"Replace the portfolio '{base}' this what-if started from (the name above is then not used)",
+                              help="Refused, with the difference shown, if someone changed it since you opened it.")
         go = st.form_submit_button("Save portfolio")
     if not go:
         return
+    read = READ_VERSION.format(base)
     try:
-        saved = pipeline.save_whatif(ws, data.resources(), name, description=description, entries=ticked,
-                                     hypotheticals=hypos, actor=current_actor())
+        saved = pipeline.save_whatif(ws, data.resources(), base if replace else name, description=description,
+                                     entries=ticked, hypotheticals=hypos, actor=current_actor(),
+                                     replace_version=st.session_state.get(read) if replace else None)
+    except StaleEditError as exc:
+        show_conflict(exc)
+        st.session_state.pop(read, None)  # saving again replaces what is stored now, which the analyst has seen
+        return
     except MvkgError as exc:
         show_error(exc)
         return
+    st.session_state.pop(read, None)
     kept = f", with the hypothetical {', '.join(h.id for h in hypos)}" if hypos else ""
     st.session_state[SESSION_KEY] = []
     after_write(f"Saved {ws.relative(saved.path)} ({saved.size} entries{kept}).")
