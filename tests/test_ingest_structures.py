@@ -364,3 +364,18 @@ def test_the_union_of_an_itu_text_is_itu(lexicon):
     text = text.replace("that the Sector shall", "that the Union should")
     _, record = _record(text, lexicon)
     assert [lexicon.actors[b].notation for b in _by_item(record)["1"].bearers] == ["itu"]
+
+
+def test_coordinated_named_bodies_are_each_an_addressee(lexicon):
+    """'the Committee on … and the Office for …' names two bodies the lexicon does not know:
+    both are minted and bear the paragraph; 'States Members of the United Nations' are the
+    Member States."""
+    text = UN_TEXT.replace("5. Invites the Committee on the Peaceful Uses of Outer Space to continue its work;",
+                           "5. Invites the Committee on the Peaceful Uses of Outer Space and the Office for Outer "
+                           "Space Affairs to continue their work;\n\n8. Encourages States Members of the United "
+                           "Nations to join the Committee;")
+    _, record = _record(text, lexicon)
+    obligations = _by_item(record)
+    assert _labels(lexicon, record, obligations["5"].bearers) == ["Committee on the Peaceful Uses of Outer Space",
+                                                                    "Office for Outer Space Affairs"]
+    assert [lexicon.actors[b].notation for b in obligations["8"].bearers] == ["ms"]

@@ -125,10 +125,23 @@ def addressees(lex: Lexicon, text: str, offset: int, homonyms: dict[str, str] | 
     bearers = unique(m.iri for m in actors_in(lex, head, offset, homonyms))
     collaborators = unique(m.iri for m in actors_in(lex, tail, offset + len(head), homonyms) if m.iri not in bearers)
     minted: tuple[Minted, ...] = ()
-    if not bearers and mint_unknown and (new := mint(lex, head)) is not None:
-        minted = (new,)
-        bearers = (new.iri,)
+    if not bearers and mint_unknown:
+        minted = _mint_each(lex, head)
+        bearers = tuple(m.iri for m in minted)
     return Addressees(bearers, collaborators, minted)
+
+
+def _mint_each(lex: Lexicon, phrase: str) -> tuple[Minted, ...]:
+    """One actor from the phrase, or one from each of two or more capitalised names joined by
+    'and the' / ', the' ("the Committee on the Peaceful Uses of Outer Space and the Office for
+    Outer Space Affairs"): coordinated addressees are each an addressee."""
+    for rx in lex.pattern("coordinated-addressees"):
+        parts = rx.split(phrase)
+        found = [mint(lex, p) for p in parts] if len(parts) > 1 else []
+        if found and all(found):
+            return tuple(m for m in found if m is not None)
+    new = mint(lex, phrase)
+    return (new,) if new is not None else ()
 
 
 def collaborators_in_action(lex: Lexicon, text: str, homonyms: dict[str, str] | None = None) -> list[str]:
