@@ -40,6 +40,10 @@ def themes(lexicon, text: str) -> set[str]:
     ("to protect persons in vulnerable situations and their mental health;", "cybersecurity-threats", None),
     ("to protect persons in vulnerable situations and their mental health;", "safety-and-well-being", None),
     ("to share information on security vulnerabilities of IoT devices;", None, "cybersecurity-threats"),
+    # universal access to health care is health coverage; contributing to a strategy is not taking part in the work
+    ("Commit to universal access to quality prevention and treatment;", "inclusion", None),
+    ("Ensure that programmes actively contribute to national strategies;", "participation", None),
+    ("to actively contribute to standardization work in the study groups;", None, "participation"),
     # inclusion and infrastructure in their usual words
     ("to close the digital divides between women and men;", None, "inclusion"),
     ("to support the deployment of broadband networks;", None, "architecture-infrastructure"),
