@@ -15,6 +15,7 @@ from mvkg.ui.login_policy import (
     auth_problems,
     is_loopback,
     login_expired,
+    login_keys,
     login_settings,
     read_secrets,
     roles_from_claims,
@@ -95,6 +96,12 @@ def test_actor_from_claims():
     assert actor.id == "login:https://idp.example.org#248289761001"
     assert actor.name == "jane@example.org" and actor.via == VIA_LOGIN and actor.roles == {"viewer"}
     assert actor_from_claims({**claims, "name": "Jane Doe"}, frozenset()).name == "Jane Doe"
+
+
+def test_the_roles_file_may_name_a_login_by_id_or_email():
+    claims = {"iss": "https://idp.example.org", "sub": "42", "email": "jane@example.org"}
+    assert login_keys(claims) == ["login:https://idp.example.org#42", "jane@example.org"]
+    assert login_keys({"iss": "i", "sub": "s"}) == ["login:i#s"]
 
 
 def test_login_expiry():

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import ARTIFACTS, chromium, main_text, require_chromium, settle, started
+from browser_support import ARTIFACTS, chromium, main_text, require_chromium, settle, started, writable_copy
 from conftest import REPO, free_port
 from mvkg.kernel.identity import os_user
 from mvkg.ui.login_policy import INSECURE_ENV
@@ -157,7 +157,8 @@ def log_in(page, url: str, button: str = "Log in") -> None:
 
 
 def test_log_in_see_your_name_log_out(built, tmp_path):
-    ws, _ = built
+    ws = writable_copy(built, tmp_path / "ws")
+    ws.roles_file.write_text("person,roles\nalice@example.org,reviewer\n", encoding="utf-8")  # the file wins over the claim
     with provider() as idp, app(ws.root, tmp_path, {"default": idp}) as url, chromium() as browser:
         page = browser.new_page()
         page.goto(url)
@@ -172,7 +173,7 @@ def test_log_in_see_your_name_log_out(built, tmp_path):
         log_in(page, url)
         page.get_by_text("Logged in as").wait_for(timeout=60000)
         text = main_text(page)
-        assert "Logged in as Alice Analyst (analyst)" in text, text[:400]  # name claim; roles claim kept to mvkg roles
+        assert "Logged in as Alice Analyst (reviewer)" in text, text[:400]  # the name claim; the roles file's role
         assert page.locator(NAV).count() > 0
         assert page.get_by_role("button", name="Log out").is_visible()
         page.screenshot(path=str(ARTIFACTS / "logged-in.png"))
@@ -220,7 +221,8 @@ def test_expired_and_forged_tokens_are_refused(built, tmp_path):
             assert_login_screen(page, "forged cookie")
 
             log_in(page, url, "Log in with real")  # the same app and browser do let the real token in
-            assert "Logged in as Alice Analyst" in main_text(page)
+            page.get_by_text("Logged in as").wait_for(timeout=60000)
+            assert "Logged in as Alice Analyst (analyst)" in main_text(page)  # no roles file: the roles claim
 
 
 def test_local_mode_refusal_and_insecure_no_login(built, tmp_path):
@@ -238,7 +240,7 @@ def test_local_mode_refusal_and_insecure_no_login(built, tmp_path):
         with started(cmd, env, url + "/_stcore/health"):
             page = browser.new_page()
             page.goto(url)
-            settle(page)
+            page.get_by_text("local mode: only this machine").wait_for(timeout=120000)
             assert f"local mode: only this machine, acting as {user}" in main_text(page)
             assert page.locator(NAV).count() > 0
 
@@ -249,6 +251,7 @@ def test_local_mode_refusal_and_insecure_no_login(built, tmp_path):
         with started(cmd, {**env, "MVKG_WORKSPACE": str(ws.root)}, url + "/_stcore/health"):
             page = browser.new_page()
             page.goto(url)
+            page.get_by_text("refusing to serve").wait_for(timeout=120000)
             settle(page)
             text = main_text(page)
             assert "refusing to serve on 0.0.0.0 without login" in text, text[:300]
@@ -261,6 +264,6 @@ def test_local_mode_refusal_and_insecure_no_login(built, tmp_path):
         with started(cmd, env, url + "/_stcore/health"):
             page = browser.new_page()
             page.goto(url)
-            settle(page)
+            page.get_by_text("no login (--insecure-no-login)").wait_for(timeout=120000)
             assert f"no login (--insecure-no-login): anyone who can reach 0.0.0.0 acts as {user}" in main_text(page)
             assert page.locator(NAV).count() > 0

@@ -8,21 +8,23 @@ address other machines reach. `banner` then says who is acting, with a Log out b
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import streamlit as st
 
+from mvkg.inputs.roles import login_roles
+from mvkg.kernel.access import ACCESS
 from mvkg.kernel.errors import MvkgError
 from mvkg.kernel.identity import Actor, os_user
+from mvkg.ui import data
 from mvkg.ui.login_policy import (
     INSECURE_ENV,
-    LOGIN_DEFAULT_ROLES,
     LoginSettings,
     actor_from_claims,
     is_loopback,
     login_expired,
+    login_keys,
     login_settings,
     read_secrets,
     roles_from_claims,
@@ -54,20 +56,15 @@ def user_claims() -> dict[str, Any] | None:
     return {k: v for k, v in st.user.to_dict().items() if k not in ("is_logged_in", "tokens")}
 
 
-def login_roles(claims: Mapping[str, Any], roles_claim: str) -> frozenset[str]:
-    """The roles of a person who logged in: the provider's roles claim when it has one, else the
-    least role (viewer). The workspace's roles file is the other source (issue 18: its helper
-    plugs in here)."""
-    from_claim = roles_from_claims(claims, roles_claim)
-    return from_claim if from_claim is not None else LOGIN_DEFAULT_ROLES
-
-
 def login_actor(login: LoginSettings) -> Actor | None:
-    """The person logged in to this session, or None (not logged in, or the login expired)."""
+    """The person logged in to this session, or None (not logged in, or the login expired). Their
+    roles: the workspace's roles file when it names them (login id or e-mail), else the
+    provider's roles claim, else viewer (mvkg.inputs.roles.login_roles)."""
     claims = user_claims()
     if claims is None or login_expired(claims):
         return None
-    return actor_from_claims(claims, login_roles(claims, login.roles_claim))
+    claimed = roles_from_claims(claims, login.roles_claim) or frozenset()
+    return actor_from_claims(claims, login_roles(data.workspace(), login_keys(claims), claimed))
 
 
 def _refuse(message: str) -> NoReturn:
@@ -110,9 +107,9 @@ def banner(access: Access) -> None:
     """The line above every page: who is acting, and the Log out button after a login."""
     if access.mode == LOGIN:
         actor = login_actor(settings())
-        roles = ", ".join(sorted(actor.roles)) if actor else ""
+        held = [r for r in ACCESS.role_names if actor and r in actor.roles]  # viewer first: the last is the highest
         left, right = st.columns([6, 1], vertical_alignment="center")
-        left.caption(f"Logged in as **{md_escape(actor.name if actor else '')}** ({md_escape(roles)})")
+        left.caption(f"Logged in as **{md_escape(actor.name if actor else '')}** ({md_escape(held[-1] if held else 'no role')})")
         right.button("Log out", key="logout", on_click=st.logout)
     elif access.mode == LOCAL:
         st.caption(f"local mode: only this machine, acting as {md_escape(os_user())}")

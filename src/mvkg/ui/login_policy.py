@@ -16,12 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mvkg.kernel.access import ACCESS
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.identity import VIA_LOGIN, Actor
 
-ROLES = frozenset({"viewer", "analyst", "reviewer", "admin"})
 DEFAULT_ROLES_CLAIM = "roles"
-LOGIN_DEFAULT_ROLES = frozenset({"viewer"})  # a person the provider gives no role may read, not write
 INSECURE_ENV = "MVKG_INSECURE_NO_LOGIN"  # set by `mvkg ui --insecure-no-login`
 MIN_COOKIE_SECRET = 32  # characters; the secret signs the login cookie
 PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
@@ -123,17 +122,21 @@ def serving_refusal(address: str | None, settings: LoginSettings, insecure: bool
 
 
 def roles_from_claims(claims: Mapping[str, Any], claim: str = DEFAULT_ROLES_CLAIM) -> frozenset[str] | None:
-    """The mvkg roles the provider's claim gives, or None when the claim is absent (then the
-    workspace's roles file decides). `claim` may be a dotted path (Keycloak: `realm_access.roles`);
-    its value a list or a space- or comma-separated string; values that are not mvkg roles are
-    ignored."""
+    """The mvkg roles (ontology/access.ttl) the provider's claim names, or None when the claim is
+    absent. `claim` may be a dotted path (Keycloak: `realm_access.roles`); its value a list or a
+    space- or comma-separated string; values that are not mvkg roles are ignored."""
     value: Any = claims
     for part in claim.split("."):
         if not isinstance(value, Mapping) or part not in value:
             return None
         value = value[part]
     items = value.replace(",", " ").split() if isinstance(value, str) else value if isinstance(value, list) else []
-    return frozenset(str(item).strip().lower() for item in items) & ROLES
+    return frozenset(str(item).strip().lower() for item in items) & frozenset(ACCESS.role_names)
+
+
+def login_keys(claims: Mapping[str, Any]) -> list[str]:
+    """What the workspace's roles file may name a person who logged in by: the login id, the e-mail."""
+    return [login_id(claims)] + ([str(claims["email"])] if claims.get("email") else [])
 
 
 def login_id(claims: Mapping[str, Any]) -> str:
