@@ -24,7 +24,7 @@ from mvkg.query.named import select
 
 # chosen on the 24 hand-assessed obligations of the seed workspace (README, benchmarks/suggest.md); topics
 # weigh nothing there: nearly every entry and obligation has "metaverse", so a shared topic tells little
-WEIGHTS = {"themes": 0.35, "text": 0.35, "topics": 0.0, "status": 0.1, "bearer": 0.1, "similar": 0.2}
+WEIGHTS = {"themes": 0.4, "text": 0.25, "topics": 0.0, "status": 0.1, "bearer": 0.1, "similar": 0.2}
 SIMILARITY = {"text": 0.5, "themes": 0.5}  # how alike two obligations are: text cosine and shared themes
 STATUS_SCORE = {"published": 1.0, "approved": 0.9, "in-progress": 0.5, "proposed": 0.3, "withdrawn": 0.0}
 ACCEPTED_FILE = "accepted-suggestions.csv"
