@@ -86,3 +86,4 @@ corpus: install
 bench: install system-deps build
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/formats.py
+	$(BIN)/python benchmarks/suggest.py

@@ -122,3 +122,17 @@ def test_a_snapshot_records_check_dates_and_the_window(workspace, resources, lex
     report = run_cli("--workspace", str(workspace.root), "snapshot", "show", sid, "--format", "md").output
     assert "Stale statuses:" in report and "(stale: never checked)" in report
     assert "ITU-T Y.4240" in report and "ITU-T Y.4240 (stale" not in report  # checked today: no note
+
+
+def test_standards_page_marks_stale_entries(built, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    ws, _ = built
+    monkeypatch.setenv("MVKG_WORKSPACE", str(ws.root))
+    at = AppTest.from_string("from mvkg.ui import pages\npages.standards()", default_timeout=180).run()
+    assert not at.exception, [e.value for e in at.exception]
+    rows = [r for path in sorted(ws.catalogue_dir.glob("*.csv")) for r in csv.DictReader(path.open(encoding="utf-8"))]
+    stale = sum(1 for r in rows if freshness(r["checked"], date.today(), 183).stale)
+    assert any(f"{stale} of {len(rows)} entries are stale" in c.value for c in at.caption)
+    shown = next(t.value for t in at.table if "checked" in t.value.columns)
+    assert shown["checked"].astype(str).str.contains("stale").any()
