@@ -99,7 +99,7 @@ def generate(ws: Workspace, lex: Lexicon, triples: int, seed: int = 1) -> SynthR
         cat.add(e, LABEL, _lit(f"SYN {i:06d}"))
         cat.add(e, _m("publisher"), f"<{rng.choice(actors)}>")
         cat.add(e, _m("kind"), _m(rng.choice(_KINDS)))
-        cat.add(e, _m("entryStatus"), _m(status))
+        cat.add(e, _m("hasEntryStatus"), _m(status))
         for t in set(rng.choices(themes, weights=theme_weights, k=rng.randint(1, 3))):
             cat.add(e, _m("hasTheme"), f"<{t}>")
         cat.add(e, _m("hasTopic"), f"<{rng.choice(topics)}>")
@@ -117,7 +117,7 @@ def generate(ws: Workspace, lex: Lexicon, triples: int, seed: int = 1) -> SynthR
         res.add(rs, _m("code"), _lit(code))
         res.add(rs, LABEL, _lit(code))
         res.add(rs, _m("status"), _m(rng.choice(("draft", "adopted"))))
-        res.add(rs, _m("sourceDocument"), src)
+        res.add(rs, _m("hasSourceDocument"), src)
         res.add(rs, _m("proposer"), f"<{rng.choice(actors)}>")
         res.add(rs, _m("date"), _typed(f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", "date"))
         res.add(src, RDF_TYPE, _m("SourceDocument"))
@@ -133,7 +133,7 @@ def generate(ws: Workspace, lex: Lexicon, triples: int, seed: int = 1) -> SynthR
             res.add(sec, RDF_TYPE, _m("OperativeSection"))
             res.add(sec, _m("inResolution"), rs)
             res.add(sec, _m("heading"), _lit(f"{verb.label} {s + 1}"))
-            res.add(sec, _m("verb"), f"<{verb.iri}>")
+            res.add(sec, _m("hasVerb"), f"<{verb.iri}>")
             res.add(sec, _m("order"), _typed(s + 1, "integer"))
             res.add(sec, _m("bearer"), bearer)
             items = share // sections + (1 if s < share % sections else 0)
@@ -149,7 +149,7 @@ def generate(ws: Workspace, lex: Lexicon, triples: int, seed: int = 1) -> SynthR
                     res.add(node, _m("text"), _lit(text))
                     res.add(node, _m("start"), _typed(start, "integer"))
                     res.add(node, _m("end"), _typed(start + len(text), "integer"))
-                    res.add(node, _m("sourceDocument"), src)
+                    res.add(node, _m("hasSourceDocument"), src)
                     res.add(node, _m("itemPath"), _lit(str(k + 1)))
                 res.add(cl, RDF_TYPE, _m("Clause"))
                 res.add(cl, _m("order"), _typed(k + 1, "integer"))
@@ -157,7 +157,7 @@ def generate(ws: Workspace, lex: Lexicon, triples: int, seed: int = 1) -> SynthR
                 res.add(ob, LABEL, _lit(f"{code} {verb.label} {s + 1} {k + 1}"))
                 res.add(ob, _m("derivedFromClause"), cl)
                 res.add(ob, _m("modality"), f"<{verb.iri}>")
-                res.add(ob, _m("strength"), _m(verb.strength.rsplit("#", 1)[-1]))
+                res.add(ob, _m("hasStrength"), _m(verb.strength.rsplit("#", 1)[-1]))
                 res.add(ob, _m("action"), _lit(text))
                 if done % DEFECT_RATE != 3:  # the defect: no bearer
                     res.add(ob, _m("bearer"), bearer)
@@ -165,7 +165,7 @@ def generate(ws: Workspace, lex: Lexicon, triples: int, seed: int = 1) -> SynthR
                 for t in sorted(ob_themes):
                     res.add(ob, _m("hasTheme"), f"<{t}>")
                     tag = f"<{ID[cl_id + '/obligation/tag/' + t.rsplit('/', 1)[-1]]}>"
-                    res.add(ob, _m("tagEvidence"), tag)
+                    res.add(ob, _m("hasTagEvidence"), tag)
                     res.add(tag, RDF_TYPE, _m("TagEvidence"))
                     res.add(tag, _m("concept"), f"<{t}>")
                     res.add(tag, _m("matchedText"), _lit(text.split()[1]))
@@ -209,7 +209,7 @@ def _assess(cov: _Writer, rng: random.Random, ob: str, cl_id: str, entries: list
 def _assessment(cov: _Writer, a: str, ob: str, relation: str, why: str, n: int) -> None:
     cov.add(a, RDF_TYPE, _m("CoverageAssessment"))
     cov.add(a, _m("assessedObligation"), ob)
-    cov.add(a, _m("relation"), _m(relation))
+    cov.add(a, _m("hasRelation"), _m(relation))
     if n % DEFECT_RATE != 11:  # the defect: no rationale
         cov.add(a, _m("rationale"), _lit(why))
     cov.add(a, _m("assessor"), _lit("mvkg synth"))
@@ -221,7 +221,7 @@ def _portfolios(cat: _Writer, entries: list[str]) -> dict[str, bytes]:
     """in-force (published/approved), all (everything but withdrawn), and half of in-force."""
     status = {}
     for line in cat.lines:
-        if f" {_m('entryStatus')} " in line:
+        if f" {_m('hasEntryStatus')} " in line:
             s, _, o = line.rstrip(" .\n").split(" ", 2)
             status[s] = o.rsplit("#", 1)[-1].rstrip(">")
     pick = {
