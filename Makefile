@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run build test lint system-deps lock clean readme bench w3c-suites corpus docs
+.PHONY: install run build test lint system-deps lock clean readme bench w3c-suites corpus docs screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -87,3 +87,8 @@ bench: install system-deps build
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/formats.py
 	$(BIN)/python benchmarks/suggest.py
+	$(BIN)/python benchmarks/browser_tasks.py
+
+# Screenshots of the main pages for the README (the seed workspace, Chromium): docs/screenshots/*.png.
+screenshots: install system-deps
+	$(BIN)/python tools/screenshots.py
