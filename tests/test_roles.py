@@ -6,6 +6,7 @@ recorded on a record is the actor, never a typed name."""
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -17,6 +18,7 @@ from mvkg.analysis.suggest import suggest
 from mvkg.history.snapshots import SnapshotStore
 from mvkg.inputs.roles import local_actor, login_roles
 from mvkg.kernel.access import ACCESS, AccessDenied, require
+from mvkg.kernel.audit import Journal
 from mvkg.kernel.errors import EXIT_USAGE, InputError
 from mvkg.kernel.workspace import Workspace
 from mvkg.query.store import open_read_only
@@ -60,6 +62,7 @@ WRITES = {
     "correction-add": lambda ws, r, a, f: pipeline.correct_obligation(ws, r, OB, "strength", "recommendation", why="x",
                                                                        actor=a, at="2026-12-05T00:00:00Z"),
     "correction-remove": lambda ws, r, a, f: pipeline.withdraw_correction(ws, r, 2, actor=a),
+    "correction-review": lambda ws, r, a, f: pipeline.review_correction(ws, r, 2, actor=a, at="2026-12-05T00:00:00Z"),
     "alignment-decide": lambda ws, r, a, f: pipeline.review_pair(ws, "ecp-mv/resolves/para_3", "atu-mv/resolves/para_a",
                                                                  "rejected", "", a, resources=r),
     "suggestion-accept": lambda ws, r, a, f: pipeline.accept_suggestion(
@@ -104,7 +107,7 @@ def test_a_viewer_cannot_write_anything_through_the_library(live, resources, tmp
     assert tree_hash(live.root) == before  # nothing written, not even an audit line
 
 
-@pytest.mark.parametrize("kind", ["assessment-review", "portfolio-save", "whatif-save", "catalogue-import",
+@pytest.mark.parametrize("kind", ["assessment-review", "correction-review", "portfolio-save", "whatif-save", "catalogue-import",
                                   "oscal-import", "rdf-import"])
 def test_an_analyst_may_not_review_nor_manage_portfolios_and_the_catalogue(live, resources, tmp_path, kind):
     before = tree_hash(live.root)
@@ -123,6 +126,24 @@ def test_who_is_on_the_record_is_the_actor(fresh, resources):
     pipeline.review_pair(fresh, "ecp-mv/resolves/para_3", "atu-mv/resolves/para_a", "rejected", "", ANALYST,
                          resources=resources)
     assert ",ana," in fresh.decisions_file.read_text(encoding="utf-8")
+
+
+def test_a_reviewer_confirms_a_correction_and_a_changed_one_needs_it_again(fresh, resources):
+    at = "2026-12-05T00:00:00Z"
+    pipeline.correct_obligation(fresh, resources, OB, "strength", "recommendation", why="an invitation", actor=ANALYST,
+                                at=at)
+    with pytest.raises(AccessDenied, match="may not review a correction: that needs the reviewer role"):
+        pipeline.review_correction(fresh, resources, 2, actor=ANALYST, at=at)
+    c, review = pipeline.review_correction(fresh, resources, 2, actor=REVIEWER, at="2026-12-05T01:00:00Z")
+    assert (c.by, review.by, review.at) == ("ana", "rita", "2026-12-05T01:00:00Z")
+    listed = json.loads(run_cli("-w", str(fresh.root), "correction", "list", "--format", "json").output)
+    assert [(r["by"], r["reviewed_by"]) for r in listed] == [("ana", "rita")]
+    pipeline.withdraw_correction(fresh, resources, 2, actor=ANALYST)  # made again with another value: unreviewed
+    pipeline.correct_obligation(fresh, resources, OB, "strength", "binding", why="read again", actor=ANALYST, at=at)
+    listed = json.loads(run_cli("-w", str(fresh.root), "correction", "list", "--format", "json").output)
+    assert [(r["value"], r["reviewed_by"]) for r in listed] == [("binding", "")]
+    assert [e.kind for e in Journal(fresh).entries()] == ["correction-add", "correction-review", "correction-remove",
+                                                          "correction-add"]
 
 
 def _roles(ws: Workspace, text: str) -> None:

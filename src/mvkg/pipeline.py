@@ -40,6 +40,9 @@ from mvkg.inputs import assessments
 from mvkg.inputs.assessments import Stored
 from mvkg.inputs.catalogue import COLUMNS as CATALOGUE_COLUMNS
 from mvkg.inputs.catalogue import ImportReport, import_csv, load_catalogue
+from mvkg.inputs.correction_reviews import Review
+from mvkg.inputs.correction_reviews import load_reviews as correction_reviews  # noqa: F401  (mvkg.pipeline.correction_reviews)
+from mvkg.inputs.correction_reviews import review_correction as store_review
 from mvkg.inputs.corrections import Correction, add_correction, correction_status, remove_correction
 from mvkg.inputs.csvtable import read_rows, write_rows
 from mvkg.inputs.portfolios import HYPOTHETICAL_CATALOGUE, Portfolio, check_name, load_portfolios, members, save_portfolio
@@ -314,6 +317,12 @@ def withdraw_correction(ws: Workspace, resources: Resources, line: int, *, actor
     done = live_write(ws, resources, lambda live: remove_correction(ws, line), {"corrections"}, actor=actor,
                       change="correction-remove", key=lambda c: f"{c.obligation} {c.kind}")
     return CorrectionChange(done.result, done.update.report)
+
+
+def review_correction(ws: Workspace, resources: Resources, line: int, *, actor: Actor, at: str) -> tuple[Correction, Review]:
+    """A reviewer confirms the correction on `line` (kept in data/corrections/reviews.csv with who and when)."""
+    return live_write(ws, resources, lambda live: store_review(ws, line, actor.name, at), {"corrections"}, actor=actor,
+                      change="correction-review", key=lambda done: f"{done[0].obligation} {done[0].kind}").result
 
 
 def corrections(ws: Workspace, resources: Resources) -> list[tuple[Correction, bool]]:

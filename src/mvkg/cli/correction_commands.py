@@ -46,7 +46,19 @@ def add(obj: Context, obligation: str, kind: str, value: str, why: str) -> None:
 @click.pass_obj
 def list_(obj: Context, fmt: str) -> None:
     """The stored corrections, and whether each still finds its obligation."""
-    emit(corrections_text(pipeline.corrections(obj.workspace, obj.resources), fmt))
+    emit(corrections_text(pipeline.corrections(obj.workspace, obj.resources), fmt,
+                          pipeline.correction_reviews(obj.workspace)))
+
+
+@correction.command(name="review")
+@click.argument("line", type=int)
+@click.pass_obj
+def review(obj: Context, line: int) -> None:
+    """Confirm the correction on LINE of the corrections file (needs the reviewer role; who and
+    when are kept in data/corrections/reviews.csv)."""
+    c, r = pipeline.review_correction(obj.workspace, obj.resources, line, actor=local_actor(obj.workspace),
+                                      at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+    click.echo(f"reviewed the {c.kind} correction of {c.resolution} {c.obligation} (by {r.by} at {r.at})")
 
 
 @correction.command(name="remove")

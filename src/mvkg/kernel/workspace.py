@@ -117,6 +117,11 @@ class Workspace:
         return self.data / "corrections" / "corrections.csv"
 
     @property
+    def correction_reviews_file(self) -> Path:
+        """Reviewers' confirmations of corrections (not a build input: a review changes no graph)."""
+        return self.data / "corrections" / "reviews.csv"
+
+    @property
     def extra_dir(self) -> Path:
         """Checked RDF imports, one N-Triples file (and named graph) each."""
         return self.data / "extra"
