@@ -11,6 +11,7 @@ from datetime import date
 from urllib.parse import quote
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from browser_support import (
     ARTIFACTS,
@@ -62,6 +63,15 @@ def _open(browser, url: str):
     page.goto(url)
     settle(page, "Obligations")
     return page
+
+
+def _wait_for_text(page, text: str) -> None:
+    """Wait for a write's message; if it never comes, fail with what the page says instead."""
+    try:
+        page.get_by_text(text).first.wait_for(timeout=120000)
+    except PlaywrightTimeout:
+        pytest.fail(f"no {text!r} on the page; it reads: {main_text(page)[-1500:]}")
+    settle(page)
 
 
 def _actor_name() -> str:
@@ -120,8 +130,7 @@ def test_record_an_assessment_from_a_suggestion_and_see_the_verdict_change(brows
     page.get_by_role("textbox", name="Rationale", exact=True).fill("Browser test: the suggested entry meets the obligation in full.")
     page.get_by_role("textbox", name="Confidence", exact=True).fill("0.8")
     page.get_by_role("button", name="Save assessment").click()
-    page.get_by_text("recorded as a draft by").first.wait_for(timeout=120000)
-    settle(page)
+    _wait_for_text(page, "recorded as a draft by")
     assert_clean(page, "after saving an assessment")
     store, cov = _cov(ws, resources)
     after = next(r for r in cov.rows if r.id == row.id).verdict
@@ -143,8 +152,7 @@ def test_review_an_assessment(browser, fresh, resources):
     page = _open(browser, f"{url}/obligations?ob={w.short}")
     pick(page, "Assessment to change", entry)
     page.get_by_role("button", name="Mark reviewed").click()
-    page.get_by_text("marked reviewed by").first.wait_for(timeout=120000)
-    settle(page)
+    _wait_for_text(page, "marked reviewed by")
     who, today = _actor_name(), date.today().isoformat()
     assert f"reviewed by {who} on {today}" in main_text(page)
     row = next(s.row for s in stored_assessments(ws) if s.row["obligation"] == w.short and s.row["entry"] == entry)
@@ -203,9 +211,10 @@ def test_edit_then_remove_an_assessment(browser, fresh, resources):
     settle(page)
     box = page.get_by_role("textbox", name="Rationale", exact=True).last
     box.fill("Edited in the browser: examined again, still not covering it.")
-    page.get_by_role("button", name="Save changes").click()
-    page.get_by_text("changed by").first.wait_for(timeout=120000)
     settle(page)
+    assert box.input_value().startswith("Edited in the browser")  # no rerun put the old text back
+    page.get_by_role("button", name="Save changes").click()
+    _wait_for_text(page, "changed by")
     row = next(s.row for s in stored_assessments(ws) if s.row["obligation"] == w.short and s.row["entry"] == entry)
     assert row["rationale"] == "Edited in the browser: examined again, still not covering it."
     assert row["assessor"] == _actor_name() and (row.get("review") or "draft") == "draft"
@@ -214,8 +223,7 @@ def test_edit_then_remove_an_assessment(browser, fresh, resources):
     page.get_by_role("button", name="Remove").click()
     settle(page)
     page.get_by_role("button", name="Yes, remove it").click()
-    page.get_by_text("removed.").first.wait_for(timeout=120000)
-    settle(page)
+    _wait_for_text(page, "removed.")
     assert not [s for s in stored_assessments(ws) if s.row["obligation"] == w.short and s.row["entry"] == entry]
     store, cov = _cov(ws, resources)
     after = explain(store, cov, w.id)
