@@ -73,11 +73,8 @@ def record_form(ws: Workspace, key: str, w: Why, suggested: list[str]) -> None:
         saved = st.form_submit_button("Save assessment")
     if not saved:
         return
-    if relation is None:
-        st.error("Choose a relation.")
-        return
     method = "machine-suggested" if entry in suggested else "manual"
-    _write(lambda: pipeline.add_assessment(ws, data.resources(), w.short, entry or NO_ENTRY, relation, rationale,
+    _write(lambda: pipeline.add_assessment(ws, data.resources(), w.short, entry or NO_ENTRY, relation or "", rationale,
                                            actor=actor, evidence=evidence, evidence_url=url, confidence=confidence,
                                            method=method),
            f"Assessment of {w.label} ← {entry or 'not applicable'} ({relation}) recorded as a draft by {actor.name}.")
