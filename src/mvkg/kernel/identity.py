@@ -6,7 +6,8 @@ the checks themselves live with the write paths, not here."""
 
 from __future__ import annotations
 
-import getpass
+import os
+import pwd
 from dataclasses import dataclass
 
 VIA_LOGIN = "login"
@@ -31,10 +32,12 @@ class Actor:
 
 
 def os_user() -> str:
-    """The operating system's user name, or "local" when it cannot be found (no passwd entry)."""
+    """The name of the process's effective user in the system's user database, or "local" when it
+    has no entry. Not $USER or $LOGNAME (what `getpass.getuser` reads first): anyone can set those,
+    and the name decides which roles the roles file gives."""
     try:
-        return getpass.getuser() or "local"
-    except (KeyError, OSError):
+        return pwd.getpwuid(os.geteuid()).pw_name or "local"
+    except KeyError:
         return "local"
 
 
