@@ -88,6 +88,7 @@ bench: install system-deps build
 	$(BIN)/python benchmarks/formats.py
 	$(BIN)/python benchmarks/suggest.py
 	$(BIN)/python benchmarks/browser_tasks.py
+	$(BIN)/python benchmarks/sessions.py
 
 # Screenshots of the main pages for the README (the seed workspace, Chromium): docs/screenshots/*.png.
 screenshots: install system-deps

@@ -24,7 +24,7 @@ from mvkg.inputs.portfolios import load_portfolios, members
 from mvkg.kernel.files import sha256_file
 from mvkg.kernel.resources import Resources, find_resources
 from mvkg.kernel.workspace import Workspace
-from mvkg.query.bounded import QueryWorker
+from mvkg.query.bounded import ProcessBudget, ProcessCaps, QueryWorker
 from mvkg.query.named import canned_queries
 from mvkg.query.store import open_read_only, portfolio_view
 
@@ -63,6 +63,21 @@ def _opened(root: str, key: str) -> tuple[object, QueryWorker]:
     return store, QueryWorker(store)
 
 
+@st.cache_resource
+def query_budget() -> ProcessBudget:
+    """The caps on the analysts' query processes, per session and in total ($MVKG_QUERY_PROCESSES_PER_SESSION,
+    $MVKG_QUERY_PROCESSES): one budget shared by every session of this server, however often Run is clicked."""
+    return ProcessBudget(ProcessCaps.from_environment())
+
+
+def session_id() -> str:
+    """This browser session's id (its share of the query budget)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else ""
+
+
 def graph(root: str, key: str):
     return _opened(root, key)[0]
 
@@ -93,6 +108,9 @@ def run_whatif(root: str, portfolio: str, member_iris: tuple[str, ...], extra) -
     ws = Workspace(Path(root))
     key = build_key(ws)
     tag = (root, key, portfolio)
+    start = whatif_start(root, key, portfolio)
+    if frozenset(member_iris) == start[2] and not len(extra or ()):  # nothing changed yet: no private copy
+        return start[0], start[1]
     if st.session_state.get("whatif-of") != tag:  # one live copy per session: a new base replaces it
         store = graph(root, key)
         st.session_state["whatif-live"] = LiveValidation.start(portfolio_view(store, portfolio), shapes_for(resources()),
@@ -101,6 +119,15 @@ def run_whatif(root: str, portfolio: str, member_iris: tuple[str, ...], extra) -
     live: LiveValidation = st.session_state["whatif-live"]
     v = live.move_to(member_iris, extra)
     return coverage(resources(), v), live.tally.by("theme")
+
+
+@st.cache_data(show_spinner="Judging the portfolio…", max_entries=8)
+def whatif_start(root: str, key: str, portfolio: str) -> tuple[Coverage, dict, frozenset[str]]:
+    """A what-if before any change (the portfolio as saved), once per build for every session:
+    its coverage, verdict counts per theme, and members. A session makes its private live copy
+    (run_whatif) only when it changes something (20 sessions opening the page cost one validation)."""
+    live = LiveValidation.start(portfolio_view(graph(root, key), portfolio), shapes_for(resources()), portfolio)
+    return coverage(resources(), live.run), live.tally.by("theme"), live.members
 
 
 @st.cache_data(max_entries=8)

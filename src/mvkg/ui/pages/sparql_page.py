@@ -166,8 +166,9 @@ def run(root: str, key: str, location: str, limits: QueryLimits, query: str, sub
     st.session_state.pop(RESULT, None)
     started = time.perf_counter()
     try:
-        ran = run_console_query(location, data.graph(root, key), query, known, limits, subs,
-                                worker=data.query_worker(root, key))
+        with data.query_budget().slot(data.session_id()):  # at most N query processes per session and in total
+            ran = run_console_query(location, data.graph(root, key), query, known, limits, subs,
+                                    worker=data.query_worker(root, key))
     except MvkgError as exc:
         show_error(exc)
         return

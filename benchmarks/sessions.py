@@ -1,0 +1,290 @@
+"""Many analysts at once (never part of the test suite).
+
+    .venv/bin/python benchmarks/sessions.py [--sessions 20] [--rounds 1] [--no-heavy]
+
+One `streamlit run app.py` (started as the browser tests start it: tests/browser_support.serve)
+serves a built copy of the seed workspace. N Chromium contexts (default 20, one browser) each
+open the app and visit the main pages through the navigation bar, as an analyst does, `rounds`
+times. A page's time runs from the click (or, for the first page, from `goto`) to the page
+settled: its title shown and Streamlit's running indicator gone.
+
+Two runs:
+- `browse`: every session browses;
+- `heavy`: one session opens a saved cross-join query on the SPARQL page and clicks Run again
+  and again (each query runs to the time limit), while the others browse; the others' p95 is
+  reported, and the number of query processes the server runs is sampled every 0.2 s, to check
+  the caps per session and in total (query/bounded.ProcessCaps, $MVKG_QUERY_PROCESSES_PER_SESSION,
+  $MVKG_QUERY_PROCESSES) hold under load.
+
+Results: benchmarks/sessions.json and benchmarks/sessions.md, with machine, load and date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
+
+from browser_support import ARGS, CHROMIUM, serve  # noqa: E402
+from conftest import copy_workspace  # noqa: E402
+from mvkg import pipeline  # noqa: E402
+from mvkg.kernel.resources import find_resources  # noqa: E402
+from mvkg.query.bounded import ProcessCaps  # noqa: E402
+
+OUT = ROOT / "benchmarks"
+PAGES = ("Overview", "Obligations", "Standards & portfolios", "Validation", "SPARQL", "Snapshots")
+TITLES = {"Standards & portfolios": "Standards & portfolios (what-if)"}
+HEAVY_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 4k^3 rows: runs to the time limit
+GOAL_P95 = 2.0
+QUIET_POLLS = 3  # polls (50 ms apart) with no running indicator: the page is settled
+
+
+async def settled(page, title: str, started: float) -> float:
+    """Seconds from `started` until the page shows `title` and has stopped running."""
+    await page.get_by_role("heading", name=title).first.wait_for(timeout=180_000)
+    quiet, first_quiet = 0, None
+    deadline = time.monotonic() + 180
+    while quiet < QUIET_POLLS and time.monotonic() < deadline:
+        running = await page.locator('[data-testid="stStatusWidget"]').count() > 0
+        if running:
+            quiet, first_quiet = 0, None
+        else:
+            quiet += 1
+            first_quiet = first_quiet or time.perf_counter()
+        await asyncio.sleep(0.05)
+    return (first_quiet or time.perf_counter()) - started
+
+
+async def open_page(page, name: str) -> float:
+    """Switch to a page through the top navigation bar (or its "more" menu); its time."""
+    link = page.locator('[data-testid="stTopNavLink"]').filter(has_text=re.compile(f"^{re.escape(name)}$")).first
+    started = time.perf_counter()
+    if not await link.is_visible():
+        await page.locator('[data-testid="stTopNavSection"]').last.click()
+        link = page.get_by_role("link", name=name, exact=True).last
+    await link.click()
+    return await settled(page, TITLES.get(name, name), started)
+
+
+async def browse(browser, url: str, rounds: int, times: list[tuple[str, float]], errors: list[str]) -> None:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    try:
+        started = time.perf_counter()
+        await page.goto(url, timeout=180_000)
+        times.append(("Overview (first load)", await settled(page, "Overview", started)))
+        for _ in range(rounds):
+            for name in PAGES[1:] + PAGES[:1]:
+                times.append((name, await open_page(page, name)))
+                shown = await page.locator('[data-testid="stException"]').count()
+                if shown:
+                    errors.append(f"{name}: an exception on the page")
+    except Exception as exc:  # a session that breaks is reported, not hidden
+        errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+    finally:
+        await context.close()
+
+
+async def heavy(browser, url: str, query_id: str, done: asyncio.Event, clicks: list[float], notes: list[str]) -> None:
+    """One analyst running the cross join again and again until the others have finished."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    try:
+        started = time.perf_counter()
+        await page.goto(f"{url}/sparql?q={query_id}", timeout=180_000)
+        await settled(page, "SPARQL", started)
+        while not done.is_set():
+            await page.get_by_role("button", name="Run query").click(timeout=180_000)
+            clicks.append(time.perf_counter())
+            await asyncio.sleep(1.0)
+        text = await page.locator('[data-testid="stMain"]').inner_text()
+        notes += sorted(set(re.findall(r"[^\n]*(?:limit|running)[^\n]*", text)))[:5]
+    except Exception as exc:
+        notes.append(f"heavy session: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+    finally:
+        await context.close()
+
+
+def query_processes(server: int) -> int:
+    """The query processes (query/bounded.child_main) running under the server process now."""
+    count = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmd = (entry / "cmdline").read_bytes()
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if b"child_main" in cmd and _descends(int(entry.name), server, stat):
+            count += 1
+    return count
+
+
+def _descends(pid: int, ancestor: int, stat: str) -> bool:
+    for _ in range(8):
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == ancestor:
+            return True
+        if parent <= 1:
+            return False
+        try:
+            stat = Path(f"/proc/{parent}/stat").read_text()
+        except OSError:
+            return False
+    return False
+
+
+def streamlit_pid(port: str) -> int:
+    """The pid of the `streamlit run` serving on `port`."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmd = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"streamlit" in b" ".join(cmd) and port.encode() in cmd:
+                return int(entry.name)
+    raise RuntimeError(f"no streamlit process on port {port}")
+
+
+def summary(times: list[float]) -> dict:
+    ordered = sorted(times)
+    if not ordered:
+        return {"pages": 0}
+    return {"pages": len(ordered), "p50_s": round(statistics.median(ordered), 3),
+            "p95_s": round(ordered[max(0, int(0.95 * len(ordered)) - 1)], 3), "max_s": round(ordered[-1], 3)}
+
+
+async def run(url: str, sessions: int, rounds: int, query_id: str | None, server: int) -> dict:
+    from playwright.async_api import async_playwright
+
+    times: list[tuple[str, float]] = []
+    errors: list[str] = []
+    clicks: list[float] = []
+    notes: list[str] = []
+    samples: list[int] = []
+    sampling = threading.Event()
+
+    def sample() -> None:
+        while not sampling.is_set():
+            samples.append(query_processes(server))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        done = asyncio.Event()
+        browsers = sessions - (1 if query_id else 0)
+        started = time.perf_counter()
+        sampler.start()
+        tasks = [browse(browser, url, rounds, times, errors) for _ in range(browsers)]
+        hv = asyncio.create_task(heavy(browser, url, query_id, done, clicks, notes)) if query_id else None
+        await asyncio.gather(*tasks)
+        done.set()
+        if hv is not None:
+            await hv
+        wall = time.perf_counter() - started
+        sampling.set()
+        await browser.close()
+    per_page = {name: summary([t for n, t in times if n == name]) for name in dict.fromkeys(n for n, _ in times)}
+    return {**summary([t for _, t in times]), "per_page": per_page, "sessions": sessions, "browsing_sessions": browsers,
+            "wall_s": round(wall, 1),
+            "errors": errors[:10], "error_count": len(errors), "heavy_runs_clicked": len(clicks),
+            "max_query_processes": max(samples, default=0), "heavy_notes": notes}
+
+
+def prepared(dest: Path) -> tuple[Path, str | None]:
+    """A built copy of the seed workspace and the id of the saved heavy query (None when the
+    workspace keeps no saved queries)."""
+    ws = copy_workspace(dest)
+    pipeline.build(ws, find_resources())
+    try:
+        from mvkg.query.saved import save_query
+    except ImportError:
+        return ws.root, None
+    return ws.root, save_query(ws, HEAVY_QUERY).id
+
+
+def machine() -> dict:
+    mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), 0)
+    return {"date": datetime.now(UTC).isoformat(timespec="seconds"), "platform": platform.platform(),
+            "cpus": os.cpu_count(), "memory_gb": round(mem / 1024 / 1024, 1), "python": platform.python_version(),
+            "load_before": [round(x, 2) for x in os.getloadavg()]}
+
+
+def render(result: dict) -> str:
+    m, caps = result["machine"], result["caps"]
+    lines = [f"# {result['sessions']} analysts at once", "",
+             f"- date: {m['date']}; machine: {m['platform']}, {m['cpus']} CPUs, {m['memory_gb']} GiB, "
+             f"Python {m['python']}; load average before the run {m['load_before']} (other work on the machine counts)",
+             f"- {result['sessions']} Chromium contexts on one `streamlit run app.py` (seed workspace, on-disk store), "
+             f"each visiting {', '.join(PAGES)} {result['rounds']} time(s) through the navigation bar; page time = "
+             "click to title shown and running indicator gone",
+             f"- query caps: {caps['per_session']} per session, {caps['total']} in total "
+             "($MVKG_QUERY_PROCESSES_PER_SESSION, $MVKG_QUERY_PROCESSES)", "",
+             "| run | pages | p50 s | p95 s | max s | wall s | errors | heavy Run clicks | most query processes at once |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for name in ("browse", "heavy"):
+        r = result.get(name)
+        if r:
+            lines.append(f"| {name} | {r['pages']} | {r.get('p50_s', '')} | {r.get('p95_s', '')} | {r.get('max_s', '')} | "
+                         f"{r['wall_s']} | {r['error_count']} | {r['heavy_runs_clicked']} | {r['max_query_processes']} |")
+    verdict = result["browse"].get("p95_s", 99) <= GOAL_P95 and result.get("heavy", {}).get("p95_s", 0) <= GOAL_P95
+    lines += ["", f"Goal: p95 ≤ {GOAL_P95:g} s with and without the heavy session: "
+              + ("met." if verdict else "not met on this run (see the load average above and the notes in the README)."), ""]
+    for name in ("browse", "heavy"):
+        r = result.get(name)
+        if r:
+            lines += [f"Per page ({name}): " + "; ".join(f"{p} p50 {s.get('p50_s')} s, p95 {s.get('p95_s')} s"
+                                                     for p, s in r["per_page"].items()), ""]
+    for name in ("browse", "heavy"):
+        for e in (result.get(name) or {}).get("errors", []):
+            lines.append(f"- {name} error: {e}")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sessions", type=int, default=20)
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--no-heavy", action="store_true")
+    ap.add_argument("--out", default="sessions", help="results in benchmarks/OUT.json and OUT.md")
+    args = ap.parse_args()
+    if not Path(CHROMIUM).exists():
+        sys.exit(f"Chromium is missing ({CHROMIUM}): `make test` installs it")
+    result: dict = {"machine": machine(), "rounds": args.rounds, "sessions": args.sessions,
+                    "caps": ProcessCaps.from_environment().__dict__}
+    with tempfile.TemporaryDirectory(prefix="mvkg-sessions-") as tmp:
+        root, query_id = prepared(Path(tmp))
+        with serve(root) as url:
+            server = streamlit_pid(url.rsplit(":", 1)[1])
+            asyncio.run(run(url, 2, 1, None, server))  # warm up: the first start opens the graph and fills caches
+            result["browse"] = asyncio.run(run(url, args.sessions, args.rounds, None, server))
+            print("browse", result["browse"], flush=True)
+            if not args.no_heavy and query_id:
+                result["heavy"] = asyncio.run(run(url, args.sessions, args.rounds, query_id, server))
+                print("heavy", result["heavy"], flush=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+    (OUT / f"{args.out}.json").write_text(json.dumps(result, indent=2) + "\n")
+    (OUT / f"{args.out}.md").write_text(render(result))
+    print(render(result))
+
+
+if __name__ == "__main__":
+    main()
