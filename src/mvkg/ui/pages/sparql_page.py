@@ -51,6 +51,13 @@ def prefixes(key: str) -> tuple[Prefix, ...]:
     return workspace_prefixes(data.resources())
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def values_of(root: str, key: str, location: str, values_query: str) -> dict[str, str]:
+    """A parameter's values (value → label), listed once per build (each listing is a query
+    in its own process: 0.5-1 s on every pick otherwise)."""
+    return dict(parameter_values(location, values_query, QueryLimits(), data.query_worker(root, key)))
+
+
 def sparql() -> None:
     st.title("SPARQL")
     ws, key = context()
@@ -69,8 +76,7 @@ def sparql() -> None:
         st.write(md_escape(q.description))
         text = q.text
         for p in q.params:
-            values = (dict(parameter_values(location, p.values_query, limits, data.query_worker(root, key)))
-                      if p.values_query else {})
+            values = values_of(root, key, location, p.values_query) if p.values_query else {}
             value = st.selectbox(f"{p.name}: {p.description}", [DEFAULT, *values], key=f"param-{choice}-{p.name}",
                                  format_func=lambda v, shown=values: shown.get(v, v))
             if value != DEFAULT:
