@@ -2,7 +2,8 @@
 workspace's roles file, and recording a correction on the Corrections page is refused by the
 library (the page shows who and the role needed; the corrections file and the audit trail are
 unchanged). Made an analyst, the same form records the correction under the user's own name, and
-the Audit page shows the change as text."""
+the Audit page shows the change as text. Confirming it needs the reviewer role: refused for the
+analyst, recorded (with who and when) once the roles file makes the user a reviewer."""
 
 from __future__ import annotations
 
@@ -58,7 +59,26 @@ def test_a_viewers_write_is_refused_by_the_library_and_an_analysts_is_audited(ap
         assert page.get_by_text("correction-add").count() > 0
         assert page.get_by_text(f"who: {OS_USER} (os:{OS_USER}, via os)").count() > 0
         page.screenshot(path=str(ARTIFACTS / "audit-page.png"), full_page=True)
+        _confirm_as_analyst_then_reviewer(page, url, ws)
     assert f",{OS_USER}," in ws.corrections_file.read_text(encoding="utf-8")
-    [entry] = Journal(ws).entries()
-    assert (entry.kind, entry.actor_name, [f.path for f in entry.files]) == (
+    added, reviewed = Journal(ws).entries()
+    assert (added.kind, added.actor_name, [f.path for f in added.files]) == (
         "correction-add", OS_USER, ["data/corrections/corrections.csv"])
+    assert (reviewed.kind, reviewed.actor_name) == ("correction-review", OS_USER)
+    assert f",{OS_USER}," in ws.correction_reviews_file.read_text(encoding="utf-8")
+
+
+def _confirm_as_analyst_then_reviewer(page, url: str, ws) -> None:
+    page.goto(f"{url}/corrections")
+    settle(page, "On record")
+    page.get_by_role("button", name="Confirm correction (reviewer)").click()
+    refusal = f"{OS_USER} (os:{OS_USER}) may not review a correction: that needs the reviewer role"
+    page.get_by_text(refusal, exact=False).first.wait_for(timeout=120000)
+    assert not ws.correction_reviews_file.exists()
+    ws.roles_file.write_text(f"person,roles\n{OS_USER},reviewer\n", encoding="utf-8")
+    page.goto(f"{url}/corrections")
+    settle(page, "On record")
+    page.get_by_role("button", name="Confirm correction (reviewer)").click()
+    # the table's "reviewed" column says who and when (a data-grid cell: in the DOM, drawn on a canvas)
+    page.get_by_text(f"{OS_USER}, 20").first.wait_for(state="attached", timeout=120000)
+    assert_clean(page, "corrections confirmed by a reviewer")

@@ -12,6 +12,7 @@ import streamlit as st
 
 from mvkg import pipeline
 from mvkg.analysis.obligations import list_obligations
+from mvkg.inputs.correction_reviews import review_key
 from mvkg.inputs.corrections import KINDS
 from mvkg.kernel.errors import MvkgError
 from mvkg.kernel.namespaces import short_id
@@ -80,15 +81,31 @@ def _on_record(ws) -> None:
     if not stored:
         st.info("No corrections yet.")
         return
+    reviews = pipeline.correction_reviews(ws)
     st.dataframe(pd.DataFrame([{"line": c.line, "obligation": f"{c.resolution} {c.obligation}", "kind": c.kind,
                                 "value": c.value, "by": c.by, "at": c.at, "why": c.why,
-                                "applied": "yes" if ok else "no: its words are no longer in the resolution"}
+                                "applied": "yes" if ok else "no: its words are no longer in the resolution",
+                                "reviewed": _reviewed(reviews.get(review_key(c)))}
                                for c, ok in stored]), hide_index=True)
-    line = st.selectbox("Remove the correction on line", [c.line for c, _ in stored], key="remove-line")
-    if st.button("Remove correction"):
-        try:
-            pipeline.withdraw_correction(ws, data.resources(), int(line), actor=current_actor())
-            st.cache_data.clear()
-            st.rerun()
-        except MvkgError as exc:
-            show_error(exc)
+    line = st.selectbox("Correction on line", [c.line for c, _ in stored], key="remove-line")
+    confirm, remove = st.columns(2)
+    if confirm.button("Confirm correction (reviewer)"):
+        _act(lambda: pipeline.review_correction(ws, data.resources(), int(line), actor=current_actor(),
+                                                at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")))
+    if remove.button("Remove correction"):
+        _act(lambda: pipeline.withdraw_correction(ws, data.resources(), int(line), actor=current_actor()))
+
+
+def _reviewed(review) -> str:
+    return f"{review.by}, {review.at}" if review else "not yet"
+
+
+def _act(write) -> None:
+    """Run a write; refusals (a missing role, a stale line) are shown, nothing else changes."""
+    try:
+        write()
+    except MvkgError as exc:
+        show_error(exc)
+        return
+    st.cache_data.clear()
+    st.rerun()
