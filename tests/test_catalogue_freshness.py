@@ -136,3 +136,27 @@ def test_standards_page_marks_stale_entries(built, monkeypatch):
     assert any(f"{stale} of {len(rows)} entries are stale" in c.value for c in at.caption)
     shown = next(t.value for t in at.table if "checked" in t.value.columns)
     assert shown["checked"].astype(str).str.contains("stale").any()
+
+
+def test_an_import_without_the_fact_columns_keeps_what_was_checked(workspace, tmp_path):
+    """Updating a checked entry from a file (or an OSCAL catalog) that does not carry scope and
+    check dates keeps the entry's scope, source and date; a file that carries them replaces them."""
+    path = workspace.catalogue_dir / "catalogue.csv"
+    known = next(r for r in csv.DictReader(path.open(encoding="utf-8")) if r["checked"] and r["scope"])
+    narrow = tmp_path / "narrow.csv"
+    with narrow.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=ALL_COLUMNS[:11], extrasaction="ignore")
+        writer.writeheader()
+        writer.writerow({**known, "title": known["title"] + " (retitled)"})
+    assert run_cli("--workspace", str(workspace.root), "catalogue", "import", str(narrow)).exit_code == 0
+    after = next(r for r in csv.DictReader(path.open(encoding="utf-8")) if r["id"] == known["id"])
+    assert after["title"].endswith("(retitled)")
+    assert (after["scope"], after["scope_source"], after["checked"]) == (known["scope"], known["scope_source"],
+                                                                         known["checked"])
+    wide = tmp_path / "wide.csv"
+    with wide.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=ALL_COLUMNS)
+        writer.writeheader()
+        writer.writerow({**after, "checked": "2026-12-01"})
+    assert run_cli("--workspace", str(workspace.root), "catalogue", "import", str(wide)).exit_code == 0
+    assert next(r for r in csv.DictReader(path.open(encoding="utf-8")) if r["id"] == known["id"])["checked"] == "2026-12-01"

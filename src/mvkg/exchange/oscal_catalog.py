@@ -19,7 +19,8 @@
 **The catalogue** (`--catalogue`): each publisher is a group, each catalogue entry a control
 (id: the entry's slug as a token), with OSCAL's `label` and mvkg props for every column of
 `data/catalogue/*.csv` (`identifier`, `publisher`, `kind`, `status`, `date`, `theme`,
-`topic`, `source-url`), the `url` as an `alternate` link and the notes as a `notes` part.
+`topic`, `source-url`, `scope-source`, `checked`), the `url` as an `alternate` link, the notes and the
+published scope as `notes` and `scope` parts.
 `mvkg import oscal-catalog` reads all of it back, so catalogue → OSCAL → catalogue keeps
 every field. The assessments' mapping collection points into both catalogs by these ids.
 """
@@ -165,11 +166,13 @@ def obligations_catalog(ws: Workspace, store: GraphStore, resources: Resources, 
 def _entry_control(e: Entry, lex: Lexicon) -> Control:
     extra = props(("identifier", e.id), ("publisher", lex.actors[e.publisher].notation), ("kind", e.kind),
                   ("status", e.status), ("date", e.date), ("theme", [lex.themes[t].notation for t in e.themes]),
-                  ("topic", [lex.topics[t].notation for t in e.topics]), ("source-url", list(e.source_urls)))
+                  ("topic", [lex.topics[t].notation for t in e.topics]), ("source-url", list(e.source_urls)),
+                  ("scope-source", e.scope_source), ("checked", e.checked))
+    parts = [Part(name=name, ns=OSCAL_NS, prose=text) for name, text in (("notes", e.notes), ("scope", e.scope)) if text]
     return Control(id=entry_control_id(e.iri), class_=e.kind, title=one_line(e.title),
                    props=[prop("label", e.id, own=False), *extra],
                    links=[link(e.url, "alternate", "where the entry can be read")] if e.url else None,
-                   parts=[Part(name="notes", ns=OSCAL_NS, prose=e.notes)] if e.notes else None)
+                   parts=parts or None)
 
 
 def catalogue_catalog(ws: Workspace, resources: Resources) -> Catalog:

@@ -16,7 +16,9 @@ Each column is taken from the first of these that is there:
 - `url`: the first http(s) link with rel `alternate`; else the first http(s) link;
 - `themes`, `topics`, `source_url`: mvkg props `theme`, `topic`, `source-url`;
 - `notes`: mvkg part `notes`; else the text of the control's `statement` part, each
-  parameter insertion replaced by `[its label or choices]`.
+  parameter insertion replaced by `[its label or choices]`;
+- `scope`, `scope_source`, `checked`: mvkg part `scope`, mvkg props `scope-source`, `checked`;
+  else empty (an entry never checked shows as stale).
 
 (mvkg props are those with `ns` = `https://w3id.org/mvkg/oscal`, as `mvkg export
 oscal-catalog --catalogue` writes them.) The rows then go through the catalogue's own import
@@ -40,7 +42,7 @@ from trestle.oscal.common import Part
 
 from mvkg.exchange.oscal_common import OSCAL_NS, core_values, one_line, own_values, schema_error
 from mvkg.graph.build import load_lexicon
-from mvkg.inputs.catalogue import COLUMNS, ImportReport, import_csv
+from mvkg.inputs.catalogue import ALL_COLUMNS, COLUMNS, FACT_COLUMNS, ImportReport, import_csv
 from mvkg.inputs.csvtable import TableError, read_rows, rows_bytes
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.resources import Resources
@@ -163,6 +165,9 @@ def entry_row(c: Control, defaults: ImportDefaults, published: str) -> dict[str,
         "topics": ";".join(own_values(c.props, "topic")),
         "source_url": " ; ".join(own_values(c.props, "source-url")),
         "notes": _prose(c.parts, "notes", own=True) or _fill(_prose(c.parts, "statement"), _params(c)),
+        "scope": _prose(c.parts, "scope", own=True),
+        "scope_source": own("scope-source"),
+        "checked": own("checked"),
     }
 
 
@@ -194,8 +199,10 @@ def import_catalog(ws: Workspace, resources: Resources, path: Path, defaults: Im
                          "'publisher' or --publisher NOTATION (an actor of ontology/actors.ttl)", path=path)
     with tempfile.TemporaryDirectory(prefix="mvkg-oscal-") as folder:
         staged = Path(folder) / "controls.csv"
-        staged.write_bytes(rows_bytes(COLUMNS, [row for _, row in rows]))
-        lines = {line: rows[i][0] for i, (line, _) in enumerate(read_rows(staged, COLUMNS))}
+        # the fact columns only when a control states them, so a catalog without them keeps what is known
+        columns = ALL_COLUMNS if any(row[c] for _, row in rows for c in FACT_COLUMNS) else COLUMNS
+        staged.write_bytes(rows_bytes(columns, [{c: row[c] for c in columns} for _, row in rows]))
+        lines = {line: rows[i][0] for i, (line, _) in enumerate(read_rows(staged, columns))}
         try:
             report = import_csv(ws, load_lexicon(resources), staged)
         except TableError as exc:

@@ -225,6 +225,7 @@ def import_csv(ws: Workspace, lex: Lexicon, source: Path) -> ImportReport:
     where = {slugify(e.id): e.file for e in existing}
     incoming = {slugify(e.id): e for e in new}
     raw_new = {slugify(r["id"]): r for _, r in read_catalogue_rows(source)}
+    keeps_facts = catalogue_columns(source) != ALL_COLUMNS  # a file without the fact columns does not clear them
     files = {ws.relative(p): p for p in ws.catalogue_files()}
     target = ws.catalogue_file
     files.setdefault(ws.relative(target), target)
@@ -236,7 +237,7 @@ def import_csv(ws: Workspace, lex: Lexicon, source: Path) -> ImportReport:
         for i, r in enumerate(rows):
             key = slugify(r["id"])
             if key in incoming and where.get(key) == label:
-                rows[i] = raw_new[key]
+                rows[i] = {**raw_new[key], **({c: r[c] for c in FACT_COLUMNS} if keeps_facts else {})}
                 updated.append(r["id"])
                 changed = True
         if path == target:
