@@ -9,6 +9,8 @@ import streamlit as st
 
 from mvkg.analysis.views import OverviewView, overview_view
 from mvkg.compliance.coverage import FORMULA
+from mvkg.exchange.spreadsheet import MEDIA_TYPE as XLSX
+from mvkg.exchange.spreadsheet import coverage_sheet, workbook_bytes
 from mvkg.history.diff import changed_since
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.kernel.workspace import Workspace
@@ -30,6 +32,8 @@ def overview() -> None:
     c2.metric("Coverage, binding obligations", pct(cov.binding.coverage_percent))
     c3.metric("Obligations", len(cov.rows))
     st.caption(f"Formula: {FORMULA}")
+    st.download_button("Coverage (xlsx)", lambda: workbook_bytes(coverage_sheet(cov)), f"coverage-{portfolio}.xlsx",
+                       XLSX, on_click="ignore")  # the rows of `mvkg coverage --format xlsx`, made on click
     st.subheader("Verdicts")
     text_table([{"verdict": v.mark, "obligations": cov.summary.counts[v.notation]} for v in verdicts])
     st.subheader("Coverage per resolution")

@@ -12,6 +12,8 @@ import streamlit as st
 
 from mvkg import pipeline
 from mvkg.compliance.coverage import FORMULA
+from mvkg.exchange.spreadsheet import MEDIA_TYPE as XLSX
+from mvkg.exchange.spreadsheet import snapshot_sheet, workbook_bytes
 from mvkg.history.diff import diff as diff_snapshots
 from mvkg.history.snapshots import SnapshotInfo, SnapshotStore
 from mvkg.kernel.errors import MvkgError
@@ -58,13 +60,15 @@ def snapshots() -> None:
     st.subheader("Open")
     chosen = st.selectbox("Snapshot", ids, index=len(ids) - 1, format_func=names.get, key="snapshot-open")
     snap = store.load(chosen)
-    c1, c2, c3, _ = st.columns([2, 2, 2, 3])
+    c1, c2, c3, c4, _ = st.columns([2, 2, 2, 2, 1])
     c1.download_button("Report (HTML)", snapshot_reports.snapshot_html(snap, store.infos(snap["portfolio"]["name"])),
                        f"{chosen}.html", "text/html", on_click="ignore")
     c2.download_button("Report (Markdown)", snapshot_reports.snapshot_md(snap), f"{chosen}.md", "text/markdown",
                        on_click="ignore")
     c3.download_button("Verdicts (CSV)", snapshot_reports.snapshot_csv(snap), f"{chosen}.csv", "text/csv",
                        on_click="ignore")
+    c4.download_button("Verdicts (xlsx)", lambda: workbook_bytes(snapshot_sheet(snap)), f"{chosen}.xlsx", XLSX,
+                       on_click="ignore")  # the same rows as the CSV, with the snapshot id and formula on the sheet
     with st.expander("Report"):
         st.code(snapshot_reports.snapshot_md(snap), language="markdown", wrap_lines=True)  # as text, never rendered
     if len(ids) > 1:
