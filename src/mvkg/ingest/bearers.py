@@ -169,23 +169,23 @@ def duty_subjects(lex: Lexicon, texts: Iterable[str], homonyms: dict[str, str] |
 def passive_subjects(lex: Lexicon, texts: Iterable[str], homonyms: dict[str, str] | None = None) -> Addressees:
     """Who an item in the passive addresses ('(a) Governments … are encouraged: …'), in the
     first text (the item's own words, then its parents', nearest first) that opens so."""
-    for text in texts:
-        for rx in lex.pattern("passive-subject"):
-            m = rx.match(text)
-            if m is not None:
-                found = addressees(lex, m.group("who"), 0, homonyms, mint_unknown=True)
-                if found.bearers:
-                    return found
-    return Addressees((), ())
+    return _first_named(lex, "passive-subject", texts, homonyms, anywhere=False)
 
 
 def established_body(lex: Lexicon, lead_texts: Iterable[str], homonyms: dict[str, str] | None = None) -> Addressees:
     """The body a parent paragraph sets up to do its sub-items ('Decides to establish … a
     Committee of the Security Council …, to undertake the following tasks: (a) To examine
     …'): in the nearest lead-in that names one."""
-    for text in lead_texts:
-        for rx in lex.pattern("established-body"):
-            m = rx.search(text)
+    return _first_named(lex, "established-body", lead_texts, homonyms, anywhere=True)
+
+
+def _first_named(lex: Lexicon, role: str, texts: Iterable[str], homonyms: dict[str, str] | None, *,
+                 anywhere: bool) -> Addressees:
+    """The addressees named by the `who` group of the first `role` pattern that matches (at the
+    start of a text, or `anywhere` in it) in the first text where one names somebody."""
+    for text in texts:
+        for rx in lex.pattern(role):
+            m = rx.search(text) if anywhere else rx.match(text)
             if m is not None:
                 found = addressees(lex, m.group("who"), 0, homonyms, mint_unknown=True)
                 if found.bearers:
