@@ -323,6 +323,21 @@ def test_a_label_with_a_lone_surrogate_is_refused(base, label):
     assert tree_hash(base.root) == before
 
 
+@pytest.mark.parametrize("args, where", [
+    (["portfolio", "create", "odd", "--description", "bad \udcff byte"], "description"),
+    (["portfolio", "create", "odd", "--label", "\ud800"], "label"),
+    (["assessment", "add", "ATU-MV resolves b", "FGMV-01", "--relation", "partial", "--rationale", "x \udcff"],
+     "rationale"),
+    (["correction", "add", "atu-mv/resolves/para_b", "strength", "recommendation", "--why", "\udcff"], "why"),
+])
+def test_text_with_a_lone_surrogate_is_refused_wherever_it_would_be_stored(base, args, where):
+    """Portfolio label and description, an assessment's rationale, a correction's reason: one
+    line naming the field, exit 2, nothing written (it used to be a UnicodeEncodeError traceback)."""
+    before = tree_hash(base.root)
+    _one_line_error(run_cli("--workspace", str(base.root), *args), 2, "lone surrogate", where)
+    assert tree_hash(base.root) == before
+
+
 def _hold(lock: Path):
     fd = os.open(lock, os.O_RDWR | os.O_CREAT)
     fcntl.flock(fd, fcntl.LOCK_EX)

@@ -36,7 +36,7 @@ from mvkg.history.snapshot_store import (
     content_id,
 )
 from mvkg.inputs.catalogue_freshness import stale_after_days
-from mvkg.kernel.errors import InputError
+from mvkg.kernel.errors import InputError, check_unicode
 from mvkg.kernel.files import sha256_bytes, sha256_file
 from mvkg.kernel.namespaces import ID, MVKG, PREFIXES, portfolio_node, short_id
 from mvkg.kernel.resources import Resources
@@ -59,11 +59,7 @@ def check_label(label: str) -> str:
     surrogate, such as an undecodable byte in a command-line argument, cannot be stored)."""
     if len(label) > MAX_LABEL or any(ord(ch) < 32 for ch in label):
         raise InputError(f"a label is at most {MAX_LABEL} printable characters")
-    bad = next((i for i, ch in enumerate(label) if 0xD800 <= ord(ch) <= 0xDFFF), None)
-    if bad is not None:
-        raise InputError(f"the label is not valid Unicode text (a lone surrogate U+{ord(label[bad]):04X} at "
-                         f"character {bad + 1}; was it typed in another encoding than UTF-8?)")
-    return label
+    return check_unicode(label, "the label")
 
 
 def default_folder(ws: Workspace) -> Path:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mvkg.ingest.readers import decode_text
-from mvkg.kernel.errors import InputError
+from mvkg.kernel.errors import InputError, check_unicode, lone_surrogate
 from mvkg.kernel.files import atomic_write
 
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -70,7 +70,12 @@ def rows_bytes(columns: tuple[str, ...], rows: list[dict[str, str]]) -> bytes:
     writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
-    return buf.getvalue().encode("utf-8")
+    text = buf.getvalue()
+    if lone_surrogate(text) is not None:
+        row, column = next((i, c) for i, r in enumerate(rows, start=2) for c in columns
+                           if isinstance(r.get(c), str) and lone_surrogate(r[c]) is not None)
+        check_unicode(rows[row - 2][column], f"the {column} of row {row}")
+    return text.encode("utf-8")
 
 
 def write_rows(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:

@@ -21,7 +21,7 @@ from mvkg.ingest.rdf import new_graph
 from mvkg.inputs.catalogue import KINDS, STATUSES, Entry
 from mvkg.inputs.versions import check as check_version
 from mvkg.inputs.versions import content_version
-from mvkg.kernel.errors import InputError
+from mvkg.kernel.errors import InputError, check_unicode
 from mvkg.kernel.files import atomic_write
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.namespaces import MVKG, portfolio_node, slugify
@@ -165,6 +165,8 @@ def save_portfolio(ws: Workspace, p: Portfolio, *, overwrite: bool = False, expe
     or with `expected_version`, the version its editor read: when someone changed or removed it
     meanwhile, StaleEditError (what is stored now and the difference) and nothing is written."""
     path = ws.portfolio_file(check_name(p.name))
+    check_unicode(p.label, "the portfolio's label")
+    check_unicode(p.description, "the portfolio's description")
     if expected_version is not None:
         current = _stored_json(path)
         check_version(f"portfolio {p.name!r}", expected_version, portfolio_version(ws, p.name), current, p.to_json())

@@ -40,3 +40,22 @@ class WorkspaceError(MvkgError):
 
 class QueryError(MvkgError):
     """A SPARQL query was rejected or failed."""
+
+
+def lone_surrogate(text: str) -> int | None:
+    """Where `text` holds a lone surrogate (an undecodable byte of a command-line argument or a
+    form field read in another encoding), which no UTF-8 file can store; None when it holds none."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.start
+    return None
+
+
+def check_unicode(text: str, what: str) -> str:
+    """`text` unchanged, or InputError naming `what` and the first lone surrogate in it."""
+    bad = lone_surrogate(text)
+    if bad is not None:
+        raise InputError(f"{what} is not valid Unicode text (a lone surrogate U+{ord(text[bad]):04X} at "
+                         f"character {bad + 1}; was it typed in another encoding than UTF-8?)")
+    return text
