@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from mvkg.compliance.coverage import Coverage, summarise
-from mvkg.query.named import ask, select
+from mvkg.query.named import select
 
 
 @dataclass(frozen=True)
@@ -81,37 +81,3 @@ def by_resolution(cov: Coverage) -> dict[str, list[str]]:
 
 def resolution_codes(store: ox.Store) -> list[str]:
     return sorted(r["c"] for r in select(store, "resolution_codes"))
-
-
-def _dot_id(iri: str) -> str:
-    return '"' + iri.replace('"', "") + '"'
-
-
-def _dot_label(text: str) -> str:
-    text = " ".join(text.split())
-    return '"' + (text[:60] + "…" if len(text) > 60 else text).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def neighbourhood_dot(store: ox.Store, cov: Coverage, iri: str) -> str:
-    """Resolution → obligation → themes → covering entries, for one obligation or one theme."""
-    verdict = {r.id: r for r in cov.rows}
-    is_theme = ask(store, "is_theme", t=iri)
-    obligations = ([r["o"] for r in select(store, "theme_obligations", t=iri)]
-                   if is_theme else [iri])
-    lines = ["digraph mvkg {", 'rankdir=LR; node [shape=box, fontsize=10, fontname="sans-serif"];']
-    for ob in obligations:
-        row = verdict.get(ob)
-        if row is None:
-            continue
-        res = f"res:{row.resolution}"
-        lines.append(f'{_dot_id(res)} [label={_dot_label(row.resolution)}, shape=folder];')
-        lines.append(f"{_dot_id(ob)} [label={_dot_label(f'{row.section} {row.item} ({row.verdict})')}];")
-        lines.append(f"{_dot_id(res)} -> {_dot_id(ob)};")
-        for t in select(store, "obligation_themes", o=ob):
-            lines.append(f"{_dot_id(t['t'])} [label={_dot_label(t['l'])}, shape=ellipse];")
-            lines.append(f'{_dot_id(ob)} -> {_dot_id(t["t"])} [label="theme"];')
-        for c in row.covering:
-            lines.append(f"{_dot_id('entry:' + c.entry)} [label={_dot_label(c.entry)}, shape=note];")
-            lines.append(f"{_dot_id('entry:' + c.entry)} -> {_dot_id(ob)} [label={_dot_label(c.relation)}];")
-    lines.append("}")
-    return "\n".join(lines)
