@@ -20,19 +20,18 @@ issue 17 asks each to be at most 1 s.
 from __future__ import annotations
 
 import json
-import os
-import platform
 import re
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
+
+from host import machine  # noqa: E402
 
 from browser_support import chromium, combobox, serve, settle, writable_copy  # noqa: E402
 from conftest import copy_workspace  # noqa: E402
@@ -50,15 +49,6 @@ WIDE = {"width": 1400, "height": 1000}
 LIMIT_S = 1.0
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 OUT = ROOT / "benchmarks"
-
-
-def machine() -> dict:
-    """The machine and the date, as the other benchmarks write them, and how busy it was."""
-    mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")), 0)
-    return {"date": datetime.now(UTC).isoformat(timespec="seconds"), "platform": platform.platform(),
-            "cpus": os.cpu_count(), "memory_gb": round(mem / 1024 / 1024, 1), "python": platform.python_version(),
-            "load_before": [round(x, 2) for x in os.getloadavg()]}
 
 
 def mark(verdict: str) -> str:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import resource
 import shutil
 import socket
@@ -32,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+
+from host import machine  # noqa: E402
 
 from mvkg import pipeline  # noqa: E402
 from mvkg.compliance.validate import validate  # noqa: E402
@@ -301,10 +302,7 @@ def main() -> None:
         done = subprocess.run([sys.executable, str(Path(__file__)), "--scale", str(n)], capture_output=True, text=True,
                               check=True)
         records += json.loads(done.stdout.strip().splitlines()[-1])
-    machine = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "platform": platform.platform(),
-               "python": platform.python_version(), "cpus": os.cpu_count(),
-               "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
-    render(records, machine)
+    render(records, machine())
     shutil.rmtree(tmp, ignore_errors=True)
 
 

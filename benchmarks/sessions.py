@@ -24,8 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import re
 import shutil
 import statistics
@@ -33,11 +31,12 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
+
+from host import machine  # noqa: E402
 
 from browser_support import ARGS, CHROMIUM, serve  # noqa: E402
 from conftest import copy_workspace  # noqa: E402
@@ -218,14 +217,6 @@ def prepared(dest: Path) -> tuple[Path, str | None]:
     except ImportError:
         return ws.root, None
     return ws.root, save_query(ws, HEAVY_QUERY).id
-
-
-def machine() -> dict:
-    mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")), 0)
-    return {"date": datetime.now(UTC).isoformat(timespec="seconds"), "platform": platform.platform(),
-            "cpus": os.cpu_count(), "memory_gb": round(mem / 1024 / 1024, 1), "python": platform.python_version(),
-            "load_before": [round(x, 2) for x in os.getloadavg()]}
 
 
 def render(result: dict) -> str:
