@@ -9,6 +9,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from actors import OS_USER
+
 PAGES = ["overview", "obligations", "standards", "validation", "sparql", "snapshots", "compare", "graph"]
 
 
@@ -173,9 +175,10 @@ def test_compare_drafts_shows_alignment_and_records_a_review(built, monkeypatch,
     _clean(at)
     frame = table(at, "relation")
     assert {"equivalent", "broader", "narrower", "overlapping", "unmatched"} & set(frame["relation"])
-    at.text_input[0].set_value("C. Analyst")
+    assert not at.text_input  # no typed name: the decision is recorded under the acting user
     at.radio[0].set_value("rejected")
     at.button[0].click().run()
     _clean(at)
-    assert "C. Analyst" in (copy.data / "alignments" / "decisions.csv").read_text()
+    last = (copy.data / "alignments" / "decisions.csv").read_text(encoding="utf-8").splitlines()[-1]
+    assert "rejected" in last and f",{OS_USER}," in f",{last},"
 
