@@ -25,6 +25,16 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+
+@pytest.fixture(autouse=True)
+def _keep_main_module() -> Iterator[None]:
+    """Streamlit's AppTest installs its script as `__main__` and leaves it there; a process that
+    a later test starts with multiprocessing's spawn re-runs `__main__` first, so it ran that
+    page script (and died) instead of its target. Each test gets back the `__main__` it found."""
+    main_module = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = main_module
+
 @pytest.fixture(scope="session")
 def resources():
     return find_resources()

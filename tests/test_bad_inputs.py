@@ -346,9 +346,11 @@ def test_a_process_killed_mid_import_leaves_old_or_new_never_a_mix(ws, tmp_path)
 
     incoming = tmp_path / "both.csv"
     # one new entry (catalogue.csv) and one update of an activity (activities.csv): two files change
-    activity = next(line for line in (ws.data / "catalogue" / "activities.csv").read_text().splitlines()[1:] if line)
-    incoming.write_text(CATALOGUE_HEAD + "X-NEW,New entry,itu-t,recommendation,published,2026,,,,https://e.org,\n"
-                        + activity.replace(activity.split(",")[1], "Renamed activity", 1) + "\n")
+    head, *lines = (ws.data / "catalogue" / "activities.csv").read_text().splitlines()
+    activity = next(line for line in lines if line)
+    padding = "," * (head.count(",") - CATALOGUE_HEAD.count(","))  # the file's own columns (with scope, checked …)
+    incoming.write_text(head + "\n" + "X-NEW,New entry,itu-t,recommendation,published,2026,,,,https://e.org," + padding
+                        + "\n" + activity.replace(activity.split(",")[1], "Renamed activity", 1) + "\n")
     old = {p.name: p.read_bytes() for p in (ws.data / "catalogue").glob("*.csv")}
     proc = subprocess.Popen([sys.executable, "-c", SLOW_RENAMES, "--workspace", str(ws.root), "catalogue", "import",
                              str(incoming)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
