@@ -16,7 +16,6 @@ are answered (421), so a web page cannot reach the endpoint through DNS rebindin
 
 from __future__ import annotations
 
-import ipaddress
 import sys
 import threading
 import time
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from mvkg.kernel.errors import WorkspaceError
+from mvkg.kernel.network import is_loopback
 from mvkg.kernel.workspace import Workspace
 from mvkg.query.bounded import QueryWorker, run_query_bounded
 from mvkg.query.protocol import Request, Response, answer, error
@@ -46,15 +46,6 @@ class ServeConfig:
     max_body_bytes: int = 1024 * 1024
     idle_seconds: float = 30.0
     quiet: bool = False
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class SparqlServer(ThreadingHTTPServer):

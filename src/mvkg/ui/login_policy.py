@@ -8,7 +8,6 @@ in single-user local mode, which is only allowed on a loopback address unless th
 
 from __future__ import annotations
 
-import ipaddress
 import time
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -19,6 +18,7 @@ from typing import Any
 from mvkg.kernel.access import ACCESS
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.identity import VIA_LOGIN, Actor
+from mvkg.kernel.network import is_loopback
 
 DEFAULT_ROLES_CLAIM = "roles"
 INSECURE_ENV = "MVKG_INSECURE_NO_LOGIN"  # set by `mvkg ui --insecure-no-login`
@@ -94,19 +94,6 @@ def provider_names(auth: Mapping[str, Any]) -> list[str]:
     """The providers a login screen offers: the named `[auth.NAME]` tables, or the default one."""
     named = [name for name, table in auth.items() if isinstance(table, Mapping) and name != "client_kwargs"]
     return named or ["default"]
-
-
-def is_loopback(address: str | None) -> bool:
-    """True for an address only this machine reaches. Unset (Streamlit's default) means every
-    interface, so it is not."""
-    if not address:
-        return False
-    if address == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(address.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def serving_refusal(address: str | None, settings: LoginSettings, insecure: bool) -> str | None:
