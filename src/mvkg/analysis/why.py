@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from mvkg.compliance.coverage import Coverage, ObligationVerdict
+from mvkg.compliance.whatif import RELATIONS as COVERING  # full, partial: the relations that cover
 from mvkg.inputs.assessments import ObligationRef, resolve_obligation
 from mvkg.kernel.errors import InputError
 from mvkg.kernel.namespaces import portfolio_node, short_id
@@ -29,7 +30,6 @@ ADD_STANDARD = "add-standard"
 CHECK_EXTRACTION = "check-extraction"
 ACTIONS = (NEEDS_ASSESSMENT, NEEDS_REVIEW, ADD_STANDARD, CHECK_EXTRACTION)
 DRAFT = VOCABULARY.assessment_reviews.notations[0]  # "draft": an assessment nobody has reviewed
-COVERS = ("full", "partial")  # the relations by which an entry covers an obligation
 CLOSEST = 3  # entries named as coming closest
 
 
@@ -239,9 +239,9 @@ def _actions(row: ObligationVerdict, assessed: Sequence[Examined], none: Sequenc
 def _why(row: ObligationVerdict, label: str, text: str, portfolio: str, facts: _Facts) -> Why:
     relevant = facts.relevant.get(row.id, ())
     assessed = [_examined(r, facts, relevant) for r in facts.assessments.get(row.id, ())]
-    covering = sorted((e for e in assessed if e.in_portfolio and e.relation in COVERS), key=_closeness)
+    covering = sorted((e for e in assessed if e.in_portfolio and e.relation in COVERING), key=_closeness)
     none = [e for e in assessed if e.in_portfolio and e.relation == "none"]
-    outside = sorted((e for e in assessed if e.entry and not e.in_portfolio and e.relation in COVERS), key=_closeness)
+    outside = sorted((e for e in assessed if e.entry and not e.in_portfolio and e.relation in COVERING), key=_closeness)
     themes = [label for _, label in relevant]
     warnings = tuple(facts.warnings.get(row.id, ()))
     return Why(row.id, label, row.resolution, text, portfolio, row.verdict, _reason(row, covering, none, outside, themes),

@@ -22,7 +22,7 @@ EXAMPLE_ID = "Draft X.meta-privacy"
 EXAMPLE_TITLE = "Privacy-enhancing technologies for metaverse platforms"
 DEFAULT_PUBLISHER = str(ACTOR["itu-t"])
 # The statuses a hypothetical entry can have (any but withdrawn, the least advanced first) and
-# the coverage it can claim.
+# the coverage it can claim: the relations by which an entry covers an obligation.
 STATUSES = tuple(c.notation for c in reversed(VOCABULARY.entry_statuses.concepts) if c.notation != "withdrawn")
 RELATIONS = ("full", "partial")
 
