@@ -42,6 +42,7 @@ class Access:
 
     mode: str
     address: str | None
+    settings: LoginSettings  # as read once for this run of the page
 
 
 def settings() -> LoginSettings:
@@ -96,17 +97,17 @@ def require_access() -> Access:
     if refusal:
         _refuse(refusal)
     if not login.configured:
-        return Access(LOCAL if is_loopback(address) else INSECURE, address)
+        return Access(LOCAL if is_loopback(address) else INSECURE, address, login)
     claims = user_claims()
     if claims is None or login_expired(claims):
         _login_screen(login, expired=claims is not None)
-    return Access(LOGIN, address)
+    return Access(LOGIN, address, login)
 
 
 def banner(access: Access) -> None:
     """The line above every page: who is acting, and the Log out button after a login."""
     if access.mode == LOGIN:
-        actor = login_actor(settings())
+        actor = login_actor(access.settings)
         held = [r for r in ACCESS.role_names if actor and r in actor.roles]  # viewer first: the last is the highest
         left, right = st.columns([6, 1], vertical_alignment="center")
         left.caption(f"Logged in as **{md_escape(actor.name if actor else '')}** ({md_escape(held[-1] if held else 'no role')})")
