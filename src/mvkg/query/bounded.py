@@ -15,6 +15,7 @@ import json
 import os
 import re
 import resource
+import select
 import signal
 import subprocess
 import sys
@@ -217,30 +218,62 @@ def child_main(max_rows: int) -> None:
 
     request = json.loads(sys.stdin.read())
     store = open_location(request["location"], request.get("endpoint"))
+    sys.stdout.buffer.write(READY)  # the time limit starts now: starting Python is not the query's cost
+    sys.stdout.buffer.flush()
     sys.stdout.buffer.write(_answer(store, request["query"], request.get("subs", {}), max_rows))
 
 
 def _run_spawned(location: str, query: str, limits: QueryLimits, subs: dict[str, str],
                  endpoint: dict | None = None) -> QueryResult:
+    """Run the query in a fresh process. The time limit counts from the moment the child has
+    started and opened the store (it says so with READY), so a loaded machine, where starting
+    an interpreter can take seconds, does not turn a small query into a stopped one; the
+    start itself has STARTUP_SECONDS."""
     def cap_memory() -> None:  # runs in the child before exec
         limit = limits.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
     cmd = [sys.executable, "-c", "import sys; from mvkg.query.bounded import child_main; child_main(int(sys.argv[1]))",
            str(limits.rows)]
-    request = {"location": location, "query": query, "subs": subs, "endpoint": endpoint}
+    request = json.dumps({"location": location, "query": query, "subs": subs, "endpoint": endpoint}).encode("utf-8")
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=cap_memory)
+    try:
+        return _answer_of(proc, request, limits)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def _answer_of(proc: subprocess.Popen, request: bytes, limits: QueryLimits) -> QueryResult:
+    assert proc.stdin is not None and proc.stdout is not None
     started = time.perf_counter()
     try:
-        proc = subprocess.run(cmd, input=json.dumps(request).encode("utf-8"), capture_output=True,
-                              timeout=limits.seconds, preexec_fn=cap_memory)
+        proc.stdin.write(request)
+        proc.stdin.close()
+    except BrokenPipeError:  # the child died before reading: reported below from its stderr
+        pass
+    proc.stdin = None  # written and closed: communicate() below must not touch it again
+    ready, _, _ = select.select([proc.stdout], [], [], STARTUP_SECONDS)
+    if not ready:
+        return _stopped(started, "time")
+    head = os.read(proc.stdout.fileno(), len(READY))  # unbuffered: communicate() reads the descriptor
+    started = time.perf_counter()
+    try:
+        out, err_bytes = proc.communicate(timeout=limits.seconds)
     except subprocess.TimeoutExpired:
         return _stopped(started, "time")
-    if proc.returncode != 0 or not proc.stdout:
-        err = proc.stderr.decode("utf-8", "replace").strip()
+    if head != READY or proc.returncode != 0 or not out:
+        err = err_bytes.decode("utf-8", "replace").strip()
         if proc.returncode < 0 or not err or _OUT_OF_MEMORY.search(err):
             return _stopped(started, "memory")
         raise QueryError(f"the query process failed: {err.splitlines()[-1][:300]}")  # not a limit: say what it was
-    return _result_from(proc.stdout)
+    return _result_from(out)
+
+
+READY = b"R"  # the child's first byte: store open, query starting
+STARTUP_SECONDS = 120.0  # for the child to start Python and open the store, apart from the query's limit
 
 
 # how an exhausted address space shows in the child (Python's, Rust's and the C++ allocators' words)
