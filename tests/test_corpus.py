@@ -20,8 +20,8 @@ CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 FLOORS = {
     "all": {"clause_recall": 0.93, "clause_precision": 0.97, "strength": 0.98, "bearers_exact": 0.90,
             "theme_precision": 0.72, "theme_recall": 0.80},
-    "family:UN": {"clause_recall": 0.95, "clause_precision": 0.98, "strength": 0.99, "bearers_exact": 0.88,
-                  "theme_precision": 0.69, "theme_recall": 0.80},
+    "family:UN": {"clause_recall": 0.95, "clause_precision": 0.97, "strength": 0.99, "bearers_exact": 0.87,
+                  "theme_precision": 0.68, "theme_recall": 0.79},
     "family:ITU": {"clause_recall": 0.90, "clause_precision": 0.97, "strength": 0.95, "bearers_exact": 0.95,
                    "theme_precision": 0.78, "theme_recall": 0.80},
 }
