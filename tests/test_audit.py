@@ -15,7 +15,7 @@ from rdflib import RDF, BNode, Dataset, Graph, URIRef
 from actors import OS_USER, actor
 from conftest import run_cli, tree_hash
 from mvkg import pipeline
-from mvkg.graph import update
+from mvkg.graph import commit
 from mvkg.history.snapshots import SnapshotStore
 from mvkg.kernel.access import AccessDenied
 from mvkg.kernel.audit import GENESIS, Change, FileChange, Journal, canonical, line_hash
@@ -53,6 +53,8 @@ def test_each_write_adds_one_line_with_who_what_and_the_files_hashes(live, resou
     assert all(f.before is None for f in entries[2].files)
     assert [e.prev for e in entries] == [GENESIS, entries[0].hash, entries[1].hash]
     assert Journal(live).verify().intact
+    # the snapshot recorded the trail's head as it stood when it was taken
+    assert SnapshotStore(live.snapshots_dir).load(snap)["audit"] == {"n": 2, "hash": entries[1].hash}
     listed = json.loads(run_cli("-w", str(live.root), "audit", "list", "--format", "json").output)
     assert [r["kind"] for r in listed] == ["assessment-add", "assessment-review", "snapshot-take"]
     shown = run_cli("-w", str(live.root), "audit", "show", "2")
@@ -75,7 +77,7 @@ def test_a_failed_or_refused_write_adds_no_line(live, resources, monkeypatch):
     def broken(*args, **kwargs):
         raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr(update, "write_manifest", broken)
+    monkeypatch.setattr(commit, "write_manifest", broken)
     with pytest.raises(OSError):
         pipeline.remove_assessment(live, resources, OB, "ITU-T Y.4240", actor=ANA)
     monkeypatch.undo()
@@ -160,6 +162,61 @@ def test_verify_names_the_first_bad_line(trail, tamper):
     assert result.exit_code == 1
     assert result.output.startswith(f"data/audit/journal.jsonl:{bad}: ") and result.output.count("\n") == 1
     assert "Traceback" not in result.output
+
+
+def _cut_with_head(ws: Workspace, keep: int) -> None:
+    """Cut the journal to `keep` lines and rewrite head.json to match: the journal alone looks intact."""
+    lines = _lines(ws)[:keep]
+    _write(ws, lines)
+    last = json.loads(lines[-1])
+    ws.audit_dir.joinpath("head.json").write_text(canonical({"n": last["n"], "hash": last["hash"]}) + "\n")
+
+
+def test_a_head_kept_elsewhere_catches_a_cut_with_its_head_rewritten(trail, tmp_path):
+    head = run_cli("-w", str(trail.root), "audit", "head")
+    assert head.exit_code == 0 and head.output == f"4:{json.loads(_lines(trail)[-1])['hash']}\n"
+    kept = tmp_path / "heads.txt"
+    kept.write_text("# kept by the secretariat\n" + head.output)
+    _cut_with_head(trail, 2)
+    assert _verify(trail).exit_code == 0  # the journal alone cannot tell
+    for how in (["--anchor", head.output.strip()], ["--anchors-file", str(kept)]):
+        result = run_cli("-w", str(trail.root), "audit", "verify", *how)
+        assert result.exit_code == 1 and result.output.startswith("data/audit/journal.jsonl:3: missing: ")
+        assert "recorded change 4, the journal has 2" in result.output
+
+
+def test_a_rewritten_history_does_not_match_an_older_head(trail):
+    anchor = run_cli("-w", str(trail.root), "audit", "head").output.strip()
+    lines = _lines(trail)
+    obj = json.loads(lines[2])
+    obj["key"] = "ob/3 OTHER"
+    obj["hash"] = line_hash(obj)
+    last = {**json.loads(lines[3]), "prev": obj["hash"]}
+    last["hash"] = line_hash(last)
+    _write(trail, [*lines[:2], canonical(obj), canonical(last)])  # a consistent chain, head rewritten below
+    trail.audit_dir.joinpath("head.json").write_text(canonical({"n": 4, "hash": last["hash"]}) + "\n")
+    assert _verify(trail).exit_code == 0
+    result = run_cli("-w", str(trail.root), "audit", "verify", "--anchor", anchor)
+    assert result.exit_code == 1 and "journal.jsonl:4: change 4 is not the one the anchor" in result.output
+
+
+@pytest.mark.parametrize("text", ["4", "x:" + "a" * 64, "0:" + "a" * 64, "4:" + "A" * 64, "4:abc"])
+def test_a_malformed_anchor_is_a_usage_error(trail, text):
+    result = run_cli("-w", str(trail.root), "audit", "verify", "--anchor", text)
+    assert result.exit_code == 2 and "is not an audit head; expected N:HASH" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_snapshot_holds_the_head_against_a_cut(live, resources):
+    pipeline.add_assessment(live, resources, OB, "ITU-T Y.4240", "partial", "its clauses", actor=ANA)
+    pipeline.review_assessment(live, resources, "ATU-MV resolves b", "ITU-T Y.4240", actor=RITA)
+    snap = pipeline.take_snapshot(live, resources, SnapshotStore(live.snapshots_dir), "itu-t-in-force", "held",
+                                  actor=ANA)
+    assert _verify(live).exit_code == 0
+    _cut_with_head(live, 1)
+    assert Journal(live).verify().intact  # the journal alone cannot tell
+    result = _verify(live)
+    assert result.exit_code == 1 and f"snapshot {snap} recorded change 2, the journal has 1" in result.output
 
 
 def test_an_unreadable_line_is_a_clear_error_for_list(trail):

@@ -10,7 +10,9 @@ import click
 
 from mvkg.cli.app import Context, deliver, emit, main
 from mvkg.exchange import audit_prov
-from mvkg.kernel.audit import Journal
+from mvkg.history.audit_anchors import verify_trail
+from mvkg.history.snapshots import SnapshotStore, default_folder
+from mvkg.kernel.audit import Anchor, Journal
 from mvkg.kernel.errors import EXIT_CHECKS_FAILED, InputError
 from mvkg.render import audit as render
 
@@ -44,15 +46,46 @@ def show(obj: Context, number: int, fmt: str) -> None:
 
 
 @audit.command(name="verify")
+@click.option("--anchor", "anchors", multiple=True, metavar="N:HASH",
+              help="A head printed earlier by `mvkg audit head` and kept outside the workspace (repeatable).")
+@click.option("--anchors-file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
+              help="A file of such heads, one per line (# starts a comment).")
+@click.option("--snapshots", "folder", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+              help="Where the snapshots are, whose recorded heads are checked too  [default: the workspace's]")
 @click.pass_obj
-def verify(obj: Context) -> None:
-    """Check that no line was altered, removed, reordered or added by hand: exit 0 when intact,
-    1 naming the first bad line."""
+def verify(obj: Context, anchors: tuple[str, ...], anchors_file: Path | None, folder: Path | None) -> None:
+    """Check that no line was altered, removed, reordered or added by hand, and that the journal
+    still holds every head recorded outside it (each snapshot's, each --anchor): exit 0 when
+    intact, 1 naming the first bad line."""
+    given = [Anchor.parse(a) for a in anchors] + (_anchors_in(anchors_file) if anchors_file else [])
     journal = Journal(obj.workspace)
-    verdict = journal.verify()
+    verdict = verify_trail(obj.workspace, SnapshotStore(folder or default_folder(obj.workspace)), given)
     emit(render.verdict_text(verdict, obj.workspace.relative(journal.path)))
     if not verdict.intact:
         sys.exit(EXIT_CHECKS_FAILED)
+
+
+def _anchors_in(path: Path) -> list[Anchor]:
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        text = line.split("#", 1)[0].strip()
+        if text:
+            try:
+                out.append(Anchor.parse(text, f"{path.name} line {n}"))
+            except InputError as exc:
+                raise InputError(exc.message, path=path, line=n) from None
+    return out
+
+
+@audit.command(name="head")
+@click.pass_obj
+def head(obj: Context) -> None:
+    """The journal's head as N:HASH (the last change's number and hash). Keep it outside the
+    workspace; `mvkg audit verify --anchor N:HASH` later proves the trail up to it is unchanged."""
+    found = Journal(obj.workspace).head()
+    if found is None:
+        raise InputError("the audit trail is empty: nothing has been changed through mvkg yet")
+    emit(found.text + "\n")
 
 
 @audit.command(name="export")

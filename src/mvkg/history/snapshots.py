@@ -36,6 +36,7 @@ from mvkg.history.snapshot_store import (
     content_id,
 )
 from mvkg.inputs.catalogue_freshness import stale_after_days
+from mvkg.kernel.audit import Journal
 from mvkg.kernel.errors import InputError, check_unicode
 from mvkg.kernel.files import sha256_bytes, sha256_file
 from mvkg.kernel.namespaces import ID, MVKG, PREFIXES, portfolio_node, short_id
@@ -146,7 +147,11 @@ def build_content(ws: Workspace, resources: Resources, portfolio: str, label: st
         "entries": dict(sorted(entries.items())),
         "freshness": {"stale_after_days": stale_after_days(ws)},
     }
+    head = Journal(ws).head()
+    if head:  # the audit trail as it stood: `mvkg audit verify` checks the journal still holds it
+        content["audit"] = {"n": head.n, "hash": head.hash}
     return content, run, cov
+
 
 
 def _summary(cov: Coverage, run: Validation) -> dict:

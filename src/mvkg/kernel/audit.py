@@ -13,6 +13,11 @@ canonical JSON without `hash`). Each line is written exactly in canonical form (
 spaces), so any change to a byte shows. `data/audit/head.json` records how many lines there are and
 the last one's hash: a line removed from the end or appended by hand shows too.
 
+Whoever can write the workspace can also cut the journal and rewrite head.json to match. Heads
+recorded outside the journal catch that: `mvkg audit head` prints the head (`N:HASH`) for an
+operator to keep elsewhere, every snapshot records the head at the moment it was taken, and
+`verify` checks that line N still has the hash each such anchor recorded.
+
 The write paths (graph/update.py `apply_write`) append the line inside the workspace lock, after
 the write and before its commit, and take it out again if the write then fails: a failed write
 leaves no line. Appends also take the journal's own lock (a snapshot, which holds the workspace
@@ -89,6 +94,29 @@ class Verdict:
     @property
     def intact(self) -> bool:
         return self.line is None and not self.problem
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A journal head recorded outside the journal: change `n` had hash `hash` (`source` says
+    where it was recorded, for the message)."""
+
+    n: int
+    hash: str
+    source: str = "the anchor"
+
+    @classmethod
+    def parse(cls, text: str, source: str = "") -> Anchor:
+        """'N:HASH', as `mvkg audit head` prints it."""
+        n, _, sha = text.strip().partition(":")
+        if not n.isdigit() or int(n) < 1 or len(sha) != 64 or any(c not in "0123456789abcdef" for c in sha):
+            raise InputError(f"{text!r} is not an audit head; expected N:HASH as `mvkg audit head` prints it "
+                             "(a change number, a colon, 64 lowercase hex digits)")
+        return cls(int(n), sha, source or f"the anchor {n}:{sha[:12]}…")
+
+    @property
+    def text(self) -> str:
+        return f"{self.n}:{self.hash}"
 
 
 def canonical(obj: dict) -> str:
@@ -204,31 +232,55 @@ class Journal:
                                  path=self.path, line=n) from None
         return out
 
-    def verify(self) -> Verdict:
-        """Is every line as written, in order, chained to the one before, and the last the head's?"""
+    def head(self) -> Anchor | None:
+        """The journal's head (its last change), or None while nothing was recorded."""
+        n, sha = self._head()
+        return Anchor(n, sha, "the head") if n else None
+
+    def verify(self, anchors: Iterable[Anchor] = ()) -> Verdict:
+        """Is every line as written, in order, chained to the one before, the last the head's,
+        and each anchor's change still the one it recorded?"""
         lines = self.lines()
+        hashes: list[str] = []
         prev = GENESIS
         for n, raw in enumerate(lines, start=1):
             problem = _line_problem(raw, n, prev)
             if problem:
                 return Verdict(len(lines), n, problem)
             prev = json.loads(raw)["hash"]
+            hashes.append(prev)
+        verdict = self._head_verdict(len(lines), prev)
+        return verdict if not verdict.intact else _anchors_verdict(hashes, anchors)
+
+    def _head_verdict(self, count_read: int, last_read: str) -> Verdict:
         if not self.head_path.is_file():
-            return Verdict(len(lines), 1, f"{HEAD} is missing") if lines else Verdict(0)
+            return Verdict(count_read, 1, f"{HEAD} is missing") if count_read else Verdict(0)
         try:
             head = json.loads(self.head_path.read_text(encoding="utf-8"))
             count, last = int(head["n"]), str(head["hash"])
         except (ValueError, KeyError, TypeError):
-            return Verdict(len(lines), None, f"{HEAD} cannot be read")
-        if count > len(lines):
-            return Verdict(len(lines), len(lines) + 1, f"missing: the head records {count} changes, the journal has "
-                                                       f"{len(lines)} (lines were removed from the end)")
-        if count < len(lines):
-            return Verdict(len(lines), count + 1, f"not written by mvkg: the head records {count} changes "
+            return Verdict(count_read, None, f"{HEAD} cannot be read")
+        if count > count_read:
+            return Verdict(count_read, count_read + 1, f"missing: the head records {count} changes, the journal has "
+                                                       f"{count_read} (lines were removed from the end)")
+        if count < count_read:
+            return Verdict(count_read, count + 1, f"not written by mvkg: the head records {count} changes "
                                                   "(a line was appended by hand)")
-        if last != prev:
-            return Verdict(len(lines), len(lines), "the last line is not the one the head records (altered)")
-        return Verdict(len(lines))
+        if last != last_read:
+            return Verdict(count_read, count_read, "the last line is not the one the head records (altered)")
+        return Verdict(count_read)
+
+
+def _anchors_verdict(hashes: list[str], anchors: Iterable[Anchor]) -> Verdict:
+    """The first anchor the journal no longer matches: cut below it, or rewritten at it."""
+    for a in sorted(anchors, key=lambda a: a.n):
+        if a.n > len(hashes):
+            return Verdict(len(hashes), len(hashes) + 1, f"missing: {a.source} recorded change {a.n}, the journal "
+                                                         f"has {len(hashes)} (cut, with its head rewritten to match)")
+        if hashes[a.n - 1] != a.hash:
+            return Verdict(len(hashes), a.n, f"change {a.n} is not the one {a.source} recorded (the trail was "
+                                             "rewritten up to it)")
+    return Verdict(len(hashes))
 
 
 def _line_problem(raw: str, n: int, prev: str) -> str:

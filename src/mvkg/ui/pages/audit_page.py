@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from mvkg.history.audit_anchors import verify_trail
+from mvkg.history.snapshots import SnapshotStore, default_folder
 from mvkg.kernel.audit import Journal
 from mvkg.kernel.errors import MvkgError
 from mvkg.render.audit import entry_row, entry_text, verdict_text
@@ -19,7 +21,7 @@ def audit() -> None:
     st.title("Audit trail")
     ws = data.workspace()
     journal = Journal(ws)
-    verdict = journal.verify()
+    verdict = verify_trail(ws, SnapshotStore(default_folder(ws)))  # the snapshots' recorded heads too
     st.text(verdict_text(verdict, ws.relative(journal.path)).strip())  # text, never Markdown
     try:
         entries = journal.entries()
