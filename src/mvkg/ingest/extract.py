@@ -248,8 +248,8 @@ def _handed_on(ctx: _Context, spans: tuple[Span, ...]) -> tuple[Verb, Addressees
             for verb in ctx.lex.verbs:
                 if not verb.operative or verb.declaratory:
                     continue
-                phrase = verb.infinitive if m.group("to") else None
-                words = [phrase] if phrase else ([] if m.group("to") else list(verb.labels))
+                phrase = verb.infinitive if m.groupdict().get("to") else None
+                words = [phrase] if phrase else ([] if m.groupdict().get("to") else list(verb.labels))
                 for w in words:
                     wm = re.match(r"\s*" + r"\s+".join(re.escape(x) for x in w.split()) + r"(?![\w-])", rest, re.IGNORECASE)
                     if wm is None:
@@ -273,6 +273,12 @@ def _opening_verb(ctx: _Context, own: Span) -> tuple[Verb, Addressees] | None:
     action = _first_match(ctx.lex.pattern("inline-action"), rest)
     who = rest[: action.start()] if action else ""
     return verb, addressees(ctx.lex, who, 0, ctx.homonyms, mint_unknown=True)
+
+
+def _declared(ctx: _Context, item: Item, own: Span) -> bool:
+    """A top-level item that opens with a verb of stance in the infinitive ("to reaffirm …",
+    "to recognize …"): under a plain "resolves" it is the body's own statement."""
+    return item.parent is None and _first_match(ctx.lex.pattern("stance-infinitive"), own.text) is not None
 
 
 def _first_match(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:
@@ -299,6 +305,8 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
         verb, found = own_verb
         bearers = found.bearers or bearers
         minted.update({m.iri: m for m in found.minted})
+    elif not bearers and sec.verb.hands_on and sec.intro is None and _declared(ctx, item, own):
+        return None  # "resolves 1 to reaffirm a shared vision …": the body states; no one is asked to act
     elif not bearers or verb.declaratory or sec.verb.hands_on:
         handed = _handed_on(ctx, spans if not verb.declaratory else (_span(text, own.start, own.end),))
         # "Underscores … and encourages further cooperation …": a duty with no addressee is the adopting body's

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from mvkg.ingest.headings import Heading, match_heading, run_on_headings
 from mvkg.ingest.labels import BULLETS, LABEL_RX, TERMINAL_RX, Nesting, inline_items, raw_label
 from mvkg.ingest.structure import (
     Item,
@@ -27,7 +28,6 @@ from mvkg.kernel.lexicon import Lexicon, Verb, find_mentions
 from mvkg.kernel.namespaces import VERB
 
 VERB_NS = str(VERB)
-_RUN_ON_RX = re.compile(r"[,;]\s+")
 # A capitalised word in the third person opening a numbered paragraph, followed by a word
 # that usually follows a verb: a verb, though perhaps not one the lexicon knows.
 _UNKNOWN_VERB_RX = re.compile(
@@ -42,6 +42,7 @@ class _Parser:
         self.lines = lone_labels_joined(text, [part for line in split_lines(text) for part in self._unrun(line)])
         self.result = ParsedText(text=text)
         self.paragraph_style = False  # numbered paragraphs that open with their own verb (UN style)
+        self.run_on: dict[int, tuple[Heading, int | None]] = {}  # line start -> heading run into the text before it
 
     def _unrun(self, line: Line) -> list[Line]:
         """A line holding a run-on list, as separate lines at the items' labels (same line
@@ -108,16 +109,16 @@ class _Parser:
     def _heading(self, line: Line) -> tuple[Verb, int] | None:
         if LABEL_RX.match(line.text):
             return None
-        m = self.lex.heading_rx.match(line.text)
-        if not m:
+        h = match_heading(self.lex, line.text)
+        if h is None:
             return None
-        rest = m.group("rest")
+        rest = h.rest
         if rest and rest[0] not in " \t,:":
             return None
         un_paragraph = line.text[:1].isupper() and line.text.rstrip().endswith(",")  # "Recalling its resolution …,"
         if (len(rest) > 400 and not un_paragraph) or rest.rstrip().endswith(";"):
             return None
-        return self.lex.verb_for(m.group("verb")), line.start + m.end("verb")
+        return h.verb, line.start + h.verb_end
 
     def body(self, first: int) -> None:
         section: Section | None = None
@@ -135,6 +136,8 @@ class _Parser:
             if not line.text.strip() or match_first(self.lex.pattern("page-furniture"), line.text):
                 i += 1
                 continue
+            if section is not None and not self.paragraph_style and self._split_run_on(i):
+                line = self.lines[i]
             if match_first(self.lex.pattern("annex"), line.text):
                 section, current, prev_text = None, None, ""  # the annex's own paragraphs follow
                 i += 1
@@ -147,60 +150,56 @@ class _Parser:
                 prev_text = line.text
                 i += 1
                 continue
-            heading = self._heading(line)
-            if self.paragraph_style:
-                if heading is not None and not self._opens_paragraph(i, prev_text):
-                    heading = None  # inside a UN paragraph: "…, stresses also …" goes on the same paragraph
-            elif heading is not None and not (ends_paragraph(prev_text) or verb_alone(line.text, self.lex)):
-                heading = None  # a wrapped line that happens to start with a verb
+            run_on = self.run_on.get(line.start)  # a heading run into the paragraph before it ends that paragraph
+            heading = self._heading_here(i, prev_text) if run_on is None else (run_on[0].verb, line.start + run_on[0].verb_end)
             if heading is not None:
                 verb, verb_end = heading
                 if not verb.operative and line.text[:1].isupper() and line.text.rstrip().endswith(","):
                     self.paragraph_style = True  # "Recalling its resolution …,": UN paragraphs, numbered or not
-                i, section, current = self._open_section(i, verb, verb_end)
+                i, section, current = self._open_section(i, verb, verb_end, None if run_on is None else run_on[1])
                 nesting = Nesting()
                 prev_text = "" if current is None else self.text[current.start : current.end]
                 continue
             if section is None:  # prose between the title block and the first heading
                 i += 1
                 continue
-            trailing = self._trailing_heading(i)
-            if trailing is not None:
-                cut, verb, tail_start, verb_end = trailing
-                self._body_line(Line(line.number, line.start, line.text[:cut]), section, nesting, current, prev_text)
-                section = Section(verb, tail_start, rstrip_end(self.text, tail_start, line.end), verb_end, line.number)
-                self.result.sections.append(section)
-                nesting, current, prev_text = Nesting(), None, ""
-                i += 1
-                continue
             current = self._body_line(line, section, nesting, current, prev_text)
             prev_text = line.text
             i += 1
 
-    def _trailing_heading(self, i: int) -> tuple[int, Verb, int, int] | None:
-        """A heading run onto the end of the paragraph before it, as copies of published files
-        often have it ("… under this resolution, instructs the Secretary-General", then
-        numbered items): (where the paragraph ends, the verb, where the heading starts, where
-        its addressee starts)."""
+    def _heading_here(self, i: int, prev_text: str) -> tuple[Verb, int] | None:
+        """A heading on line i, unless the line goes on with the paragraph before it."""
         line = self.lines[i]
-        nxt = next((ln for ln in self.lines[i + 1:] if ln.text.strip()), None)
-        if self.paragraph_style or nxt is None or not LABEL_RX.match(nxt.text):
+        heading = self._heading(line)
+        if heading is None:
             return None
-        for m in _RUN_ON_RX.finditer(line.text):
-            tail = line.text[m.end():]
-            if not tail[:1].islower() or len(tail) > 250:
-                continue
-            vm = self.lex.heading_rx.match(tail)
-            if vm is None:
-                continue
-            rest = vm.group("rest")
-            if (rest and rest[0] not in " \t,") or re.search(r"[;.:]", rest) or rest.strip().lower().startswith("that"):
-                continue
+        if self.paragraph_style:  # inside a UN paragraph: "…, stresses also …" goes on the same paragraph
+            return heading if self._opens_paragraph(i, prev_text) else None
+        if ends_paragraph(prev_text) or verb_alone(line.text, self.lex):
+            return heading
+        return None  # a wrapped line that happens to start with a verb
+
+    def _split_run_on(self, i: int) -> bool:
+        """Split line i where headings run into it ("… this resolution, instructs the Secretary-
+        General to …"), as copies of published files flow them: the pieces replace the line
+        (same line number, exact offsets) and each heading piece is remembered as one."""
+        line = self.lines[i]
+        if line.start in self.run_on:
+            return False
+        nxt = next((ln for ln in self.lines[i + 1:] if ln.text.strip()), None)
+        found = run_on_headings(self.lex, line.text, nxt is not None and bool(LABEL_RX.match(nxt.text)))
+        if not found:
+            return False
+        bounds = [0, *(r.start for r in found), len(line.text)]
+        pieces = [Line(line.number, line.start + a, line.text[a:b].rstrip()) for a, b in zip(bounds, bounds[1:])]
+        for piece, r in zip(pieces[1:], found):
+            self.run_on[piece.start] = (r.heading, None if r.action is None else line.start + r.action)
+            words = " ".join(piece.text[: None if r.action is None else r.action - r.start].split())
             self.result.warnings.append(ParseWarning(
-                line.number, "split-paragraph", f"the heading '{' '.join(tail.split())[:60]}' ran onto the end of the "
-                "paragraph before it; read as a heading of its own"))
-            return m.start(), self.lex.verb_for(vm.group("verb")), line.start + m.end(), line.start + m.end() + vm.start("rest")
-        return None
+                line.number, "split-paragraph", f"the heading '{words[:80]}' ran into the paragraph before it; "
+                "read as a heading of its own"))
+        self.lines[i:i + 1] = pieces
+        return True
 
     def _opens_paragraph(self, i: int, prev: str) -> bool:
         """In a UN-style text an unnumbered paragraph opens with a capital after a blank line,
@@ -231,14 +230,13 @@ class _Parser:
         if not after[:1].isupper():
             return None
         start = line.start + m.end()
-        vm = self.lex.heading_rx.match(after)
+        vm = match_heading(self.lex, after)
         if vm is not None:
-            if vm.group("rest") and vm.group("rest")[0] not in " \t,:;.":
+            if vm.rest and vm.rest[0] not in " \t,:;.":
                 return None
-            verb = self.lex.verb_for(vm.group("verb"))
-            if verb.operative:
+            if vm.verb.operative:
                 self.paragraph_style = True
-                return raw, verb, start, start + vm.start("rest")
+                return raw, vm.verb, start, start + vm.verb_end
             return None
         first_person = self.lex.first_person_verb(after)
         if first_person is not None:  # a paragraph of an annexed declaration: "Recognize that …"
@@ -290,12 +288,14 @@ class _Parser:
         section.items.append(item)
         return section, item
 
-    def _open_section(self, i: int, verb: Verb, verb_end: int) -> tuple[int, Section, Item | None]:
+    def _open_section(self, i: int, verb: Verb, verb_end: int, action: int | None = None) -> tuple[int, Section, Item | None]:
         line = self.lines[i]
         end = line.end
         rest = self.text[verb_end:end]
         inline: Item | None = None
-        if rest.strip().lower().startswith("that "):
+        if action is not None:  # a run-on heading's action, found when the line was split
+            end = action
+        elif rest.strip().lower().startswith("that "):
             end = verb_end
         elif verb.operative and TERMINAL_RX.search(rest):
             m = match_first(self.lex.pattern("inline-action"), rest)

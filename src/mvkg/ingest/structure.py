@@ -79,16 +79,26 @@ class ParsedText:
 
 
 def split_lines(text: str) -> list[Line]:
+    """The text's lines, numbered as an editor numbers them. A page break (form feed, as text
+    copies of printed documents keep them) is not part of a line's text."""
     lines = []
     pos = 0
     number = 1
     for m in re.finditer(r"\r\n|\r|\n", text):
-        lines.append(Line(number, pos, text[pos : m.start()]))
+        lines.append(_line(text, number, pos, m.start()))
         pos = m.end()
         number += 1
     if pos < len(text):
-        lines.append(Line(number, pos, text[pos:]))
+        lines.append(_line(text, number, pos, len(text)))
     return lines
+
+
+def _line(text: str, number: int, start: int, end: int) -> Line:
+    while start < end and text[start] in "\f\v":
+        start += 1
+    while end > start and text[end - 1] in "\f\v":
+        end -= 1
+    return Line(number, start, text[start:end])
 
 
 def match_first(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str] | None:

@@ -1,0 +1,116 @@
+"""Flowed copies of published resolutions, each on a small text written for the test: ITU
+headings run into the item before them (with their action on the same line, two on one line,
+or ending the line before numbered items), verbs of continuation ("continues to invite",
+"Continues to urge"), UN paragraphs that chain a duty after a comma, page breaks (form feeds)
+and the Security Council's adoption line, and items that state rather than direct."""
+
+from __future__ import annotations
+
+from mvkg.ingest.extract import build_record
+from mvkg.ingest.parse import parse_resolution
+from mvkg.kernel.model import ResolutionMeta
+
+FLOWED_ITU = """RESOLUTION 999 (TEST, 2030)
+Flowed headings
+The Plenipotentiary Conference of the International Telecommunication Union (Test, 2030),
+considering
+a) that copies of published texts often lose their line breaks,
+resolves
+1 to reaffirm the shared vision of a connected world;
+2 that ITU continue its work on rural connectivity, instructs the Director of the Radiocommunication Bureau to support the studies of the ITU-R study groups on rural access, instructs the Director of the Telecommunication Development Bureau
+1 to organize regional workshops on rural broadband;
+2 to report on this work to the Council, continues to invite Member States to share their national experience with the Bureau,
+invites Sector Members
+1 to respond to requests for assistance from developing countries;
+2 to contribute to the studies on rural access.
+"""
+
+
+def _record(text: str, lexicon):
+    parsed = parse_resolution(text, lexicon, "t.txt")
+    return parsed, build_record(parsed, ResolutionMeta("T"), lexicon, source_file="t.txt", sha256="0",
+                                media_type="text/plain")
+
+
+def _bearers(lexicon, record, ob) -> list[str]:
+    minted = dict(record.minted_actors)
+    return [lexicon.actors[b].label if b in lexicon.actors else minted[b] for b in ob.bearers]
+
+
+def _verb(ob) -> str:
+    return ob.modality.rsplit("/", 1)[-1]
+
+
+def test_headings_run_into_items_become_sections_of_their_own(lexicon):
+    parsed, rec = _record(FLOWED_ITU, lexicon)
+    text = parsed.text
+    assert [s.heading for s in rec.sections] == [
+        "considering", "resolves", "instructs the Director of the Radiocommunication Bureau",
+        "instructs the Director of the Telecommunication Development Bureau", "continues to invite Member States",
+        "invites Sector Members"]
+    obs = [(o.item, _verb(o), _bearers(lexicon, rec, o), o.span.text) for o in rec.obligations]
+    assert obs[0] == ("2", "resolves", ["ITU"], "that ITU continue its work on rural connectivity,")
+    assert obs[1][1:3] == ("instructs", ["Director of BR"]) and obs[1][3].startswith("to support the studies")
+    assert [o[:3] for o in obs[2:4]] == [("1", "instructs", ["Director of BDT"]), ("2", "instructs", ["Director of BDT"])]
+    assert obs[3][3] == "to report on this work to the Council,"
+    assert obs[4][1:3] == ("invites", ["Member States"]) and obs[4][3].startswith("to share their national")
+    assert [o[:3] for o in obs[5:]] == [("1", "invites", ["Sector Members"]), ("2", "invites", ["Sector Members"])]
+    # "requests for assistance" is a noun after a comma-less phrase: never a heading
+    assert obs[5][3].startswith("to respond to requests for assistance")
+    assert all(text[o.span.start:o.span.end] == o.span.text for o in rec.obligations)  # offsets stay exact
+    assert sum(w[1] == "split-paragraph" for w in rec.warnings) == 3
+
+
+def test_an_item_that_states_a_view_places_no_duty(lexicon):
+    _, rec = _record(FLOWED_ITU, lexicon)
+    assert "1" not in {o.item for o in rec.obligations if o.section.endswith("/resolves")}  # "to reaffirm …"
+    clause = [c for c in rec.clauses if c.span.text.startswith("to reaffirm")]
+    assert len(clause) == 1  # still a clause, only not an obligation
+
+
+def test_a_verb_after_a_comma_that_is_not_a_heading_stays_in_the_item(lexicon):
+    text = FLOWED_ITU.replace("2 to contribute to the studies on rural access.",
+                              "2 to contribute to the studies, requests for assistance and the reports of the Bureau.")
+    _, rec = _record(text, lexicon)
+    assert rec.obligations[-1].span.text.endswith("requests for assistance and the reports of the Bureau.")
+    assert rec.sections[-1].heading == "invites Sector Members"
+
+
+UN_FLOWED = """The Security Council,
+
+Recalling its previous resolutions on the region,
+
+1. Continues to urge all States to cooperate fully with the mission;
+
+2. Expresses its deep concern over the humanitarian situation, calls on the parties
+to allow humanitarian agencies full access to populations in need;
+
+3. Takes note of the report
+S/RES/9999 (2030)
+\fand welcomes its recommendations;
+
+\f4. Requests the Secretary-General to report every ninety days;
+
+5. Decides to establish a Committee of the Security Council to undertake the following tasks:
+
+(a) To consider information on violations of the measures;
+
+(b) To recognize the exemptions it approves in its report to the Council;
+
+Adopted at the 9999th meeting by 13
+votes to none, with 2 abstentions.
+"""
+
+
+def test_un_paragraphs_continuation_verbs_comma_chains_and_page_breaks(lexicon):
+    parsed, rec = _record(UN_FLOWED, lexicon)
+    obs = {o.item: o for o in rec.obligations}
+    assert sorted(obs) == ["1", "2", "4", "5.a", "5.b"]
+    assert _verb(obs["1"]) == "urges" and obs["1"].strength == "recommendation"  # "Continues to urge"
+    assert _bearers(lexicon, rec, obs["1"]) == ["States"]
+    assert not any(w[1] == "unknown-verb" for w in rec.warnings)
+    assert _verb(obs["2"]) == "calls-upon" and _bearers(lexicon, rec, obs["2"]) == ["parties"]
+    assert obs["4"].span.text == "Requests the Secretary-General to report every ninety days;"  # after a form feed
+    # a committee's tasks are duties even when one opens with a verb of stance
+    assert {_verb(obs["5.a"]), _verb(obs["5.b"])} == {"decides"}
+    assert "Adopted" not in parsed.text[rec.clauses[-1].span.start:rec.clauses[-1].span.end]
