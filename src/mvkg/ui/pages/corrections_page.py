@@ -48,6 +48,7 @@ def corrections() -> None:
         st.success(f"Ingest raised no doubt about any of the {len(rows)} obligations.")
     st.subheader("Correct an obligation")
     ids = [r.id for r in rows]
+    _follow_link(rows, label)
     chosen = st.selectbox("Obligation", ids, format_func=label.get, key="correct-obligation")
     kind = st.selectbox("What is wrong", KINDS, key="correct-kind")
     current = next((r for r in rows if r.id == chosen), None)
@@ -73,6 +74,20 @@ def corrections() -> None:
         except MvkgError as exc:
             show_error(exc)
     _on_record(ws)
+
+
+def _follow_link(rows, label: dict[str, str]) -> None:
+    """A link's `?ob=` (a short id, or a name as analysts write it: "ATU-MV resolves b")
+    picks the obligation the first time the page opens in a session; an unknown one is named."""
+    asked = st.query_params.get("ob")
+    if not asked or "correct-obligation" in st.session_state:
+        return
+    wanted = " ".join(asked.split()).casefold()
+    found = next((r.id for r in rows if short_id(r.id) == asked or " ".join(label[r.id].split()).casefold() == wanted), None)
+    if found is None:
+        st.warning(md_escape(f"Obligation '{asked}' not found in this workspace."))
+    else:
+        st.session_state["correct-obligation"] = found
 
 
 def _on_record(ws) -> None:

@@ -7,6 +7,7 @@ suggestions the Obligations page reads."""
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import streamlit as st
 
@@ -88,7 +89,7 @@ def next_actions(ws: Workspace, w: Why) -> None:
         elif a.kind == NEEDS_REVIEW:
             cols[1].caption("Mark them reviewed under 'Assessments' below.")
         elif a.kind == CHECK_EXTRACTION:
-            cols[1].markdown("[Corrections page](corrections) (new tab); pick " + md_escape(w.label))
+            cols[1].markdown(f"[Correct it](corrections?ob={quote(w.short, safe='')}) on the Corrections page")
 
 
 def focus(w: Why) -> str | None:
