@@ -12,7 +12,7 @@ import streamlit as st
 
 from mvkg import pipeline
 from mvkg.analysis.explore import obligation_sdgs, obligation_themes
-from mvkg.analysis.views import ObligationsView
+from mvkg.analysis.views import ObligationsView, OverviewView, overview_view
 from mvkg.analysis.views import obligations_view as build_obligations_view
 from mvkg.compliance.coverage import Coverage, coverage
 from mvkg.compliance.incremental import LiveValidation
@@ -27,6 +27,7 @@ from mvkg.kernel.workspace import Workspace
 from mvkg.query.bounded import ProcessBudget, ProcessCaps, QueryWorker
 from mvkg.query.named import canned_queries
 from mvkg.query.store import open_read_only, portfolio_view
+from mvkg.render.overview_charts import heatmap_spec, sdg_spec
 
 
 def workspace() -> Workspace:
@@ -98,6 +99,15 @@ def obligations_view(root: str, key: str, portfolio: str) -> ObligationsView:
     """Every obligation with its verdict, source text, bearers, evidence, themes and results."""
     cov, results = run(root, key, portfolio)
     return build_obligations_view(graph(root, key), cov, results)
+
+
+@st.cache_data(max_entries=16)
+def overview(root: str, key: str, portfolio: str) -> tuple[OverviewView, dict, dict]:
+    """The Overview's figures and its two charts (Vega-Lite), once per build and portfolio for
+    every session (building the charts on each page run of each session cost more than the rest)."""
+    cov, _ = run(root, key, portfolio)
+    view = overview_view(cov, *themes_and_sdgs(root, key))
+    return view, heatmap_spec(view), sdg_spec(view.sdg_counts)
 
 
 def run_whatif(root: str, portfolio: str, member_iris: tuple[str, ...], extra) -> tuple[Coverage, dict]:

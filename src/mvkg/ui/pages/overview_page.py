@@ -3,18 +3,15 @@ obligations × themes heatmap, SDG references, and the latest snapshot with what
 
 from __future__ import annotations
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
-from mvkg.analysis.views import OverviewView, overview_view
+from mvkg.analysis.views import OverviewView
 from mvkg.compliance.coverage import FORMULA
 from mvkg.exchange.spreadsheet import MEDIA_TYPE as XLSX
 from mvkg.exchange.spreadsheet import coverage_sheet, workbook_bytes
 from mvkg.history.diff import changed_since
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.kernel.workspace import Workspace
-from mvkg.render.colours import verdict_mark_colours
 from mvkg.ui import data
 from mvkg.ui.pages.shared import context, md_escape, pct, portfolio_picker, text_table
 
@@ -24,8 +21,7 @@ def overview() -> None:
     ws, key = context()
     portfolio = portfolio_picker(ws, key)
     cov, _ = data.run(str(ws.root), key, portfolio)
-    themes, sdgs = data.themes_and_sdgs(str(ws.root), key)
-    view = overview_view(cov, themes, sdgs)
+    view, heatmap_spec, sdg_spec = data.overview(str(ws.root), key, portfolio)  # once per build for every session
     verdicts = VOCABULARY.verdicts
     c1, c2, c3 = st.columns(3)
     c1.metric("Coverage, all obligations", pct(cov.summary.coverage_percent))
@@ -45,33 +41,22 @@ def overview() -> None:
     st.caption(f"Formula: {FORMULA}")
     st.subheader("Obligations × themes")
     if view.cells:
-        heatmap(view)
+        heatmap(view, heatmap_spec)
     st.subheader("SDG references in operative text")
     if view.sdg_counts:
-        st.bar_chart(pd.DataFrame({"obligations": view.sdg_counts}), horizontal=True)
+        st.vega_lite_chart(spec=sdg_spec, width="stretch")
     else:
         st.info("No obligation refers to an SDG.")
     latest_snapshot(ws, key, portfolio)
 
 
-def heatmap(view: OverviewView) -> None:
+def heatmap(view: OverviewView, spec: dict) -> None:
     """Cells in their verdict's colour, each marked with the verdict's icon in the colour that
     reads best on it; row and column labels whole (rows are short labels, the whole obligation
-    is in the tooltip and in the table under the chart)."""
+    is in the tooltip and in the table under the chart). The chart (render.overview_charts) is
+    made once per build and portfolio."""
     verdicts = VOCABULARY.verdicts
-    ink = verdict_mark_colours()
-    frame = pd.DataFrame([{"row": c.row, "obligation": c.obligation, "theme": c.theme, "verdict": c.verdict,
-                           "mark": verdicts.get(c.verdict).icon} for c in view.cells])
-    scale = alt.Scale(domain=list(verdicts.notations), range=[v.colour for v in verdicts])
-    ink_scale = alt.Scale(domain=list(verdicts.notations), range=[ink[v.notation] for v in verdicts])
-    base = alt.Chart(frame).encode(
-        x=alt.X("theme:N", title=None, axis=alt.Axis(labelLimit=0, labelAngle=-40)),
-        y=alt.Y("row:N", title=None, sort=None, axis=alt.Axis(labelLimit=0)))
-    tooltip = ["obligation", "theme", "verdict"]
-    cells = base.mark_rect().encode(color=alt.Color("verdict:N", scale=scale), tooltip=tooltip)
-    marks = base.mark_text().encode(text="mark:N", color=alt.Color("verdict:N", scale=ink_scale, legend=None),
-                                    tooltip=tooltip)
-    st.altair_chart((cells + marks).resolve_scale(color="independent"), width="stretch")
+    st.vega_lite_chart(spec=spec, width="stretch")
     with st.expander("The heatmap as a table"):
         text_table([{"obligation": c.obligation, "theme": c.theme, "verdict": verdicts.get(c.verdict).mark}
                     for c in view.cells])
