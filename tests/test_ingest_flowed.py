@@ -114,3 +114,49 @@ def test_un_paragraphs_continuation_verbs_comma_chains_and_page_breaks(lexicon):
     # a committee's tasks are duties even when one opens with a verb of stance
     assert {_verb(obs["5.a"]), _verb(obs["5.b"])} == {"decides"}
     assert "Adopted" not in parsed.text[rec.clauses[-1].span.start:rec.clauses[-1].span.end]
+
+
+DECLARATION = """The General Assembly
+
+Adopts the following political declaration approved by the high-level meeting on 1 June 2030:
+
+Political declaration of the high-level meeting on rural connectivity
+
+We, Heads of State and Government, assembled at the United Nations on 1 June 2030:
+
+1. Welcome the reports of the regional commissions and their calls for action on rural access;
+
+2. Recognize the role of the regional networks, and therefore encourage all nations to join them;
+
+3. Commit to connecting every school by 2035;
+"""
+
+
+def test_an_adopted_declaration_and_verbs_that_agree_in_person(lexicon):
+    _, rec = _record(DECLARATION, lexicon)
+    obs = {o.item: o for o in rec.obligations}
+    assert sorted(obs) == ["", "2", "3"]  # the declaration's title is no clause
+    assert obs[""].span.text.startswith("Adopts the following") and _verb(obs[""]) == "adopts"
+    # "their calls for action" is a noun in a paragraph written in the first person
+    assert _verb(obs["2"]) == "encourages" and "nations" in _bearers(lexicon, rec, obs["2"])[0]
+    assert _verb(obs["3"]) == "commits"
+
+
+CHAPEAU = """The Economic and Social Council,
+
+Recalling its earlier resolutions,
+
+1. Stresses that all stakeholders must work together and, in this regard:
+
+(a) Encourages Member States to share their experience;
+
+(b) Notes with appreciation the work of the regional commissions;
+
+(c) Calls also for the wide dissemination of the report;
+"""
+
+
+def test_sub_items_with_their_own_verb_declaratory_or_with_a_modifier_inside(lexicon):
+    _, rec = _record(CHAPEAU, lexicon)
+    obs = {o.item: _verb(o) for o in rec.obligations}
+    assert obs == {"1.a": "encourages", "1.c": "calls-for"}  # (b) declares

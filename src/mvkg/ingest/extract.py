@@ -21,6 +21,7 @@ from mvkg.ingest.bearers import (
     un_homonyms,
     unique,
 )
+from mvkg.ingest.headings import match_heading
 from mvkg.ingest.structure import Item, ParsedText, Section
 from mvkg.kernel.lexicon import Lexicon, Matcher, Verb, find_mentions
 from mvkg.kernel.model import (
@@ -237,39 +238,56 @@ def _short_names(ctx: _Context, sec: Section, found: Addressees) -> tuple[str, .
     return tuple(dict.fromkeys(out))
 
 
-def _handed_on(ctx: _Context, spans: tuple[Span, ...]) -> tuple[Verb, Addressees] | None:
+def _handed_on(ctx: _Context, spans: tuple[Span, ...], first_person: bool = False) -> tuple[Verb, Addressees] | None:
     """A clause that hands its duty to someone under another verb: "resolves … 8 to instruct
     the Director of the Radiocommunication Bureau to …", or a declaratory paragraph that goes
     on "… and calls upon States to …". The first such verb phrase in the clause's lead-in and
-    own text wins."""
+    own text wins. A second verb agrees in person with the paragraph's own: in a declaration
+    written in the first person ("Recognize …, and therefore encourage all nations to …") a
+    verb in the third person ("commitments and calls for action") is a noun."""
     for sp in spans:
         for m in sorted((m for rx in ctx.lex.pattern("hand-over") for m in rx.finditer(sp.text)), key=lambda m: m.start()):
             rest = sp.text[m.end():]
-            for verb in ctx.lex.verbs:
-                if not verb.operative or verb.declaratory:
-                    continue
-                phrase = verb.infinitive if m.groupdict().get("to") else None
-                words = [phrase] if phrase else ([] if m.groupdict().get("to") else list(verb.labels))
-                for w in words:
-                    wm = re.match(r"\s*" + r"\s+".join(re.escape(x) for x in w.split()) + r"(?![\w-])", rest, re.IGNORECASE)
-                    if wm is None:
-                        continue
-                    after = rest[wm.end():]
-                    action = _first_match(ctx.lex.pattern("inline-action"), after)
-                    who_text = after[: action.start()] if action else after.split(";")[0][:200]
-                    return verb, addressees(ctx.lex, who_text, 0, ctx.homonyms, mint_unknown=True)
+            to = bool(m.groupdict().get("to"))
+            found = _first_person_verb(ctx, rest) if first_person and not to else _verb_at(ctx, rest, to)
+            if found is not None:
+                verb, after = found
+                action = _first_match(ctx.lex.pattern("inline-action"), after)
+                who_text = after[: action.start()] if action else after.split(";")[0][:200]
+                return verb, addressees(ctx.lex, who_text, 0, ctx.homonyms, mint_unknown=True)
     return None
+
+
+def _verb_at(ctx: _Context, rest: str, to: bool) -> tuple[Verb, str] | None:
+    """A duty verb opening `rest` (its infinitive after "to"): the verb and the text after it."""
+    for verb in ctx.lex.verbs:
+        if not verb.operative or verb.declaratory:
+            continue
+        words = ([verb.infinitive] if verb.infinitive else []) if to else list(verb.labels)
+        for w in words:
+            wm = re.match(r"\s*" + r"\s+".join(re.escape(x) for x in w.split()) + r"(?![\w-])", rest, re.IGNORECASE)
+            if wm is not None:
+                return verb, rest[wm.end():]
+    return None
+
+
+def _first_person_verb(ctx: _Context, rest: str) -> tuple[Verb, str] | None:
+    m = ctx.lex.first_person_rx.match(rest) if ctx.lex.first_person_rx else None
+    if m is None:
+        return None
+    verb = ctx.lex.verb_for(m.group("verb"))
+    return None if verb.declaratory else (verb, rest[m.end("verb"):])
 
 
 def _opening_verb(ctx: _Context, own: Span) -> tuple[Verb, Addressees] | None:
     """A sub-item that opens with an operative verb of its own, and whom it addresses."""
-    m = ctx.lex.heading_rx.match(own.text)
+    m = match_heading(ctx.lex, own.text)
     if m is None:
         return None
-    verb = ctx.lex.verb_for(m.group("verb"))
-    if not verb.operative or verb.declaratory:
+    verb = m.verb
+    if not verb.operative:
         return None
-    rest = own.text[m.start("rest"):]
+    rest = m.rest
     action = _first_match(ctx.lex.pattern("inline-action"), rest)
     who = rest[: action.start()] if action else ""
     return verb, addressees(ctx.lex, who, 0, ctx.homonyms, mint_unknown=True)
@@ -301,6 +319,10 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
     verb, bearers = sec.verb, head.bearers
     own_verb = _opening_verb(ctx, own)
     capital = own.text.lstrip()[:1].isupper()  # "(a) Encourages Member States …": the item's own verb and addressees
+    if own_verb is not None and own_verb[0].declaratory:
+        if capital:  # "(c) Notes with appreciation …" under "Calls upon …:" declares, unless it hands a duty on
+            verb = own_verb[0]
+        own_verb = None
     if own_verb is not None and (verb.declaratory or not bearers or (capital and own_verb[1].bearers)):
         verb, found = own_verb
         bearers = found.bearers or bearers
@@ -308,7 +330,8 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
     elif not bearers and sec.verb.hands_on and sec.intro is None and _declared(ctx, item, own):
         return None  # "resolves 1 to reaffirm a shared vision …": the body states; no one is asked to act
     elif not bearers or verb.declaratory or sec.verb.hands_on:
-        handed = _handed_on(ctx, spans if not verb.declaratory else (_span(text, own.start, own.end),))
+        first_person = lex.first_person_verb(text[sec.heading_start:sec.heading_end]) is not None
+        handed = _handed_on(ctx, spans if not verb.declaratory else (_span(text, own.start, own.end),), first_person)
         # "Underscores … and encourages further cooperation …": a duty with no addressee is the adopting body's
         if handed is not None and (handed[1].bearers or verb.declaratory):
             verb, bearers = handed[0], handed[1].bearers

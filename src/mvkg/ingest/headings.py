@@ -17,6 +17,7 @@ from mvkg.ingest.structure import match_first
 from mvkg.kernel.lexicon import Lexicon, Verb
 
 _SEPARATOR_RX = re.compile(r"[,;]\s+")
+_FIRST_WORD_RX = re.compile(r"[ \t]*[A-Za-z]+\s+")
 _CLOSED_RX = re.compile(r"[;.:]")  # an addressee holds no sentence or clause end
 MAX_ADDRESSEE = 400  # characters between the verb and its action ("continues to invite" + a long list)
 MAX_BARE_HEADING = 250  # a heading that ends its line, its items on the lines after it
@@ -47,6 +48,29 @@ def match_heading(lex: Lexicon, text: str) -> Heading | None:
     m = lex.heading_rx.match(text)
     if m is not None:
         return Heading(lex.verb_for(m.group("verb")), m.end("verb"), m.group("rest"))
+    return _split_by_modifier(lex, text) or _continued(lex, text)
+
+
+def _split_by_modifier(lex: Lexicon, text: str) -> Heading | None:
+    """A verb of several words with a modifier inside it: "Calls also for …", "Calls further
+    upon …" (the modifier may stand after the verb's first word)."""
+    first = _FIRST_WORD_RX.match(text)
+    if first is None:
+        return None
+    for rx in lex.pattern("verb-modifier"):
+        mod = rx.match(text, first.end())
+        if mod is None or not text[mod.end():mod.end() + 1].isspace():
+            continue
+        joined = text[:first.end()] + text[mod.end():]
+        m = lex.heading_rx.match(joined)
+        if m is not None and m.end("verb") > first.end():
+            end = m.end("verb") + mod.end() - first.end()
+            return Heading(lex.verb_for(m.group("verb")), end, text[end:])
+    return None
+
+
+def _continued(lex: Lexicon, text: str) -> Heading | None:
+    """ "continues to invite …": the infinitive's verb."""
     cont = match_first(lex.pattern("verb-continuation"), text)
     if cont is None or cont.start() != 0 or lex.first_person_rx is None:
         return None

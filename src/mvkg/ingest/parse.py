@@ -5,7 +5,6 @@ this module knows only layout: lines, item labels and how labels nest."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from mvkg.ingest.headings import Heading, match_heading, run_on_headings
 from mvkg.ingest.labels import BULLETS, LABEL_RX, TERMINAL_RX, Nesting, inline_items, raw_label
@@ -23,8 +22,9 @@ from mvkg.ingest.structure import (
     split_lines,
     verb_alone,
 )
+from mvkg.ingest.title import read_title_block
 from mvkg.kernel.errors import InputError
-from mvkg.kernel.lexicon import Lexicon, Verb, find_mentions
+from mvkg.kernel.lexicon import Lexicon, Verb
 from mvkg.kernel.namespaces import VERB
 
 VERB_NS = str(VERB)
@@ -53,57 +53,9 @@ class _Parser:
         bounds = [0, *cuts, len(line.text)]
         return [Line(line.number, line.start + a, line.text[a:b].rstrip()) for a, b in zip(bounds, bounds[1:])]
 
-    # -------------------------------------------------------------- title block
     def title_block(self) -> int:
         """Read the title block; return the index of the first body line."""
-        # the title line is the last one before the adopting body's line ("The ... Assembly,")
-        assembly_idx = next(
-            (i for i, ln in enumerate(self.lines) if match_first(self.lex.pattern("assembly"), ln.text)),
-            len(self.lines),
-        )
-        title_idx = None
-        for i, line in enumerate(self.lines[:assembly_idx]):
-            m = match_first(self.lex.pattern("title"), line.text)
-            if m:
-                title_idx = i
-                self.result.code = m.groupdict().get("code")
-                self.result.number = m.groupdict().get("number")
-        header = self.lines[:title_idx] if title_idx is not None else self.lines[:assembly_idx]
-        for line in header:
-            m = match_first(self.lex.pattern("docnumber"), line.text)
-            if m and m.group("number") not in self.result.document_numbers:
-                self.result.document_numbers.append(m.group("number"))
-            d = match_first(self.lex.pattern("date"), line.text)
-            if d and self.result.date is None:
-                self.result.date = _iso_date(d)
-        header_text = "\n".join(line.text for line in header)
-        regional = [self.lex.actors[m.iri] for m in find_mentions(self.lex.actor_matchers, header_text)]
-        regional = [a for a in regional if a.regional]
-        if regional:
-            self.result.proposer = regional[0].iri
-        start = (title_idx + 1) if title_idx is not None else 0
-        return self._title_and_assembly(start)
-
-    def _title_and_assembly(self, start: int) -> int:
-        i = start
-        while i < len(self.lines):
-            line = self.lines[i]
-            stripped = line.text.strip()
-            if not stripped or re.fullmatch(r"\(.*\)", stripped):
-                i += 1
-                continue
-            m = match_first(self.lex.pattern("assembly"), line.text)
-            if m:
-                mentions = find_mentions(self.lex.actor_matchers, m.group("body"))
-                if mentions:
-                    self.result.assembly = mentions[0].iri
-                return i + 1
-            if self._heading(line) is not None:
-                return i
-            if self.result.title is None and start > 0:
-                self.result.title = stripped
-            i += 1
-        return start
+        return read_title_block(self.lines, self.lex, self.result, lambda line: self._heading(line) is not None)
 
     # -------------------------------------------------------------- body
     def _heading(self, line: Line) -> tuple[Verb, int] | None:
@@ -149,6 +101,8 @@ class _Parser:
                 nesting.push(0, current)
                 prev_text = line.text
                 i += 1
+                if match_first(self.lex.pattern("adopted-text"), line.text):
+                    section, current, prev_text = None, None, ""  # the adopted text follows, as after an annex heading
                 continue
             run_on = self.run_on.get(line.start)  # a heading run into the paragraph before it ends that paragraph
             heading = self._heading_here(i, prev_text) if run_on is None else (run_on[0].verb, line.start + run_on[0].verb_end)
@@ -159,6 +113,10 @@ class _Parser:
                 i, section, current = self._open_section(i, verb, verb_end, None if run_on is None else run_on[1])
                 nesting = Nesting()
                 prev_text = "" if current is None else self.text[current.start : current.end]
+                if current is None and match_first(self.lex.pattern("adopted-text"), line.text):
+                    # "Adopts the following political declaration …:" is a clause of its own; the adopted text follows
+                    section.items.append(Item("", section.heading_start, section.heading_end, line.number))
+                    section, prev_text = None, ""
                 continue
             if section is None:  # prose between the title block and the first heading
                 i += 1
@@ -355,10 +313,6 @@ class _Parser:
         assert current is not None
         current.end = rstrip_end(self.text, current.start, line.end)
         return current
-
-
-def _iso_date(m: re.Match[str]) -> str:
-    return datetime.strptime(f"{m.group('day')} {m.group('month')} {m.group('year')}", "%d %B %Y").date().isoformat()
 
 
 def parse_resolution(text: str, lexicon: Lexicon, path: str = "<text>") -> ParsedText:
