@@ -5,7 +5,7 @@ identity settings (.streamlit/secrets.toml [auth]) every page needs a login (mvk
 import streamlit as st
 
 from mvkg.kernel.errors import MvkgError
-from mvkg.ui import login, pages
+from mvkg.ui import login, pages, reasoning_status
 from mvkg.ui.pages.shared import show_error
 
 st.set_page_config(page_title="mvkg", page_icon="🧭", layout="wide")
@@ -36,6 +36,7 @@ PAGES = [
 
 page = st.navigation(PAGES, position="top")
 login.banner(access)
+reasoning_status.show()  # "Reasoning… N%" while a write's reasoning still runs
 try:
     page.run()
 except MvkgError as exc:  # a clear message, never a traceback

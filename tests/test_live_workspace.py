@@ -132,7 +132,12 @@ def test_a_correction_reasons_again_and_equals_a_full_build(live, resources, tmp
         live, lv.lexicon(), "atu-mv/resolves/para_b", "strength", "recommendation", why="an invitation in substance",
         by="tester", at="2026-12-05T00:00:00Z"), {"corrections"}, actor=ADMIN, change="correction-add",
         key="atu-mv/resolves/para_b strength")
-    assert done.update.mode == "incremental" and done.update.reasoned
+    # committed at once with a provisional inferred graph; the reasoner follows in the background
+    assert done.update.mode == "incremental" and not done.update.reasoned
+    assert done.update.pending is not None and done.update.pending.write == "correction-add atu-mv/resolves/para_b strength"
+    done.update.wait()
+    assert "reasoning_pending" not in live.built_manifest()
+    assert json.loads(live.reasoning_file.read_text())["key"] == done.update.pending.key  # the reasoner's answer kept
     assert "https://w3id.org/mvkg/graph/inferred" in done.update.changed
     row = next(o for o in coverage(live)["obligations"] if o["id"].endswith("/atu-mv/resolves/para_b/obligation"))
     old = next(o for o in before if o["id"] == row["id"])
@@ -185,7 +190,7 @@ def test_a_failure_while_updating_the_graph_puts_everything_back(live, resources
     def broken(*args, **kwargs):
         raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr(update, "write_manifest", broken)
+    monkeypatch.setattr(commit, "write_manifest", broken)
     with pytest.raises(OSError):
         pipeline.add_assessment(live, resources, "atu-mv/resolves/para_b", "ITU-T Y.4240", "full", "x", actor=ADMIN)
     assert tree_hash(live.root) == before

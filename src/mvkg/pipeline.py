@@ -25,7 +25,8 @@ from mvkg.analysis.obligations import ObligationRow, list_obligations
 from mvkg.analysis.suggest import accept, suggest
 from mvkg.compliance import whatif
 from mvkg.graph.build import BuildReport, Derive, load_lexicon
-from mvkg.graph.update import Applied, Live, Update, apply_write, reading, rebuild
+from mvkg.graph.pending import settled
+from mvkg.graph.update import Applied, Live, Update, apply_write, rebuild
 from mvkg.history.snapshots import SnapshotStore, create_snapshot
 from mvkg.ingest.readers import READABLE
 from mvkg.ingest.resolutions import (
@@ -180,10 +181,10 @@ def add_resolutions(ws: Workspace, resources: Resources, batch: Sequence[Ingeste
 
 def take_snapshot(ws: Workspace, resources: Resources, folder: SnapshotStore, portfolio: str, label: str, *,
                   actor: Actor) -> str:
-    """A compliance snapshot of the current build against one portfolio: its id (no write
-    commits while it reads). The audit trail records it with its files."""
+    """A compliance snapshot of the current build against one portfolio: its id (no write commits
+    while it reads; a pending reasoning is finished first). The audit trail records it with its files."""
     require(actor, "snapshot-take")
-    with reading(ws):
+    with settled(ws, resources):
         made = create_snapshot(ws, resources, folder, portfolio, label)
         files = audit.changed_files(ws, {}, audit.folder_hashes([folder.path(made)]))
         audit.Journal(ws).append(audit.Change(actor, "snapshot-take", made), made, files)

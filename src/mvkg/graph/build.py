@@ -221,8 +221,7 @@ def build_workspace(ws: Workspace, resources: Resources, lex: Lexicon | None = N
         reasoner=inferred.engine,
         warnings=tuple(w for w in (inferred.warning, *stale) if w),
     )
-    atomic_write(ws.reasoning_file, json.dumps({"key": key, "engine": inferred.engine,
-                                                 "warning": inferred.warning, "types": inferred.types}).encode("utf-8"))
+    atomic_write(ws.reasoning_file, reasoning_json(key, inferred))
     summary = {k: getattr(report, k) for k in SUMMARY_KEYS}
     manifest = write_manifest(ws, resources.ontology_files(), BuildState(inputs, {g.graph: g.triples for g in counts},
                                                                          report.reasoner, summary))
@@ -262,12 +261,21 @@ class _Cached:
         return None
 
 
-def cached_reasoning(ws: Workspace, key: str) -> _Cached | None:
+def reasoning_json(key: str, m: Materialised) -> bytes:
+    """build/reasoning.json: the reasoner's result, the key it answers and the time it took."""
+    return json.dumps({"key": key, "engine": m.engine, "warning": m.warning, "seconds": m.seconds,
+                       "types": m.types}).encode("utf-8")
+
+
+def cached_reasoning(ws: Workspace, key: str | None) -> _Cached | None:
+    """The reasoner's kept result for `key` (None: the last result, whatever it answered)."""
     try:
         cached = json.loads(ws.reasoning_file.read_text(encoding="utf-8"))
-        if cached.get("key") != key:
+        if key is not None and cached.get("key") != key:
             return None
         types = tuple((str(s), str(c)) for s, c in cached["types"])
-        return _Cached(Materialised(str(cached["engine"]), types, cached.get("warning")))
+        seconds = cached.get("seconds")
+        return _Cached(Materialised(str(cached["engine"]), types, cached.get("warning"),
+                                    None if seconds is None else float(seconds)))
     except (OSError, ValueError, KeyError, TypeError):
         return None  # no cache, or one from another version: reason again

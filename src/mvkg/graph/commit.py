@@ -16,17 +16,15 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from mvkg.graph import image
-from mvkg.graph.state import image_current, mark_image
+from mvkg.graph.state import BuildState, image_current, mark_image, write_manifest
 from mvkg.kernel.errors import WorkspaceError
-from mvkg.kernel.files import fsync_dir
-from mvkg.kernel.locking import WorkspaceLock
+from mvkg.kernel.files import atomic_write, fsync_dir
 from mvkg.kernel.workspace import Workspace
 from mvkg.query.remote import is_remote
 from mvkg.query.store import MEMORY, canonical_nquads, load_image, remote_store
@@ -162,23 +160,15 @@ class ImageWriter:
             self.kept.unlink(missing_ok=True)
             self.kept = None
 
-    def in_background(self, ws: Workspace, lock: WorkspaceLock, manifest: bytes) -> threading.Thread:
-        """Write the image in a thread that holds the workspace lock until it is done (a process
-        waits for it before it exits). A failure is kept in `error`: the image then stays marked
-        as not the manifest's, and the next write writes it whole."""
-
-        def run() -> None:
-            try:
-                image.write_chunks(self.path, self._chunks())
-                mark_image(ws, manifest)
-            except BaseException as exc:
-                self.error = exc
-            finally:
-                lock.release()
-
-        thread = threading.Thread(target=run, name="mvkg-image", daemon=False)
-        thread.start()
-        return thread
+    def write_in_place(self, ws: Workspace, manifest: bytes) -> None:
+        """Write the image straight into its place after the commit (a background step that holds
+        the workspace lock: kernel.locking.Background). A failure is kept in `error`: the image
+        then stays marked as not the manifest's, and the next write writes it whole."""
+        try:
+            image.write_chunks(self.path, self._chunks())
+            mark_image(ws, manifest)
+        except BaseException as exc:
+            self.error = exc
 
     def check(self) -> None:
         if self.error is not None:
@@ -220,3 +210,54 @@ def _put(remote, graph: str, data: bytes) -> None:
         remote.replace_graph(graph, data)
     else:
         remote.delete_graph(graph)
+
+
+@dataclass
+class Commit:
+    """The end of a live write (or of the reasoning that finishes one): the edited working store
+    swapped in for build/store, the image staged and put in place, the changed graphs sent to a
+    remote endpoint, the reasoner's answer kept, and the manifest written last (the commit point).
+    `undo` puts everything back if any of it fails."""
+
+    ws: Workspace
+    work: WorkingStore
+    published: Publication = field(init=False)
+    writer: ImageWriter | None = None
+
+    def __post_init__(self) -> None:
+        self.published = Publication(self.ws)
+
+    def publish(self, edit, changed: list[str], state: BuildState, ontology_files: list[Path],
+                reasoning: bytes | None = None) -> bytes:
+        """`edit`: the refresh.GraphEdit of the working store (it gives a changed graph's old
+        N-Triples, then lets go of the store). Returns the manifest's bytes."""
+        assert self.work.store is not None
+        self.writer = ImageWriter.for_change(self.ws, self.work.store, changed)
+        self.published.send(self.work.store, changed, edit.before)
+        edit.store = None  # the copy's only handle is the working store's (RocksDB: one writer a folder)
+        self.work.close()
+        if self.writer.synchronous:
+            self.writer.stage()
+        self.work.swap_in()
+        if self.writer.synchronous:
+            self.writer.put_in_place()
+        if reasoning is not None:
+            atomic_write(self.ws.reasoning_file, reasoning)
+        return write_manifest(self.ws, ontology_files, state)
+
+    def undo(self) -> None:
+        self.work.discard()
+        if self.writer is not None:
+            self.writer.undo()
+        self.published.undo()
+
+    def finish(self, manifest: bytes) -> ImageWriter | None:
+        """After the manifest: the old store and image go. The writer whose image is still to
+        be written after the commit (`write_in_place`), if any."""
+        self.work.finish()
+        assert self.writer is not None
+        if not self.writer.synchronous:
+            return self.writer
+        self.writer.finish()
+        mark_image(self.ws, manifest)
+        return None

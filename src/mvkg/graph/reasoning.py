@@ -165,6 +165,7 @@ class Materialised:
     engine: str  # "hermit" | "owl-rl"
     types: tuple[tuple[str, str], ...]
     warning: str | None
+    seconds: float | None = None  # how long the reasoner took (what a pending reasoning's progress is estimated by)
 
 
 def owlrl_types(g: Graph) -> tuple[tuple[str, str], ...]:
@@ -194,19 +195,23 @@ class Materialiser:
 
     def __init__(self, g: Graph, max_triples: int = HERMIT_MAX_TRIPLES):
         self.graph = g
+        self.started = time.monotonic()
         self.too_big = len(g) > max_triples
         self.run = HermitRun(g, REASONER_SECONDS) if java_available() and not self.too_big else None
 
     def result(self) -> Materialised:
         if self.run is not None:
-            return Materialised("hermit", self.run.result().inferred_types, None)
+            types = self.run.result().inferred_types
+            return Materialised("hermit", types, None, round(time.monotonic() - self.started, 2))
         if self.too_big:
             return Materialised("sparql", (), f"HermiT was not run: the resolutions make {len(self.graph)} triples, more "
                                 f"than the {HERMIT_MAX_TRIPLES} it handles in minutes; the defined classes were "
                                 "materialised with SPARQL and consistency was not checked")
-        return Materialised("owl-rl", owlrl_types(self.graph),
+        types = owlrl_types(self.graph)
+        return Materialised("owl-rl", types,
                             "Java is not installed, so HermiT cannot run: inferred types come from the OWL 2 RL "
-                            "closure instead and consistency was not checked (apt-get install default-jre-headless)")
+                            "closure instead and consistency was not checked (apt-get install default-jre-headless)",
+                            round(time.monotonic() - self.started, 2))
 
     def stop(self) -> None:
         if self.run is not None:

@@ -21,7 +21,7 @@ triples can change membership; they are looked up again, with one query per defi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -238,6 +238,7 @@ class Reasoned:
     fresh: bool  # the reasoner ran (its result is to be kept in build/reasoning.json)
     # or, with the inferred graph still in the store: the types to add and to take out
     patch: tuple[frozenset[tuple[str, str]], frozenset[tuple[str, str]]] | None = None
+    pending: bool = False  # provisional: the reasoner is still to run over this input (graph/pending.py)
 
 
 def input_view(store: ox.Store) -> DataView:
@@ -259,28 +260,42 @@ def defined_for(store: ox.Store | DataView, nodes: Iterable[ox.NamedNode]) -> se
     return out
 
 
-def reason(edit: GraphEdit, ws: Workspace, inputs: dict[str, str], steps: set[str]) -> Reasoned:
+def reason(edit: GraphEdit, ws: Workspace, inputs: dict[str, str], steps: set[str], *, defer: bool = False,
+           provisional: str | None = None) -> Reasoned:
     """The new inferred graph, with the store holding its input graphs only (`clear_derived`).
     The reasoner runs when its input changed and build/reasoning.json does not hold the answer.
     When its input is unchanged, the value-defined classes are looked up again only for the
-    subjects the replaced graphs touched; every other inferred type stays."""
+    subjects the replaced graphs touched; every other inferred type stays.
+
+    With `defer`, or while the reasoning of an earlier write is still pending for this same input
+    (`provisional`: the key it is to answer), the reasoner does not run here: the result is
+    provisional (`pending`), the reasoner's last answer for the subjects still there and the
+    value-defined classes looked up again; graph/pending.py runs the reasoner after the commit."""
     store = edit.store
     key = reasoning_key(inputs, store)
     ready = cached_reasoning(ws, key)
-    if ready is not None and "reasoning" not in steps:
+    pending = ready is None and (defer or key == provisional)
+    last = cached_reasoning(ws, None) if pending else ready
+    done = last.result() if last is not None else Materialised("", (), None)
+    if pending:  # the last answer is for another input: its value-defined memberships are looked up anew
+        defined_classes = {row[0].value for row in solutions(store, "defined_classes", union=False)[1]}
+        done = replace(done, types=tuple((s, c) for s, c in done.types if c not in defined_classes))
+    if (pending or ready is not None) and "reasoning" not in steps:
         touched = edit.subjects(leave_out=[INFERRED])
         names = {n.value for n in touched}
-        done = ready.result()
         mine = {(s, c) for s, c in done.types if s in names}
         if INFERRED in edit.old:  # taken out for a derivation: made whole again
             old = {(t.subject.value, t.object.value) for t in ox.parse(edit.old[INFERRED], format=_NT)}
             kept = {(s, c) for s, c in old if s not in names}
-            return Reasoned(tuple(sorted(kept | mine | defined_for(store, touched))), done, key, False)
+            return Reasoned(tuple(sorted(kept | mine | defined_for(store, touched))), done, key, False, pending=pending)
         graph = ox.NamedNode(INFERRED)
         before = frozenset((q.subject.value, q.object.value) for n in touched
                            for q in store.quads_for_pattern(n, _RDF_TYPE, None, graph))
         after = frozenset(mine | defined_for(input_view(store), touched))
-        return Reasoned((), done, key, False, (after - before, before - after))
+        return Reasoned((), done, key, False, (after - before, before - after), pending)
+    if pending:  # the reasoner's last types of the subjects still there, the defined classes anew
+        kept = {(s, c) for s, c in done.types if next(store.quads_for_pattern(ox.NamedNode(s), None, None), None)}
+        return Reasoned(tuple(sorted(kept | set(defined_class_types(store)))), done, key, False, pending=True)
     reasoner = ready or Materialiser(reasoning_input(store))
     try:
         defined = defined_class_types(store)

@@ -9,10 +9,12 @@ build/ up to date in one locked step, so the next command or page sees the chang
          validates and writes its files (`live` answers what the build holds: obligations,
          catalogue ids, the lexicon);
       4. current build: replaces only the named graphs fed by the touched `kinds` in a copy of the
-         built store (graph/commit.py), re-derives what depends on them (alignments; the inferred types, with the
-         reasoner only when the ontology or resolutions changed: graph/refresh.py), then
-         writes the image and build/manifest.json last (the commit point); otherwise, and for
-         an ontology change: a full build;
+         built store (graph/commit.py), re-derives what depends on them (alignments; the inferred types:
+         graph/refresh.py), then writes the image and build/manifest.json last (the commit point);
+         otherwise, and for an ontology change: a full build. When the reasoner's input changed
+         (resolutions, corrections, imported RDF) the commit holds a provisional inferred graph and
+         the manifest says `reasoning_pending`; the reasoner runs after the commit, in a thread that
+         keeps the workspace lock, and commits its answer (graph/pending.py);
       5. on any error puts data/ back as it was and undoes the graph edits, so a failed write
          leaves data/ and build/ byte for byte as they were.
 
@@ -23,7 +25,6 @@ read is current at once; the image follows (about 1.5 s at 1M triples, mostly fs
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -34,8 +35,9 @@ from typing import Generic, TypeVar
 import pyoxigraph as ox
 from rdflib import RDF
 
-from mvkg.graph.build import BuildReport, Derive, build_workspace, load_lexicon, store_description
-from mvkg.graph.commit import ImageWriter, Publication, WorkingStore
+from mvkg.graph.build import BuildReport, Derive, build_workspace, load_lexicon, reasoning_json, store_description
+from mvkg.graph.commit import Commit, ImageWriter, WorkingStore
+from mvkg.graph.pending import finish_step, new_pending
 from mvkg.graph.refresh import (
     FEEDS,
     INFERRED,
@@ -48,14 +50,14 @@ from mvkg.graph.refresh import (
     refresh_derived,
     refresh_inputs,
 )
-from mvkg.graph.state import SUMMARY_KEYS, BuildState, image_current, mark_image, read_state, write_manifest
+from mvkg.graph.state import SUMMARY_KEYS, BuildState, Pending, image_current, read_state
 from mvkg.inputs.catalogue import entry_iri, load_catalogue, read_catalogue_rows
 from mvkg.inputs.corrections import corrected_entry, load_corrections
 from mvkg.kernel import audit, locking
 from mvkg.kernel.errors import WorkspaceError
 from mvkg.kernel.files import atomic_write, sha256_bytes
 from mvkg.kernel.lexicon import Lexicon
-from mvkg.kernel.locking import WorkspaceLock
+from mvkg.kernel.locking import Background, WorkspaceLock
 from mvkg.kernel.namespaces import GRAPH, MVKG
 from mvkg.kernel.resources import Resources
 from mvkg.kernel.workspace import Workspace
@@ -73,13 +75,21 @@ class Update:
     changed: tuple[str, ...]  # the named graphs whose triples changed
     reasoned: bool  # the reasoner ran (its input changed)
     seconds: float  # from taking the lock to the commit
+    pending: Pending | None = None  # the reasoner still runs for this write, after the commit (graph/pending.py)
     image: ImageWriter | None = field(default=None, compare=False)  # the image, when it is written after the commit
-    thread: threading.Thread | None = field(default=None, compare=False)
+    background: Background | None = field(default=None, compare=False)  # the image and the reasoning, after the commit
+
+    @property
+    def thread(self) -> threading.Thread | None:
+        return self.background.thread if self.background is not None else None
 
     def wait(self) -> None:
-        """Until the image build/mvkg.nq is written too (an error if that failed)."""
-        if self.thread is not None:
-            self.thread.join()
+        """Until what follows the commit is done too: the image build/mvkg.nq, and the reasoner's
+        answer when it was pending (an error if one of them failed)."""
+        if self.background is not None:
+            self.background.join()
+            if self.background.errors:
+                raise self.background.errors[0]
         if self.image is not None:
             self.image.check()
 
@@ -214,7 +224,8 @@ def apply_write(ws: Workspace, resources: Resources, write: Callable[[Live], T],
                 files = audit.changed_files(ws, before, audit.folder_hashes(folders))
                 logged = audit.Journal(ws).append(change, change.key_of(result), files)
             if live.current and "ontology" not in kinds:
-                update = _incremental(live, kinds, derived or {}, lock, started)
+                what = f"{change.kind} {change.key_of(result)}" if change is not None else ", ".join(sorted(kinds))
+                update = _incremental(live, kinds, derived or {}, lock, started, what)
             else:
                 live.close()
                 report = build_workspace(ws, resources, live.lexicon(), derived)
@@ -243,14 +254,13 @@ def reading(ws: Workspace, wait: float | None = None) -> WorkspaceLock:
 
 
 def _incremental(live: Live, kinds: frozenset[str], derived: Mapping[str, Derive], lock: WorkspaceLock,
-                 started: float) -> Update:
+                 started: float, what: str) -> Update:
     ws, resources = live.ws, live.resources
     steps = set().union(*(FEEDS[k] for k in kinds))
     inputs = Inputs(ws, live.lexicon() if steps & {"resolutions", "catalogue", "portfolios"} else None)
     before = read_state(ws)
     work = WorkingStore.open(ws, live.memory_store())
-    published = Publication(ws)
-    writer: ImageWriter | None = None
+    commit = Commit(ws, work)
     try:
         assert work.store is not None
         edit = GraphEdit(work.store)
@@ -258,7 +268,8 @@ def _incremental(live: Live, kinds: frozenset[str], derived: Mapping[str, Derive
         clear_derived(edit, steps, derived)
         refresh_derived(edit, inputs, steps, derived)
         now = ws.current_inputs(resources.ontology_files(), ws.built_manifest())
-        reasoned = reason(edit, ws, now, steps)
+        reasoned = reason(edit, ws, now, steps, defer=True,
+                          provisional=before.pending.key if before.pending is not None else None)
         if reasoned.patch is None:
             edit.replace(INFERRED, _types_nt(reasoned.types))
             inferred = len(reasoned.types)
@@ -268,45 +279,33 @@ def _incremental(live: Live, kinds: frozenset[str], derived: Mapping[str, Derive
             inferred = before.graphs.get(INFERRED, 0) + len(added) - len(removed)
         changed = edit.changed()
         graphs = {**before.graphs, **{g: _count(work.store, g) for g in edit.old}, INFERRED: inferred}
-        state = BuildState(now, {g: n for g, n in graphs.items() if n}, reasoned.materialised.engine,
-                           {**before.summary, **inputs.summary})
-        writer = ImageWriter.for_change(ws, work.store, changed)
-        published.send(work.store, changed, edit.before)
-        edit.store = None  # type: ignore[assignment]  # the copy's only handle is the working store's
-        work.close()
-        if writer.synchronous:
-            writer.stage()
+        pending = new_pending(ws, what, reasoned.key, before.pending) if reasoned.pending else None
+        state = BuildState(now, {g: n for g, n in graphs.items() if n},
+                           before.reasoner if pending else reasoned.materialised.engine,
+                           {**before.summary, **inputs.summary}, pending)
         # the commit: the store, the image, the reasoner's answer, and the manifest last
-        work.swap_in()
-        if writer.synchronous:
-            writer.put_in_place()
-        if reasoned.fresh:
-            atomic_write(ws.reasoning_file, reasoned_json(reasoned))
-        manifest = write_manifest(ws, resources.ontology_files(), state)
+        manifest = commit.publish(edit, changed, state, resources.ontology_files(),
+                                  reasoned_json(reasoned) if reasoned.fresh else None)
     except BaseException:
-        work.discard()
-        if writer is not None:
-            writer.undo()
-        published.undo()
+        commit.undo()
         raise
     finally:
         live.close()
-    work.finish()
-    thread = None
-    if writer.synchronous:
-        writer.finish()
-        mark_image(ws, manifest)
-    else:
-        thread = writer.in_background(ws, lock.hand_over(), manifest)
+    writer = commit.finish(manifest)
+    after: list[Callable[[], None]] = []
+    if writer is not None:
+        after.append(lambda: writer.write_in_place(ws, manifest))
+    if pending is not None and pending.error is None:
+        after.append(lambda: finish_step(ws, resources))
+    background = Background.start(lock.hand_over(), after) if after else None
     warnings = tuple(w for w in (reasoned.materialised.warning, *inputs.warnings) if w)
     return Update(_report(ws, state, warnings), "incremental", tuple(changed), reasoned.fresh,
-                  time.perf_counter() - started, None if writer.synchronous else writer, thread)
+                  time.perf_counter() - started, pending, writer, background)
 
 
 def reasoned_json(reasoned: Reasoned) -> bytes:
     """build/reasoning.json: the reasoner's result and the key it answers (as the build writes it)."""
-    m = reasoned.materialised
-    return json.dumps({"key": reasoned.key, "engine": m.engine, "warning": m.warning, "types": m.types}).encode("utf-8")
+    return reasoning_json(reasoned.key, reasoned.materialised)
 
 
 def _types_nt(types: Iterable[tuple[str, str]]) -> bytes:

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
@@ -77,3 +80,50 @@ class WorkspaceLock:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         if not self._handed_over or kind is not None:
             self.release()
+
+
+@dataclass
+class Background:
+    """Steps that finish a committed write (the image, the reasoner), run one after the other in
+    a thread that holds the workspace lock handed over by the write and releases it at the end.
+    Not a daemon: a process waits for it before it exits, and a Streamlit rerun does not stop it.
+    A step's failure is kept (`errors`) and the next steps still run."""
+
+    thread: threading.Thread
+    errors: list[BaseException] = field(default_factory=list)
+
+    @classmethod
+    def start(cls, lock: WorkspaceLock, steps: Sequence[Callable[[], None]], name: str = "mvkg-finish") -> Background:
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                for step in steps:
+                    try:
+                        step()
+                    except BaseException as exc:  # kept for whoever waits; the lock is still released
+                        errors.append(exc)
+            finally:
+                lock.release()
+
+        thread = threading.Thread(target=run, name=name, daemon=False)
+        job = cls(thread, errors)
+        thread.start()
+        return job
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait (at most `timeout` seconds); whether the steps are done."""
+        self.thread.join(timeout)
+        return not self.thread.is_alive()
+
+
+def is_held(root: Path) -> bool:
+    """Whether some writer (or a write's background step) holds the workspace now."""
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
