@@ -16,6 +16,11 @@ Two runs:
   the caps per session and in total (query/bounded.ProcessCaps, $MVKG_QUERY_PROCESSES_PER_SESSION,
   $MVKG_QUERY_PROCESSES) hold under load.
 
+Where the time goes: the CPU seconds the server (with its query processes), the browsers and
+everything else on the machine used during each run, from /proc. On this 2-core machine the 20
+browsers run beside the server, so a page's time includes waiting for the browsers' share of
+the CPU; analysts' browsers run on their own machines.
+
 Results: benchmarks/sessions.json and benchmarks/sessions.md, with machine, load and date.
 """
 
@@ -24,6 +29,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
+import os
 import re
 import shutil
 import statistics
@@ -148,6 +155,53 @@ def _descends(pid: int, ancestor: int, stat: str) -> bool:
     return False
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_of(pid: int, children: bool = True) -> float:
+    """CPU seconds used by a process (all its threads), and by its children it has reaped."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    used = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if children else 0)
+    return used / TICKS
+
+
+def descendants(ancestor: int) -> list[int]:
+    """Every live process under `ancestor`."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    found, frontier = [], [ancestor]
+    while frontier:
+        pid = frontier.pop()
+        kids = [c for c, p in parents.items() if p == pid]
+        found += kids
+        frontier += kids
+    return found
+
+
+def machine_busy() -> float:
+    """CPU seconds the whole machine has been busy since boot (all CPUs, /proc/stat)."""
+    ticks = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / TICKS  # less idle and iowait
+
+
+def cpu_split(server: int) -> dict[str, float]:
+    """CPU seconds so far: the server and its query processes, this benchmark's browsers (the
+    Chromium processes under this process, with the renderers they have reaped), and the machine."""
+    mine = descendants(os.getpid())
+    serving = set(descendants(server)) | {server}
+    browsers = [p for p in mine if p not in serving]
+    return {"server": sum(cpu_of(p) for p in serving), "browsers": sum(cpu_of(p) for p in browsers),
+            "benchmark": cpu_of(os.getpid(), children=False), "machine": machine_busy()}
+
+
 def streamlit_pid(port: str) -> int:
     """The pid of the `streamlit run` serving on `port`."""
     for entry in Path("/proc").iterdir():
@@ -166,7 +220,7 @@ def summary(times: list[float]) -> dict:
     if not ordered:
         return {"pages": 0}
     return {"pages": len(ordered), "p50_s": round(statistics.median(ordered), 3),
-            "p95_s": round(ordered[max(0, int(0.95 * len(ordered)) - 1)], 3), "max_s": round(ordered[-1], 3)}
+            "p95_s": round(ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)], 3), "max_s": round(ordered[-1], 3)}
 
 
 async def run(url: str, sessions: int, rounds: int, query_id: str | None, server: int) -> dict:
@@ -190,6 +244,7 @@ async def run(url: str, sessions: int, rounds: int, query_id: str | None, server
         done = asyncio.Event()
         browsers = sessions - (1 if query_id else 0)
         started = time.perf_counter()
+        cpu_before = cpu_split(server)
         sampler.start()
         tasks = [browse(browser, url, rounds, times, errors) for _ in range(browsers)]
         hv = asyncio.create_task(heavy(browser, url, query_id, done, clicks, notes)) if query_id else None
@@ -198,11 +253,14 @@ async def run(url: str, sessions: int, rounds: int, query_id: str | None, server
         if hv is not None:
             await hv
         wall = time.perf_counter() - started
+        cpu_after = cpu_split(server)  # before the browser closes: its renderers' time is still counted
         sampling.set()
         await browser.close()
+    cpu = {k: round(cpu_after[k] - cpu_before[k], 1) for k in cpu_before}
+    cpu["other"] = round(cpu["machine"] - cpu["server"] - cpu["browsers"] - cpu["benchmark"], 1)
     per_page = {name: summary([t for n, t in times if n == name]) for name in dict.fromkeys(n for n, _ in times)}
     return {**summary([t for _, t in times]), "per_page": per_page, "sessions": sessions, "browsing_sessions": browsers,
-            "wall_s": round(wall, 1),
+            "wall_s": round(wall, 1), "cpu_s": cpu, "load_after": [round(x, 2) for x in os.getloadavg()],
             "errors": errors[:10], "error_count": len(errors), "heavy_runs_clicked": len(clicks),
             "max_query_processes": max(samples, default=0), "heavy_notes": notes}
 
@@ -229,13 +287,26 @@ def render(result: dict) -> str:
              "click to title shown and running indicator gone",
              f"- query caps: {caps['per_session']} per session, {caps['total']} in total "
              "($MVKG_QUERY_PROCESSES_PER_SESSION, $MVKG_QUERY_PROCESSES)", "",
-             "| run | pages | p50 s | p95 s | max s | wall s | errors | heavy Run clicks | most query processes at once |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "- CPU s during the run: the server (with its query processes), the browsers (Chromium and Playwright's "
+             "driver), this benchmark, and other work on the machine (2 cores give 2 CPU s per wall second)", "",
+             "| run | pages | p50 s | p95 s | max s | wall s | errors | heavy Run clicks | most query processes at once "
+             "| CPU s server | browsers | benchmark | other | load after |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for name in ("browse", "heavy"):
         r = result.get(name)
         if r:
+            c = r.get("cpu_s", {})
             lines.append(f"| {name} | {r['pages']} | {r.get('p50_s', '')} | {r.get('p95_s', '')} | {r.get('max_s', '')} | "
-                         f"{r['wall_s']} | {r['error_count']} | {r['heavy_runs_clicked']} | {r['max_query_processes']} |")
+                         f"{r['wall_s']} | {r['error_count']} | {r['heavy_runs_clicked']} | {r['max_query_processes']} | "
+                         f"{c.get('server', '')} | {c.get('browsers', '')} | {c.get('benchmark', '')} | {c.get('other', '')} | "
+                         f"{r.get('load_after', '')} |")
+    lines.append("")
+    for name in ("browse", "heavy"):
+        r = result.get(name)
+        if r and r.get("cpu_s") and r["pages"]:
+            c = r["cpu_s"]
+            lines.append(f"- CPU per page shown ({name}): server {c['server'] / r['pages']:.3f} s, "
+                         f"browsers {c['browsers'] / r['pages']:.3f} s")
     verdict = result["browse"].get("p95_s", 99) <= GOAL_P95 and result.get("heavy", {}).get("p95_s", 0) <= GOAL_P95
     lines += ["", f"Goal: p95 ≤ {GOAL_P95:g} s with and without the heavy session: "
               + ("met." if verdict else "not met on this run (see the load average above and the notes in the README)."), ""]
