@@ -160,3 +160,27 @@ def test_sub_items_with_their_own_verb_declaratory_or_with_a_modifier_inside(lex
     _, rec = _record(CHAPEAU, lexicon)
     obs = {o.item: _verb(o) for o in rec.obligations}
     assert obs == {"1.a": "encourages", "1.c": "calls-for"}  # (b) declares
+
+
+ONE_LINE = ("RESOLUTION 998 (TEST, 2030)\nFlowed lists\n"
+            "The Plenipotentiary Conference of the International Telecommunication Union (Test, 2030),\n"
+            "considering\na) that a copy may run a whole operative part onto one line,\n"
+            "resolves 1 that ITU continue its studies on rural access; 2 that the Council shall: - review the studies; "
+            "and - report to the next conference; 3 to encourage the dissemination of information on rural access, "
+            "instructs the Secretary-General, in consultation with the Directors of the Bureaux, 1 to coordinate the "
+            "work of the Sectors; 2 to report annually to the Council, resolves to encourage the sharing of best "
+            "practices on rural access, invites Member States to contribute to the studies.\n")
+
+
+def test_a_whole_operative_part_on_one_line(lexicon):
+    parsed, rec = _record(ONE_LINE, lexicon)
+    assert [s.heading for s in rec.sections] == [
+        "considering", "resolves", "instructs the Secretary-General, in consultation with the Directors of the Bureaux",
+        "resolves", "invites Member States"]
+    obs = [(o.item, _verb(o), o.span.text) for o in rec.obligations]
+    assert [o[0] for o in obs] == ["1", "2.-1", "2.-2", "3", "1", "2", "", ""]
+    assert obs[1][2] == "review the studies; and" and obs[5][2] == "to report annually to the Council,"
+    assert [o[1] for o in obs[4:6]] == ["instructs", "instructs"]
+    assert obs[6][2].startswith("to encourage the sharing")  # "resolves to encourage …" with no addressee
+    assert obs[7][1] == "invites" and obs[7][2] == "to contribute to the studies."
+    assert all(parsed.text[o.span.start:o.span.end] == o.span.text for o in rec.obligations)

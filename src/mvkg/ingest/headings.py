@@ -103,9 +103,34 @@ def run_on_headings(lex: Lexicon, text: str, next_labelled: bool) -> list[RunOn]
         rest = text[start + h.verb_end : stop]
         action = match_first(lex.pattern("inline-action"), rest)
         who = rest[: action.start()] if action else rest
+        if action is None and (plain := plain_verb(lex, text[start : start + h.verb_end])) is not None:
+            out.append(RunOn(start, plain[0], start + plain[1]))  # "…, resolves to encourage the sharing …"
+            continue
         if not who.strip() or len(who) > MAX_ADDRESSEE or _CLOSED_RX.search(who):
             continue
         if action is None and (stop < len(text) or not next_labelled or len(who) > MAX_BARE_HEADING):
             continue
         out.append(RunOn(start, h, None if action is None else start + h.verb_end + action.start()))
     return out
+
+
+def plain_verb(lex: Lexicon, phrase: str) -> tuple[Heading, int] | None:
+    """A verb phrase that holds its own "to" ("resolves to encourage"), read as the plain verb
+    and where the "to" starts: the paragraph is "to encourage …", under "resolves"."""
+    to = match_first(lex.pattern("inline-action"), phrase)
+    plain = None if to is None else match_heading(lex, phrase[: to.start()])
+    return None if plain is None or plain.rest.strip() else (plain, to.start())
+
+
+def items_after(lex: Lexicon, heading: Heading, text: str) -> int | None:
+    """Where the first item of a heading's list starts when a copy runs the list onto the
+    heading's line ("instructs the Secretary-General 1 to report …; 2 to …"): the offset in
+    `text` (which `heading` opens) of a first label (1, a), (a), i)) after the addressee, or None."""
+    rest = text[heading.verb_end:]
+    m = match_first(lex.pattern("first-item"), rest)
+    if m is None:
+        return None
+    who = rest[: m.start()]
+    if len(who) > MAX_ADDRESSEE or _CLOSED_RX.search(who):
+        return None
+    return heading.verb_end + m.start("label")

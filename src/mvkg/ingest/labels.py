@@ -104,18 +104,20 @@ def _follows(prev: str, label: str) -> bool:
 def inline_items(text: str) -> list[int]:
     """Where a line holds a run-on list, the offsets at which its items start: a first item
     (a, i, 1 or a bullet) after a colon, or the item after the line's own label, then each next
-    label in sequence after a semicolon. Empty when the line holds no such run."""
+    label in sequence after a semicolon (the next of any level still open: "1 to …: a) …;
+    b) …; 2 to …"). Empty when the line holds no such run."""
     own = LABEL_RX.match(text)
-    last = raw_label(own) if own else None
+    levels: list[str] = [raw_label(own)] if own else []
     cuts: list[int] = []
     for m in _INLINE_RX.finditer(text):
         label = _label_text(m.group("label"))
         if not label:
             continue
-        next_in_run = last is not None and m.group("sep") == ";" and _follows(last, label)
-        opens_run = m.group("sep") == ":" and not cuts and (label in BULLETS or any(v == 1 for _, v in label_candidates(label)))
-        if not (next_in_run or opens_run):
-            continue
+        depth = next((d for d in range(len(levels) - 1, -1, -1) if _follows(levels[d], label)), None)
+        if m.group("sep") == ";" and depth is not None:
+            del levels[depth:]  # the next item of an open level
+        elif not (m.group("sep") == ":" and (label in BULLETS or any(v == 1 for _, v in label_candidates(label)))):
+            continue  # else only a first item after a colon opens a list
         cuts.append(m.start("label"))
-        last = label
+        levels.append(label)
     return cuts if len(cuts) >= 2 or (cuts and own is not None) else []

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from mvkg.ingest.headings import Heading, match_heading, run_on_headings
+from mvkg.ingest.headings import Heading, items_after, match_heading, plain_verb, run_on_headings
 from mvkg.ingest.labels import BULLETS, LABEL_RX, TERMINAL_RX, Nesting, inline_items, raw_label
 from mvkg.ingest.structure import (
     Item,
@@ -39,10 +39,17 @@ class _Parser:
         self.text = text
         self.lex = lexicon
         self.path = path
-        self.lines = lone_labels_joined(text, [part for line in split_lines(text) for part in self._unrun(line)])
+        self.lines = lone_labels_joined(text, [part for line in split_lines(text)
+                                               for part in ([line] if self._heads_items(line) else self._unrun(line))])
         self.result = ParsedText(text=text)
         self.paragraph_style = False  # numbered paragraphs that open with their own verb (UN style)
         self.run_on: dict[int, tuple[Heading, int | None]] = {}  # line start -> heading run into the text before it
+
+    def _heads_items(self, line: Line) -> bool:
+        """A heading with its numbered items on its line: split later, in the body, at its
+        first item ("resolves 1 that …; 2 that …: - …; and - …; 3 that …")."""
+        heading = match_heading(self.lex, line.text)
+        return heading is not None and heading.verb.operative and items_after(self.lex, heading, line.text) is not None
 
     def _unrun(self, line: Line) -> list[Line]:
         """A line holding a run-on list, as separate lines at the items' labels (same line
@@ -88,7 +95,9 @@ class _Parser:
             if not line.text.strip() or match_first(self.lex.pattern("page-furniture"), line.text):
                 i += 1
                 continue
-            if section is not None and not self.paragraph_style and self._split_run_on(i):
+            if section is not None and not self.paragraph_style:
+                self._split_run_on(i)
+                self._split_heading_items(i)
                 line = self.lines[i]
             if match_first(self.lex.pattern("annex"), line.text):
                 section, current, prev_text = None, None, ""  # the annex's own paragraphs follow
@@ -158,6 +167,22 @@ class _Parser:
                 "read as a heading of its own"))
         self.lines[i:i + 1] = pieces
         return True
+
+    def _split_heading_items(self, i: int) -> None:
+        """A heading with its numbered items run onto its line ("resolves 1 that …; 2 that …"):
+        the heading and each item become lines of their own (same line number, exact offsets)."""
+        line = self.lines[i]
+        run_on = self.run_on.get(line.start)
+        heading = run_on[0] if run_on else match_heading(self.lex, line.text)
+        if heading is None or not heading.verb.operative or LABEL_RX.match(line.text):
+            return
+        cut = items_after(self.lex, heading, line.text)
+        items = [] if cut is None else self._unrun(Line(line.number, line.start + cut, line.text[cut:]))
+        if len(items) < 2:
+            return
+        if run_on:
+            self.run_on[line.start] = (heading, None)
+        self.lines[i:i + 1] = [Line(line.number, line.start, line.text[:cut].rstrip()), *items]
 
     def _opens_paragraph(self, i: int, prev: str) -> bool:
         """In a UN-style text an unnumbered paragraph opens with a capital after a blank line,
@@ -259,6 +284,9 @@ class _Parser:
             m = match_first(self.lex.pattern("inline-action"), rest)
             if m:
                 end = verb_end + m.start()
+            elif (plain := plain_verb(self.lex, self.text[line.start:verb_end])) is not None:
+                # "resolves to encourage the dissemination …;": the verb's own "to" opens the paragraph
+                verb, verb_end, end = plain[0].verb, line.start + plain[0].verb_end, line.start + plain[1]
         # a heading wrapped over several lines ends with an open word ("... Directors of")
         j = i + 1
         while end == line.end and match_first(self.lex.pattern("open-end"), self.text[line.start:end]) and j < len(self.lines):
