@@ -72,3 +72,15 @@ def test_the_overview_charts_are_made_once_per_build_and_portfolio(live):
     assert {c["verdict"] for c in cells} <= set(VOCABULARY.verdicts.notations)
     assert {c["mark"] for c in cells} == {VOCABULARY.verdicts.get(c.verdict).icon for c in view.cells}
     assert [b["SDG"] for b in sdgs["data"]["values"]] == list(view.sdg_counts)
+
+
+def test_what_changed_since_the_latest_snapshot_follows_a_write(live, resources):
+    """The Overview's "changed since" is cached per build and snapshot; a write after the
+    snapshot shows as a change on the next run."""
+    pipeline.take_snapshot(live, resources, data.snapshot_store(live), "itu-t-in-force", "before", actor=ADMIN)
+    texts = [m.value for m in run_page("overview").markdown]
+    assert "No verdict changed since." in texts
+    pipeline.add_assessment(live, resources, OBLIGATION, "ITU-T Y.4240", "partial", "covers the interoperability part",
+                            actor=ADMIN, today="2026-12-05")
+    texts = [m.value for m in run_page("overview").markdown]
+    assert "Changed since: 1 obligation(s)" in texts

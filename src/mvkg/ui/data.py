@@ -18,6 +18,7 @@ from mvkg.compliance.coverage import Coverage, coverage
 from mvkg.compliance.incremental import LiveValidation
 from mvkg.compliance.validate import Result, shapes_for, validate
 from mvkg.graph.build import load_lexicon
+from mvkg.history.diff import VerdictChange, changed_since
 from mvkg.history.snapshots import SnapshotStore, default_folder
 from mvkg.inputs.catalogue import load_catalogue
 from mvkg.inputs.portfolios import load_portfolios, members
@@ -174,3 +175,13 @@ def canned(key: str):
 
 def snapshot_store(ws: Workspace) -> SnapshotStore:
     return SnapshotStore(default_folder(ws))
+
+
+@st.cache_data(max_entries=16)
+def changed_since_snapshot(root: str, key: str, portfolio: str, snapshot: str) -> tuple[VerdictChange, ...]:
+    """The obligations whose verdict is not the one the snapshot recorded, once per build and
+    snapshot (snapshots are content-addressed: an id never names other content) for every
+    session, instead of reading the snapshot on each Overview run."""
+    store = snapshot_store(Workspace(Path(root)))
+    cov, _ = run(root, key, portfolio)
+    return changed_since(store.load(snapshot), cov.rows)

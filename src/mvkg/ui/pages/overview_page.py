@@ -9,7 +9,6 @@ from mvkg.analysis.views import OverviewView
 from mvkg.compliance.coverage import FORMULA
 from mvkg.exchange.spreadsheet import MEDIA_TYPE as XLSX
 from mvkg.exchange.spreadsheet import coverage_sheet, workbook_bytes
-from mvkg.history.diff import changed_since
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.kernel.workspace import Workspace
 from mvkg.ui import data
@@ -72,8 +71,7 @@ def latest_snapshot(ws: Workspace, key: str, portfolio: str) -> None:
     latest = infos[-1]
     st.write(md_escape(f"{latest.label or '(no label)'}: taken {latest.created[:16].replace('T', ' ')} UTC, "
                        f"coverage {pct(latest.coverage_percent)} (snapshot {latest.id})"))
-    cov, _ = data.run(str(ws.root), key, portfolio)
-    changed = changed_since(store.load(latest.id), cov.rows)
+    changed = data.changed_since_snapshot(str(ws.root), key, portfolio, latest.id)
     if changed:
         st.write(f"Changed since: {len(changed)} obligation(s)")
         text_table([{"obligation": f"{c.resolution} {c.section} {c.item}", "then": c.then or "(absent)", "now": c.now}
