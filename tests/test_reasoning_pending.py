@@ -22,7 +22,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from actors import ADMIN
-from conftest import REPO
+from conftest import REPO, run_cli
 from mvkg import pipeline
 from mvkg.graph import pending as pending_mod
 from mvkg.graph.pending import reasoning_status, resume, settle
@@ -236,3 +236,14 @@ def test_the_app_says_reasoning_while_it_runs(live, resources, monkeypatch):
         write_manifest(live, resources.ontology_files(), state)  # the reasoner's answer committed
     at.run()
     assert not at.info and not at.exception
+
+
+def test_the_cli_reasons_in_the_foreground_and_says_so(live):
+    result = run_cli("--workspace", str(live.root), "correction", "add", OBLIGATION, "strength", "recommendation",
+                     "--why", "an invitation in substance")
+    assert result.exit_code == 0, result.output
+    assert "reasoning over the changed input, in the foreground" in result.output
+    assert "reasoning done: the inferred types are up to date" in result.output
+    assert "reasoning_pending" not in live.built_manifest()
+    again = run_cli("--workspace", str(live.root), "assessment", "list")  # nothing to reason: nothing said
+    assert again.exit_code == 0 and "reasoning" not in again.output

@@ -12,6 +12,7 @@ import click
 
 import mvkg
 from mvkg.exchange.spreadsheet import XLSX, Sheet, check_out, save_report
+from mvkg.graph.pending import wait_in_process
 from mvkg.inputs.portfolios import DEFAULT_PORTFOLIO as DEFAULT_PORTFOLIO  # one default for the CLI and the UI
 from mvkg.kernel.errors import MvkgError
 from mvkg.kernel.resources import Resources, find_resources
@@ -45,10 +46,28 @@ def deliver(content: Sheet | str, out: Path | None) -> None:
         check_out(out, XLSX)  # a workbook and no --out: the one-line error
 
 
+def _reasoning_after(ctx: click.Context) -> None:
+    """A write that changed the reasoner's input: its reasoning runs in the foreground here (the
+    app runs it in the background), and the command says so."""
+    obj = ctx.obj
+    if not isinstance(obj, Context):
+        return
+    last = " (it took {:.0f} s last time)"
+    after = wait_in_process(obj.workspace, lambda p: click.echo(
+        "reasoning over the changed input, in the foreground" + (last.format(p.expected) if p.expected else "") + "…",
+        err=True))
+    if after is not None and after.failed:
+        raise MvkgError(f"the write is saved, but the reasoner failed: {after.failed}")
+    if after is not None:
+        click.echo("reasoning done: the inferred types are up to date", err=True)
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context):  # errors a user can act on: a message, no traceback
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            _reasoning_after(ctx)
+            return result
         except MvkgError as exc:
             click.echo(f"mvkg: error: {exc.describe()}", err=True)
             sys.exit(exc.exit_code)

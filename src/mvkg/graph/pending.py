@@ -20,8 +20,9 @@ final inferred graph, the reasoner's answer and a manifest without the flag, in 
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -39,6 +40,7 @@ from mvkg.kernel.resources import Resources
 from mvkg.kernel.workspace import Workspace
 
 _TYPE = ox.NamedNode(str(RDF.type))
+FINISH_THREAD = "mvkg-finish"  # the background step of a write (kernel.locking.Background's default name)
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,20 @@ def resume(ws: Workspace, resources: Resources) -> Background | None:
     except WorkspaceBusy:
         return None  # taken meanwhile: whoever holds it finishes the reasoning
     return Background.start(lock, [lambda: finish_step(ws, resources)], name="mvkg-reasoning")
+
+
+def wait_in_process(ws: Workspace, announce: Callable[[Pending], None]) -> ReasoningStatus | None:
+    """A command's end: the reasoning its own write left running in this process (a background
+    step holding the lock) is announced, then waited for in the foreground. The status after it
+    (None: nothing was waited for)."""
+    pending = pending_of(ws)
+    steps = [t for t in threading.enumerate() if t.name == FINISH_THREAD and t.is_alive()]
+    if pending is None or not steps:
+        return None
+    announce(pending)
+    for thread in steps:
+        thread.join()
+    return reasoning_status(ws)
 
 
 def finish_step(ws: Workspace, resources: Resources) -> None:

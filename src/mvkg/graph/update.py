@@ -37,6 +37,7 @@ from rdflib import RDF
 
 from mvkg.graph.build import BuildReport, Derive, build_workspace, load_lexicon, reasoning_json, store_description
 from mvkg.graph.commit import Commit, ImageWriter, WorkingStore
+from mvkg.graph.lexicon_cache import cached_lexicon, keep_lexicon
 from mvkg.graph.pending import finish_step, new_pending
 from mvkg.graph.refresh import (
     FEEDS,
@@ -110,8 +111,8 @@ class Live:
         self._store: ox.Store | None = None
 
     def lexicon(self) -> Lexicon:
-        if self._lex is None:
-            self._lex = load_lexicon(self.resources)
+        if self._lex is None:  # kept in build/ between writes (parsing the ontology takes 0.5-1 s)
+            self._lex = cached_lexicon(self.ws, self.resources)
         return self._lex
 
     def store(self) -> ox.Store:
@@ -178,6 +179,15 @@ class Backup:
                 backup.files.update({p: p.read_bytes() for p in folder.iterdir() if p.is_file()})
         return backup
 
+    def changed(self, folders: Iterable[Path]) -> bool:
+        """Whether any file of these folders differs from the backup (written, added or removed)."""
+        for folder in folders:
+            now = {p for p in folder.iterdir() if p.is_file()} if folder.is_dir() else set()
+            was = {p for p in self.files if p.parent == folder}
+            if now != was or any(p.read_bytes() != self.files[p] for p in now):
+                return True
+        return False
+
     def restore(self) -> None:
         for folder in self.folders:
             if not folder.is_dir():
@@ -225,7 +235,10 @@ def apply_write(ws: Workspace, resources: Resources, write: Callable[[Live], T],
                 logged = audit.Journal(ws).append(change, change.key_of(result), files)
             if live.current and "ontology" not in kinds:
                 what = f"{change.kind} {change.key_of(result)}" if change is not None else ", ".join(sorted(kinds))
-                update = _incremental(live, kinds, derived or {}, lock, started, what)
+                # only what the write really changed is refreshed (a what-if without hypothetical
+                # entries leaves the catalogue and the assessments as they were)
+                touched = frozenset(k for k in kinds if backup.changed(_folders(ws, [k])))
+                update = _incremental(live, touched, derived or {}, lock, started, what)
             else:
                 live.close()
                 report = build_workspace(ws, resources, live.lexicon(), derived)
@@ -244,7 +257,12 @@ def rebuild(ws: Workspace, resources: Resources, lex: Lexicon | None = None,
             derived: Mapping[str, Derive] | None = None, wait: float | None = None) -> BuildReport:
     """A full build (`mvkg build`), under the workspace lock."""
     with WorkspaceLock(ws.root, wait=locking.LOCK_WAIT if wait is None else wait):
-        return build_workspace(ws, resources, lex, derived)
+        loaded = lex is None
+        lex = load_lexicon(resources) if lex is None else lex
+        report = build_workspace(ws, resources, lex, derived)
+        if loaded:
+            keep_lexicon(ws, resources, lex)  # for the writes that follow
+        return report
 
 
 def reading(ws: Workspace, wait: float | None = None) -> WorkspaceLock:
