@@ -184,3 +184,15 @@ def test_a_whole_operative_part_on_one_line(lexicon):
     assert obs[6][2].startswith("to encourage the sharing")  # "resolves to encourage …" with no addressee
     assert obs[7][1] == "invites" and obs[7][2] == "to contribute to the studies."
     assert all(parsed.text[o.span.start:o.span.end] == o.span.text for o in rec.obligations)
+
+
+def test_un_paragraphs_run_onto_one_line(lexicon):
+    text = ("The Security Council,\n\nRecalling its resolution 9999 (2030),\n\n"
+            "1. Determines that the parties have not complied with resolution 9999 (2030), 2. Decides to establish "
+            "a mission to monitor the agreement; 3. Requests the Secretary-General to report within thirty days. "
+            "4. Decides to remain seized of the matter, as set out in paragraph 5. The Council will review it.\n")
+    _, rec = _record(text, lexicon)
+    assert [(o.item, _verb(o)) for o in rec.obligations] == [("2", "decides"), ("3", "requests")]
+    assert rec.obligations[1].span.text == "Requests the Secretary-General to report within thirty days."
+    # "paragraph 5. The Council" is no paragraph 5: it does not follow paragraph 4 with a verb
+    assert [c.path for c in rec.clauses if c.path] == ["1", "2", "3", "4"]

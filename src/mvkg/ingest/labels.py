@@ -87,7 +87,7 @@ class Nesting:
 # A label inside a line, after a colon or semicolon (and perhaps "and"/"or"): where a copy of a
 # published file has run a list onto one line ("… with a view to: i) preserving …; ii) …").
 _INLINE_RX = re.compile(
-    r"(?P<sep>[:;])(?:\s+(?:and|or))?\s+(?P<label>\((?:[ivx]{1,5}|[a-z]|\d{1,2})\)|(?:[ivx]{1,5}|[a-z]|\d{1,2})\)|\d{1,2}\.?|[-–•])"
+    r"(?P<sep>[:;,.])(?:\s+(?:and|or))?\s+(?P<label>\((?:[ivx]{1,5}|[a-z]|\d{1,2})\)|(?:[ivx]{1,5}|[a-z]|\d{1,2})\)|\d{1,2}\.?|[-–•])"
     r"[ \t]+(?=\S)")
 
 
@@ -101,11 +101,22 @@ def _follows(prev: str, label: str) -> bool:
     return any(s1 == s2 and v2 == v1 + 1 for s1, v1 in label_candidates(prev) for s2, v2 in label_candidates(label))
 
 
+# a verb in the third person, perhaps after an adverb: "Decides", "Also requests", "Strongly condemns"
+_VERB_SHAPE_RX = re.compile(r"(?:[A-Z][a-z]+\s+[a-z]+s|[A-Z][a-z]+s)\b")
+
+
+def _un_paragraph(text: str, m: re.Match[str]) -> bool:
+    """ "…, 2. Decides …": a numbered UN paragraph ("N." and a verb in the third person) may
+    follow a comma or a full stop; other labels follow only a semicolon or a colon."""
+    return m.group("label")[:-1].isdigit() and m.group("label").endswith(".") and bool(_VERB_SHAPE_RX.match(text, m.end()))
+
+
 def inline_items(text: str) -> list[int]:
     """Where a line holds a run-on list, the offsets at which its items start: a first item
     (a, i, 1 or a bullet) after a colon, or the item after the line's own label, then each next
     label in sequence after a semicolon (the next of any level still open: "1 to …: a) …;
-    b) …; 2 to …"). Empty when the line holds no such run."""
+    b) …; 2 to …"), or a numbered UN paragraph after a comma or full stop ("…, 2. Decides").
+    Empty when the line holds no such run."""
     own = LABEL_RX.match(text)
     levels: list[str] = [raw_label(own)] if own else []
     cuts: list[int] = []
@@ -114,7 +125,9 @@ def inline_items(text: str) -> list[int]:
         if not label:
             continue
         depth = next((d for d in range(len(levels) - 1, -1, -1) if _follows(levels[d], label)), None)
-        if m.group("sep") == ";" and depth is not None:
+        if m.group("sep") in ",." and not _un_paragraph(text, m):
+            continue
+        if m.group("sep") in ";,." and depth is not None:
             del levels[depth:]  # the next item of an open level
         elif not (m.group("sep") == ":" and (label in BULLETS or any(v == 1 for _, v in label_candidates(label)))):
             continue  # else only a first item after a colon opens a list
