@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from mvkg.ingest.extract import tags_in
+from mvkg.ingest.themes import tags_in
 from mvkg.kernel.model import Span
 
 

@@ -23,7 +23,8 @@ from mvkg.ingest.bearers import (
 )
 from mvkg.ingest.headings import match_heading
 from mvkg.ingest.structure import Item, ParsedText, Section
-from mvkg.kernel.lexicon import Lexicon, Matcher, Verb, find_mentions
+from mvkg.ingest.themes import tags_in, theme_tags
+from mvkg.kernel.lexicon import Lexicon, Verb, find_mentions
 from mvkg.kernel.model import (
     ClauseRecord,
     ObligationRecord,
@@ -32,7 +33,6 @@ from mvkg.kernel.model import (
     SdgRef,
     SectionRecord,
     Span,
-    Tag,
 )
 from mvkg.kernel.namespaces import ID, slugify
 
@@ -48,39 +48,6 @@ def collapse(text: str) -> str:
 
 
 # ------------------------------------------------------------------ themes, topics, SDGs
-
-def _broader_closure(concepts: dict, iri: str) -> set[str]:
-    out: set[str] = set()
-    todo = list(concepts[iri].broader) if iri in concepts else []
-    while todo:
-        b = todo.pop()
-        if b not in out:
-            out.add(b)
-            todo += list(concepts[b].broader) if b in concepts else []
-    return out
-
-
-def tags_in(matchers: tuple[Matcher, ...], concepts: dict, text: str, spans: Iterable[Span],
-            names: tuple[Matcher, ...] = (), name_rx: tuple[re.Pattern[str], ...] = ()) -> tuple[Tag, ...]:
-    """Concept tags found in the given spans; a concept implied by a more specific tag is
-    dropped (the hierarchy puts it back at query time). Words inside a longer name of an actor
-    (`names`: "Security Council", "Human Rights Council") are not about a theme."""
-    found: dict[str, Tag] = {}
-    for sp in spans:
-        # proper names only: "Security Council" hides "security"; "other standards development
-        # organizations" does not hide the collaboration with them
-        named = [(n.start, n.end) for n in find_mentions(names, sp.text) if n.text[:1].isupper()] if names else []
-        named += [(m.start(), m.end()) for rx in name_rx for m in rx.finditer(sp.text)]  # "Connect 2030 Agenda"
-        for matcher in matchers:
-            for m in matcher.finditer(sp.text):
-                if any(a <= m.start and m.end <= b and b - a > m.end - m.start for a, b in named):
-                    continue  # "security" inside "Security Council"; a group named like a theme stays
-                tag = Tag(m.iri, _span(text, sp.start + m.start, sp.start + m.end))
-                if m.iri not in found or tag.span.start < found[m.iri].span.start:
-                    found[m.iri] = tag
-    implied = set().union(*(_broader_closure(concepts, iri) for iri in found)) if found else set()
-    return tuple(sorted((t for iri, t in found.items() if iri not in implied), key=lambda t: (t.span.start, t.concept)))
-
 
 def sdg_refs_in(lex: Lexicon, text: str, spans: Iterable[Span]) -> tuple[SdgRef, ...]:
     refs: dict[tuple[int | None, int], SdgRef] = {}
@@ -363,7 +330,7 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
     if condition is not None and condition.start == own.start:
         action_text = text[condition.end : own.end].lstrip(" ,\t\r\n")
     action = collapse(" ".join([*(s.text for s in lead_spans), action_text]))
-    themes = tags_in(lex.theme_matchers, lex.themes, text, spans, lex.actor_matchers, lex.pattern("theme-name"))
+    themes = theme_tags(lex, text, lead_spans, own)
     topics = tags_in(lex.topic_matchers, lex.topics, text, spans)
     clause_iri = iris[id(item)]
     return ObligationRecord(
@@ -381,7 +348,8 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
         deadline=deadline,
         lead_in=lead_spans,
         span=own,
-        tags=themes + topics,
+        tags=themes.asserted + topics,
         sdg_refs=sdg_refs_in(lex, text, spans),
+        suggested=themes.suggested,
     )
 

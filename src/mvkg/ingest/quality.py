@@ -42,4 +42,6 @@ def _own_warnings(ob: ObligationRecord, minted: dict[str, str], lex: Lexicon) ->
     if not ob.bearers:
         found.append(("no-bearer", "no bearer named or implied"))
     found += [("minted-actor", f"bearer '{minted[b]}' is not in ontology/actors.ttl") for b in ob.bearers if b in minted]
+    found += [("low-confidence-theme", f"theme '{lex.themes[t.concept].label}' only suggested (confidence {t.confidence}): "
+               f"'{t.span.text}' comes late in the clause") for t in ob.suggested if t.concept in lex.themes]
     return found

@@ -144,6 +144,14 @@ def _obligation(g: Graph, ob: ObligationRecord, res: URIRef, src: URIRef, rec: R
         g.add((ev, RDF.type, MVKG.TagEvidence))
         g.add((ev, MVKG.concept, URIRef(tag.concept)))
         _add_match(g, ev, tag.span)
+    for tag in ob.suggested:  # themes named in the text that ingest does not assert
+        g.add((o, MVKG.suggestedTheme, URIRef(tag.concept)))
+        ev = URIRef(f"{ob.iri}/suggested/{lex.themes[tag.concept].notation}")
+        g.add((o, MVKG.hasSuggestionEvidence, ev))
+        g.add((ev, RDF.type, MVKG.TagEvidence))
+        g.add((ev, MVKG.concept, URIRef(tag.concept)))
+        g.add((ev, MVKG.tagConfidence, Literal(Decimal(str(tag.confidence)), datatype=XSD.decimal)))
+        _add_match(g, ev, tag.span)
     for ref in ob.sdg_refs:
         r = URIRef(f"{ob.iri}/sdg/{ref.goal if ref.goal else 'generic'}-{ref.span.start}")
         g.add((o, MVKG.hasSdgReference, r))

@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from mvkg.kernel.errors import InputError
@@ -94,6 +95,8 @@ class Lexicon:
     # paragraphs of a declaration annexed to a resolution open
     first_person_rx: re.Pattern[str] | None = None
     warning_factors: dict[str, float] = field(default_factory=dict)  # extraction warning kind -> confidence factor
+    theme_policy: dict[str, float] = field(default_factory=dict)  # theme tagging numbers on mvkg:ThemeScheme
+    themes_named_anywhere: frozenset[str] = frozenset()  # mvkg:namedAnywhere themes: position says nothing
 
     def pattern(self, role: str) -> tuple[re.Pattern[str], ...]:
         return self.patterns.get(role, ())
@@ -294,6 +297,17 @@ def _warning_factors(g: Graph) -> dict[str, float]:
     return out
 
 
+def _theme_policy(g: Graph) -> dict[str, float]:
+    """The numbers of the theme tagging policy, stated on the theme scheme (ontology/themes.ttl),
+    by property local name ("operativeWords", "lateConfidence" ...)."""
+    out: dict[str, float] = {}
+    for p, o in g.predicate_objects(MVKG.ThemeScheme):
+        value = o.toPython() if isinstance(o, Literal) else None
+        if str(p).startswith(str(MVKG)) and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            out[str(p).rsplit("#", 1)[-1]] = float(value)
+    return out
+
+
 def lexicon_from_graph(g: Graph) -> Lexicon:
     verbs = _verbs(g)
     actors, actor_matchers = _actors(g)
@@ -317,6 +331,9 @@ def lexicon_from_graph(g: Graph) -> Lexicon:
         sdgs=_sdgs(g),
         patterns=patterns,
         warning_factors=_warning_factors(g),
+        theme_policy=_theme_policy(g),
+        themes_named_anywhere=frozenset(str(t) for t, v in g.subject_objects(MVKG.namedAnywhere)
+                                        if isinstance(v, Literal) and v.toPython() is True),
     )
 
 

@@ -18,6 +18,7 @@ class Span:
 class Tag:
     concept: str  # IRI of a theme or metaverse topic
     span: Span
+    confidence: float = 1.0  # how sure ingest is that the text is about the concept (ontology/themes.ttl policy)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class ObligationRecord:
     span: Span
     tags: tuple[Tag, ...]
     sdg_refs: tuple[SdgRef, ...]
+    suggested: tuple[Tag, ...] = ()  # themes named in the text but not asserted (mvkg:suggestedTheme)
 
 
 @dataclass(frozen=True)

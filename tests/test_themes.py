@@ -1,0 +1,146 @@
+"""Asserted and suggested themes: a clause asserts its strongest theme and the themes named in
+its lead-in or its operative part (the first `operativeWords` words of its own text); a theme
+first named later is only suggested, with `lateConfidence`, and kept apart in the graph
+(mvkg:suggestedTheme). The numbers come from ontology/themes.ttl (stated on mvkg:ThemeScheme)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pyshacl
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from mvkg.ingest.resolutions import ingest_file
+from mvkg.ingest.themes import content_words, theme_tags
+from mvkg.kernel.model import Span
+from mvkg.kernel.namespaces import MVKG
+from mvkg.kernel.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def policy(lexicon):
+    return lexicon.theme_policy
+
+
+def _filler(n: int) -> str:
+    """n ordinary words that name no theme."""
+    return " ".join((["and", "to", "report", "each", "year", "on", "the", "work", "done"] * (n // 9 + 1))[:n])
+
+
+def _tags(lexicon, lead: str, own: str):
+    text = (lead + "\n" if lead else "") + own
+    lead_spans = (Span(0, len(lead), lead),) if lead else ()
+    start = len(lead) + 1 if lead else 0
+    found = theme_tags(lexicon, text, lead_spans, Span(start, len(text), own))
+    notation = {iri: c.notation for iri, c in lexicon.themes.items()}
+    return ({notation[t.concept]: t.confidence for t in found.asserted},
+            {notation[t.concept]: t.confidence for t in found.suggested})
+
+
+def test_the_policy_is_data(policy):
+    assert {"operativeWords", "lateConfidence", "assertThreshold"} <= set(policy)
+    assert 0 < policy["lateConfidence"] < policy["assertThreshold"] <= 1
+    assert policy["operativeWords"] >= 10
+
+
+def test_a_theme_named_late_is_a_suggestion(lexicon, policy):
+    late = int(policy["operativeWords"]) + 5
+    asserted, suggested = _tags(lexicon, "", f"to protect the privacy of users {_filler(late)} with accessibility in mind;")
+    assert asserted == {"privacy": 1.0}
+    assert suggested == {"accessibility": policy["lateConfidence"]}
+
+
+def test_a_theme_named_early_is_asserted(lexicon, policy):
+    early = int(policy["operativeWords"]) - 15
+    asserted, suggested = _tags(lexicon, "", f"to protect the privacy of users {_filler(early)} with accessibility in mind;")
+    assert set(asserted) == {"privacy", "accessibility"} and suggested == {}
+
+
+def test_the_strongest_theme_is_asserted_even_when_late(lexicon, policy):
+    late = int(policy["operativeWords"]) + 5
+    asserted, suggested = _tags(lexicon, "", f"to study {_filler(late)} the privacy of users;")
+    assert asserted == {"privacy": policy["lateConfidence"]} and suggested == {}
+
+
+def test_a_theme_of_the_lead_in_governs_the_item(lexicon, policy):
+    late = int(policy["operativeWords"]) + 5
+    asserted, suggested = _tags(lexicon, "to strengthen the accessibility of ICTs, in particular:",
+                                f"by {_filler(late)} protecting privacy;")
+    assert asserted == {"accessibility": 1.0}
+    assert suggested == {"privacy": policy["lateConfidence"]}
+
+
+def test_at_most_the_cap_is_asserted(lexicon, policy):
+    """A cap (mvkg:maxAssertedThemes) keeps the first named; the shipped policy sets none (the
+    seed drafts assert up to five themes in one clause)."""
+    own = "to address privacy, accessibility, interoperability, human rights and ethics in metaverse services;"
+    assert len(_tags(lexicon, "", own)[0]) == 5
+    capped = replace(lexicon, theme_policy={**policy, "maxAssertedThemes": 3})
+    asserted, suggested = _tags(capped, "", own)
+    assert len(asserted) == 3
+    assert set(asserted) == {"privacy", "accessibility", "interoperability"}  # the first named
+    assert set(suggested) == {"human-rights", "ethics"}
+
+
+def test_suggestions_are_kept_apart_in_the_graph(lexicon, policy, resources, tmp_path):
+    late = int(policy["operativeWords"]) + 5
+    text = ("Resolution 901 (Test, 2026)\n\nThe Plenipotentiary Conference of the International Telecommunication Union,\n\n"
+            "considering\n\na) that metaverse services are growing,\n\n"
+            "instructs the Director of the Telecommunication Standardization Bureau\n\n"
+            f"1 to protect the privacy of users {_filler(late)} with accessibility in mind;\n")
+    path = tmp_path / "res.txt"
+    path.write_text(text, encoding="utf-8")
+    done = ingest_file(path, lexicon, Workspace(Path(tmp_path) / "ws"), code="RES-901")
+    g = done.graph
+    [ob] = list(g.subjects(MVKG.modality, None))
+    privacy, accessibility = (URIRef(lexicon.notations("theme")[n]) for n in ("privacy", "accessibility"))
+    assert (ob, MVKG.hasTheme, privacy) in g and (ob, MVKG.hasTheme, accessibility) not in g
+    assert (ob, MVKG.suggestedTheme, accessibility) in g
+    [ev] = list(g.objects(ob, MVKG.hasSuggestionEvidence))
+    assert g.value(ev, MVKG.matchedText) == Literal("accessibility")
+    assert float(g.value(ev, MVKG.tagConfidence)) == policy["lateConfidence"]
+    # the data-quality shape holds a confidence to one number from 0 to 1
+    shapes = Graph().parse(resources.shapes / "data-quality.ttl")
+    evidence = Graph()
+    for t in g.triples((ev, None, None)):
+        evidence.add(t)
+    assert pyshacl.validate(evidence, shacl_graph=shapes)[0]
+    evidence.set((ev, MVKG.tagConfidence, Literal(Decimal("1.5"))))
+    conforms, report, _ = pyshacl.validate(evidence, shacl_graph=shapes)
+    assert not conforms and MVKG.tagConfidence in set(report.objects(None, SH.resultPath))
+
+
+def test_names_and_abbreviations_do_not_lengthen_the_duty(lexicon, policy):
+    """A long name counts as no content words: the theme after it is still in the operative part."""
+    names = ", ".join(["Telecommunication Standardization Advisory Group (TSAG)"] * int(policy["operativeWords"]))
+    asserted, suggested = _tags(lexicon, "", f"to protect the privacy of users with {names} and with accessibility in mind;")
+    assert set(asserted) == {"privacy", "accessibility"} and suggested == {}
+    assert content_words("the Telecommunication Standardization Advisory Group (TSAG) and the Union") == 3
+
+
+def test_a_beneficiary_is_named_anywhere(lexicon, policy):
+    """'…, in particular in developing countries' closes a duty: its place says nothing."""
+    late = int(policy["operativeWords"]) + 5
+    asserted, suggested = _tags(lexicon, "", f"to protect the privacy of users {_filler(late)}, in particular in developing countries;")
+    assert set(asserted) == {"privacy", "developing-countries"} and suggested == {}
+    assert lexicon.themes_named_anywhere == {lexicon.notations("theme")[n] for n in ("developing-countries", "sdgs")}
+
+
+def test_a_suggestion_is_a_warning_of_its_obligation(lexicon, policy, tmp_path):
+    """The analyst sees it wherever warnings are shown (`mvkg ingest`, `mvkg obligations`, the app)."""
+    late = int(policy["operativeWords"]) + 5
+    text = ("Resolution 902 (Test, 2026)\n\nThe Plenipotentiary Conference of the International Telecommunication Union,\n\n"
+            "considering\n\na) that metaverse services are growing,\n\n"
+            "instructs the Director of the Telecommunication Standardization Bureau\n\n"
+            f"1 to protect the privacy of users {_filler(late)} with accessibility in mind;\n")
+    path = tmp_path / "res.txt"
+    path.write_text(text, encoding="utf-8")
+    g = ingest_file(path, lexicon, Workspace(Path(tmp_path) / "ws"), code="RES-902").graph
+    [ob] = list(g.subjects(MVKG.modality, None))
+    warnings = [str(w) for w in g.objects(ob, MVKG.extractionWarning)]
+    assert len(warnings) == 1 and warnings[0].startswith("low-confidence-theme: theme 'accessibility' only suggested")
+    assert float(g.value(ob, MVKG.extractionConfidence)) == lexicon.warning_factors["low-confidence-theme"] < 1
