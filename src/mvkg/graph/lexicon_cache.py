@@ -78,21 +78,27 @@ def lexicon_key(resources: Resources) -> bytes:
     return digest.hexdigest().encode()
 
 
-def cached_lexicon(ws: Workspace, resources: Resources) -> Lexicon:
-    """The lexicon of the current ontology: build/lexicon.pickle when it was made from the same
-    files, else parsed again (and kept, when build/ exists; the caller holds the workspace lock)."""
-    path = ws.build_dir / "lexicon.pickle"
+def kept_lexicon(ws: Workspace, resources: Resources) -> Lexicon | None:
+    """build/lexicon.pickle when it was made from the current ontology files, else None."""
     key = lexicon_key(resources)
     try:
-        data = path.read_bytes()
+        data = (ws.build_dir / "lexicon.pickle").read_bytes()
         if data[:len(key)] == key:
             found = _LexiconUnpickler(io.BytesIO(data[len(key):])).load()
             if isinstance(found, Lexicon):
                 return found
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, ValueError, IndexError):
-        pass  # none yet, or unreadable: made again below
-    lex = load_lexicon(resources)
-    keep_lexicon(ws, resources, lex, key)
+        pass  # none yet, or unreadable: made again
+    return None
+
+
+def cached_lexicon(ws: Workspace, resources: Resources) -> Lexicon:
+    """The lexicon of the current ontology: the kept one, else parsed again and kept (when build/
+    exists; the caller holds the workspace lock)."""
+    lex = kept_lexicon(ws, resources)
+    if lex is None:
+        lex = load_lexicon(resources)
+        keep_lexicon(ws, resources, lex)
     return lex
 
 

@@ -37,7 +37,7 @@ from rdflib import RDF
 
 from mvkg.graph.build import BuildReport, Derive, build_workspace, load_lexicon, reasoning_json, store_description
 from mvkg.graph.commit import Commit, ImageWriter, WorkingStore
-from mvkg.graph.lexicon_cache import cached_lexicon, keep_lexicon
+from mvkg.graph.lexicon_cache import keep_lexicon, kept_lexicon
 from mvkg.graph.pending import finish_step, new_pending
 from mvkg.graph.refresh import (
     FEEDS,
@@ -109,10 +109,13 @@ class Live:
         self.ws, self.resources, self._lex = ws, resources, lex
         self.current = _is_current(ws, resources)
         self._store: ox.Store | None = None
+        self.parsed: Lexicon | None = None  # the lexicon parsed for this write (none was kept)
 
     def lexicon(self) -> Lexicon:
         if self._lex is None:  # kept in build/ between writes (parsing the ontology takes 0.5-1 s)
-            self._lex = cached_lexicon(self.ws, self.resources)
+            self._lex = kept_lexicon(self.ws, self.resources)
+            if self._lex is None:
+                self._lex = self.parsed = load_lexicon(self.resources)  # kept when the write has succeeded
         return self._lex
 
     def store(self) -> ox.Store:
@@ -250,6 +253,8 @@ def apply_write(ws: Workspace, resources: Resources, write: Callable[[Live], T],
             if logged is not None:
                 logged.undo()
             raise
+        if live.parsed is not None:
+            keep_lexicon(ws, resources, live.parsed)  # for the writes that follow
     return Applied(result, update)
 
 
