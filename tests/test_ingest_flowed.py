@@ -196,3 +196,15 @@ def test_un_paragraphs_run_onto_one_line(lexicon):
     assert rec.obligations[1].span.text == "Requests the Secretary-General to report within thirty days."
     # "paragraph 5. The Council" is no paragraph 5: it does not follow paragraph 4 with a verb
     assert [c.path for c in rec.clauses if c.path] == ["1", "2", "3", "4"]
+
+
+def test_a_misread_first_label_is_read_from_the_one_after_it(lexicon):
+    text = ("The Security Council,\n\nRecalling its resolution 9999 (2030),\n\n6. Decides that all States shall:\n\n"
+            "(2) Reduce the staff at the missions concerned;\n\n(b) Prevent the operation of the offices concerned;\n\n"
+            "(c) Deny entry to the persons concerned;\n")
+    _, rec = _record(text, lexicon)
+    assert [o.item for o in rec.obligations] == ["6.a", "6.b", "6.c"]  # "(2)" was "(a)" as printed
+    assert any(w[1] == "guessed-label" and "'2'" in w[2] for w in rec.warnings)
+    # a list that really goes 1, 2 keeps its labels
+    _, plain = _record(text.replace("(2)", "(a)"), lexicon)
+    assert [o.item for o in plain.obligations] == ["6.a", "6.b", "6.c"] and not plain.warnings

@@ -84,6 +84,20 @@ class Nesting:
         self.levels.append(item)
 
 
+def misread_first(raw: str, next_raw: str | None, nesting: Nesting) -> str | None:
+    """A label that continues no open level and opens none, followed by the second label of a
+    new level ("(2)" then "(b)", as OCR misreads "(a)"): the first label of that level, which
+    it was meant to be. None when the labels give no such reading."""
+    if next_raw is None or nesting.place(raw) is not None:
+        return None
+    open_styles = {lvl.style for lvl in nesting.levels}
+    for style, value in label_candidates(next_raw):
+        if value == 2 and style not in open_styles:
+            first = {"num": "1", "alpha-lower": "a", "alpha-upper": "A", "roman-lower": "i", "roman-upper": "I"}[style]
+            return first if nesting.place(first) is not None else None
+    return None
+
+
 # A label inside a line, after a colon or semicolon (and perhaps "and"/"or"): where a copy of a
 # published file has run a list onto one line ("… with a view to: i) preserving …; ii) …").
 _INLINE_RX = re.compile(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from mvkg.ingest.headings import Heading, items_after, match_heading, plain_verb, run_on_headings
-from mvkg.ingest.labels import BULLETS, LABEL_RX, TERMINAL_RX, Nesting, inline_items, raw_label
+from mvkg.ingest.labels import BULLETS, LABEL_RX, TERMINAL_RX, Nesting, inline_items, misread_first, raw_label
 from mvkg.ingest.structure import (
     Item,
     Line,
@@ -308,11 +308,23 @@ class _Parser:
             section.items.append(inline)
         return j, section, inline
 
+    def _next_label(self, line: Line, m: re.Match[str]) -> str | None:
+        """The label of the next labelled line, when it is written the same way ("(b)" after "(2)")."""
+        after = self.lines[self.lines.index(line) + 1:] if line in self.lines else []
+        nxt = next((n for ln in after if (n := LABEL_RX.match(ln.text))), None)
+        same = nxt is not None and [k for k, v in nxt.groupdict().items() if v] == [k for k, v in m.groupdict().items() if v]
+        return raw_label(nxt) if nxt is not None and same else None
+
     def _body_line(self, line: Line, section: Section, nesting: Nesting, current: Item | None, prev: str) -> Item:
         m = LABEL_RX.match(line.text)
         if m:
             raw = raw_label(m)
             placed = nesting.place(raw)
+            if placed is None and (guess := misread_first(raw, self._next_label(line, m), nesting)) is not None:
+                self.result.warnings.append(ParseWarning(line.number, "guessed-label", (
+                    f"the label {raw!r} follows no label before it and the next one is the second of a list: "
+                    f"read as {guess!r} (a misprint or misreading)")))
+                raw, placed = guess, nesting.place(guess)
             if placed is not None:
                 depth, style, value = placed
                 start = line.start + m.end()
