@@ -144,3 +144,32 @@ def test_a_suggestion_is_a_warning_of_its_obligation(lexicon, policy, tmp_path):
     warnings = [str(w) for w in g.objects(ob, MVKG.extractionWarning)]
     assert len(warnings) == 1 and warnings[0].startswith("low-confidence-theme: theme 'accessibility' only suggested")
     assert float(g.value(ob, MVKG.extractionConfidence)) == lexicon.warning_factors["low-confidence-theme"] < 1
+
+
+def test_a_themes_correction_settles_the_suggestions(lexicon, policy, tmp_path):
+    """An analyst's themes correction decides the theme set: a confirmed suggestion is asserted
+    on the words that suggested it, the others are dropped, and the warning goes with them."""
+    from mvkg.ingest.rdf import resolution_graph
+    from mvkg.inputs.corrections import Correction, apply_corrections
+
+    late = int(policy["operativeWords"]) + 5
+    text = ("Resolution 903 (Test, 2026)\n\nThe Plenipotentiary Conference of the International Telecommunication Union,\n\n"
+            "considering\n\na) that metaverse services are growing,\n\n"
+            "instructs the Director of the Telecommunication Standardization Bureau\n\n"
+            f"1 to protect the privacy of users {_filler(late)} with accessibility and ethics in mind;\n")
+    path = tmp_path / "res.txt"
+    path.write_text(text, encoding="utf-8")
+    done = ingest_file(path, lexicon, Workspace(Path(tmp_path) / "ws"), code="RES-903")
+    [ob] = done.record.obligations
+    notation = {iri: n for n, iri in lexicon.notations("theme").items()}
+    assert {notation[t.concept] for t in ob.suggested} == {"accessibility", "ethics"}
+    fix = Correction("RES-903", "x", ob.span.text, "themes", "privacy; accessibility", "ana", "2026-12-05T09:00:00Z", "both")
+    fixed = apply_corrections(done.record, done.source.text, [fix], lexicon)
+    [after] = fixed.record.obligations
+    assert after.suggested == ()
+    tags = {notation[t.concept]: t for t in after.tags if t.concept in notation}
+    assert set(tags) == {"privacy", "accessibility"} and tags["accessibility"].confidence == 1.0
+    assert tags["accessibility"].span.text == "accessibility"  # the words that suggested it, not the whole clause
+    g = resolution_graph(fixed.record, lexicon)
+    assert not list(g.objects(None, MVKG.suggestedTheme))
+    assert not [w for w in g.objects(None, MVKG.extractionWarning) if str(w).startswith("low-confidence-theme")]

@@ -205,6 +205,7 @@ def _split(ob: ObligationRecord, before: str, c: Correction, where: str) -> tupl
     def part(span: Span, iri: str) -> ObligationRecord:
         return replace(ob, iri=iri, span=span, action=span.text,
                        tags=tuple(t for t in ob.tags if _inside(t.span, span)),
+                       suggested=tuple(t for t in ob.suggested if _inside(t.span, span)),
                        sdg_refs=tuple(r for r in ob.sdg_refs if _inside(r.span, span)),
                        condition=ob.condition if ob.condition and _inside(ob.condition, span) else None,
                        deadline=ob.deadline if ob.deadline and _inside(ob.deadline, span) else None)
@@ -223,7 +224,9 @@ def _merge(a: ObligationRecord, b: ObligationRecord, source: str) -> ObligationR
 
     return replace(a, span=span, action=span.text, bearers=union(a.bearers, b.bearers),
                    collaborators=union(a.collaborators, b.collaborators), implicit_bearer=a.implicit_bearer and b.implicit_bearer,
-                   tags=union(a.tags, b.tags), sdg_refs=union(a.sdg_refs, b.sdg_refs))
+                   tags=union(a.tags, b.tags), sdg_refs=union(a.sdg_refs, b.sdg_refs),
+                   suggested=tuple(t for t in union(a.suggested, b.suggested)
+                                   if t.concept not in {x.concept for x in (*a.tags, *b.tags)}))
 
 
 def _field(ob: ObligationRecord, c: Correction, lex: Lexicon, record: ResolutionRecord,
@@ -242,10 +245,14 @@ def _field(ob: ObligationRecord, c: Correction, lex: Lexicon, record: Resolution
         wanted = [theme_iri(v, lex, c, where) for v in split_list(c.value)]
         kept = tuple(t for t in ob.tags if t.concept not in lex.themes or t.concept in wanted)
         found = {t.concept for t in kept}
-        # a theme the extractor did not see is tagged on the obligation's whole text
-        added = tuple(Tag(iri, ob.span) for iri in wanted if iri not in found)
+        # a theme the extractor only suggested keeps the words that suggested it, now asserted;
+        # one it did not see is tagged on the obligation's whole text
+        suggested = {t.concept: t for t in ob.suggested}
+        added = tuple(replace(suggested[iri], confidence=1.0) if iri in suggested else Tag(iri, ob.span)
+                      for iri in wanted if iri not in found)
         before = "; ".join(sorted(t.concept for t in ob.tags if t.concept in lex.themes))
-        return replace(ob, tags=kept + added), before
+        # the analyst has settled the themes: what was only suggested is no longer open
+        return replace(ob, tags=kept + added, suggested=()), before
     return replace(ob, item=c.value), ob.item  # item
 
 
