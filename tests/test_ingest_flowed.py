@@ -208,3 +208,14 @@ def test_a_misread_first_label_is_read_from_the_one_after_it(lexicon):
     # a list that really goes 1, 2 keeps its labels
     _, plain = _record(text.replace("(2)", "(a)"), lexicon)
     assert [o.item for o in plain.obligations] == ["6.a", "6.b", "6.c"] and not plain.warnings
+
+
+def test_a_markdown_copy_with_its_verbs_in_emphasis(lexicon):
+    text = ("*The General Assembly*,\n\n*Recalling* its resolution 70/1,\n\n_Noting with concern_ the digital divide,\n\n"
+            "1. *Welcomes* the report;\n\n2. *Requests* the Secretary-General to report;\n\n"
+            "3. **Calls upon** States:\n\n(a) To protect privacy;\n\n(b) To review procedures;\n")
+    parsed, rec = _record(text, lexicon)
+    assert parsed.assembly is not None and parsed.assembly.endswith("/unga")
+    assert [(o.item, _verb(o)) for o in rec.obligations] == [("2", "requests"), ("3.a", "calls-upon"), ("3.b", "calls-upon")]
+    assert _bearers(lexicon, rec, rec.obligations[0]) == ["UN Secretary-General"]
+    assert sum(not s.operative for s in rec.sections) == 2  # the two preambular paragraphs

@@ -18,6 +18,8 @@ from mvkg.kernel.lexicon import Lexicon, Verb
 
 _SEPARATOR_RX = re.compile(r"[,;]\s+")
 _FIRST_WORD_RX = re.compile(r"[ \t]*[A-Za-z]+\s+")
+_EMPHASIS_RX = re.compile(r"[ \t]*[*_]{1,2}(?=[A-Za-z])")  # Markdown emphasis before a word
+_CLOSE_RX = re.compile(r"[*_]{1,2}(?=[\s,:;.]|$)")
 _CLOSED_RX = re.compile(r"[;.:]")  # an addressee holds no sentence or clause end
 MAX_ADDRESSEE = 400  # characters between the verb and its action ("continues to invite" + a long list)
 MAX_BARE_HEADING = 250  # a heading that ends its line, its items on the lines after it
@@ -44,11 +46,29 @@ class RunOn:
 
 
 def match_heading(lex: Lexicon, text: str) -> Heading | None:
-    """The heading that opens `text`, if any."""
+    """The heading that opens `text`, if any. Emphasis marks of a Markdown copy around the
+    verb ("*Requests* the Secretary-General", "_considering_") are read past."""
+    opening = _EMPHASIS_RX.match(text)
+    if opening is None:
+        return _heading(lex, text)
+    h = _heading(lex, text[opening.end():])
+    if h is None:
+        return None
+    closing = _CLOSE_RX.match(h.rest)
+    end = opening.end() + h.verb_end + (closing.end() if closing else 0)
+    return Heading(h.verb, end, text[end:])
+
+
+def _heading(lex: Lexicon, text: str) -> Heading | None:
     m = lex.heading_rx.match(text)
     if m is not None:
         return Heading(lex.verb_for(m.group("verb")), m.end("verb"), m.group("rest"))
     return _split_by_modifier(lex, text) or _continued(lex, text)
+
+
+def starts_upper(text: str) -> bool:
+    """The text opens with a capital, perhaps after spaces and emphasis marks ("*Decides*")."""
+    return text.lstrip(" \t*_")[:1].isupper()
 
 
 def _split_by_modifier(lex: Lexicon, text: str) -> Heading | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from mvkg.ingest.headings import Heading, items_after, match_heading, plain_verb, run_on_headings
+from mvkg.ingest.headings import Heading, items_after, match_heading, plain_verb, run_on_headings, starts_upper
 from mvkg.ingest.labels import BULLETS, LABEL_RX, TERMINAL_RX, Nesting, inline_items, misread_first, raw_label
 from mvkg.ingest.structure import (
     Item,
@@ -74,7 +74,7 @@ class _Parser:
         rest = h.rest
         if rest and rest[0] not in " \t,:":
             return None
-        un_paragraph = line.text[:1].isupper() and line.text.rstrip().endswith(",")  # "Recalling its resolution …,"
+        un_paragraph = starts_upper(line.text) and line.text.rstrip().endswith(",")  # "Recalling its resolution …,"
         if (len(rest) > 400 and not un_paragraph) or rest.rstrip().endswith(";"):
             return None
         return h.verb, line.start + h.verb_end
@@ -117,7 +117,7 @@ class _Parser:
             heading = self._heading_here(i, prev_text) if run_on is None else (run_on[0].verb, line.start + run_on[0].verb_end)
             if heading is not None:
                 verb, verb_end = heading
-                if not verb.operative and line.text[:1].isupper() and line.text.rstrip().endswith(","):
+                if not verb.operative and starts_upper(line.text) and line.text.rstrip().endswith(","):
                     self.paragraph_style = True  # "Recalling its resolution …,": UN paragraphs, numbered or not
                 i, section, current = self._open_section(i, verb, verb_end, None if run_on is None else run_on[1])
                 nesting = Nesting()
@@ -189,7 +189,7 @@ class _Parser:
         a finished sentence, or a preambular paragraph (which ends with a comma)."""
         line = self.lines[i]
         before = self.lines[i - 1].text if i > 0 else ""
-        return line.text.lstrip()[:1].isupper() and (not before.strip() or (prev or before).rstrip().endswith((".", ";", ":", ",")))
+        return starts_upper(line.text) and (not before.strip() or (prev or before).rstrip().endswith((".", ";", ":", ",")))
 
     def _after_footnotes(self, i: int) -> int:
         """The index after a footnote block: the rule, then lines up to the next blank one."""
@@ -210,7 +210,7 @@ class _Parser:
         if not raw.isdigit():
             return None
         after = line.text[m.end():]
-        if not after[:1].isupper():
+        if after[:1] in " \t" or not starts_upper(after):
             return None
         start = line.start + m.end()
         vm = match_heading(self.lex, after)
@@ -293,7 +293,7 @@ class _Parser:
             nxt = self.lines[j]
             if not nxt.text.strip() or LABEL_RX.match(nxt.text) or match_first(self.lex.pattern("paragraph-start"), nxt.text):
                 break
-            if self.paragraph_style and nxt.text[:1].isupper() and self._heading(nxt) is not None:
+            if self.paragraph_style and starts_upper(nxt.text) and self._heading(nxt) is not None:
                 break  # the next UN paragraph ("Recalling also …") after one that ends with a comma
             line = nxt
             end = nxt.end
