@@ -27,7 +27,7 @@ from mvkg import pipeline
 from mvkg.graph import pending as pending_mod
 from mvkg.graph.pending import reasoning_status, resume, settle
 from mvkg.graph.reasoning import InconsistentOntology, Materialiser
-from mvkg.graph.state import read_state, write_manifest
+from mvkg.graph.state import image_current, read_state, write_manifest
 from mvkg.history.snapshots import SnapshotStore
 from mvkg.inputs.corrections import add_correction
 from mvkg.kernel.errors import WorkspaceError
@@ -215,6 +215,7 @@ def test_a_failing_reasoner_keeps_the_flag_with_its_error(live, resources, monke
         done.wait()
     status = reasoning_status(live)
     assert status.failed and "simulated" in status.failed and not status.stalled  # not rerun for the same input
+    assert image_current(live)  # the manifest changed only its flag: the image still holds the graph it describes
     with pytest.raises(WorkspaceError, match="the reasoning of 'correction-add .*' failed"):
         settle(live, resources)
     assert resume(live, resources) is None

@@ -33,7 +33,7 @@ from mvkg.graph.build import cached_reasoning, reasoning_input, reasoning_json, 
 from mvkg.graph.commit import Commit, WorkingStore
 from mvkg.graph.reasoning import Materialiser, defined_class_types
 from mvkg.graph.refresh import INFERRED, GraphEdit
-from mvkg.graph.state import Pending, mark_image, read_state, write_manifest
+from mvkg.graph.state import Pending, image_current, mark_image, read_state, write_manifest
 from mvkg.kernel.errors import MvkgError, WorkspaceError
 from mvkg.kernel.locking import Background, WorkspaceBusy, WorkspaceLock, is_held
 from mvkg.kernel.resources import Resources
@@ -134,8 +134,10 @@ def _record_failure(ws: Workspace, resources: Resources, pending: Pending, error
     """The reasoner failed: the flag keeps the error (the graph stays provisional; nothing reruns it
     until its input changes)."""
     state = read_state(ws)
+    current = image_current(ws)
     manifest = write_manifest(ws, resources.ontology_files(), replace(state, pending=replace(pending, error=error[:2000])))
-    mark_image(ws, manifest)  # the image is unchanged: it still holds what the manifest describes
+    if current:
+        mark_image(ws, manifest)  # the image is unchanged: it still holds what the manifest describes
 
 
 def settle(ws: Workspace, resources: Resources, wait: float | None = None) -> None:
