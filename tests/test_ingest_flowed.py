@@ -219,3 +219,13 @@ def test_a_markdown_copy_with_its_verbs_in_emphasis(lexicon):
     assert [(o.item, _verb(o)) for o in rec.obligations] == [("2", "requests"), ("3.a", "calls-upon"), ("3.b", "calls-upon")]
     assert _bearers(lexicon, rec, rec.obligations[0]) == ["UN Secretary-General"]
     assert sum(not s.operative for s in rec.sections) == 2  # the two preambular paragraphs
+
+
+def test_a_markdown_file_is_read_as_text(tmp_path, lexicon):
+    from mvkg.ingest.readers import read_source
+
+    path = tmp_path / "res.md"
+    path.write_text("*The General Assembly*,\n\n1. *Requests* the Secretary-General to report;\n", encoding="utf-8")
+    source = read_source(path)
+    assert source.media_type == "text/plain" and source.text == path.read_text(encoding="utf-8")
+    assert [_verb(o) for o in _record(source.text, lexicon)[1].obligations] == ["requests"]

@@ -1,6 +1,6 @@
 """Read resolution files into normalised text, with clear errors for bad input.
 
-.txt is read as it is (UTF-8). .pdf, .html/.htm, .xml (Akoma Ntoso) and .docx go through the
+.txt (and a Markdown copy, .md) is read as it is (UTF-8). .pdf, .html/.htm, .xml (Akoma Ntoso) and .docx go through the
 format readers of `mvkg.ingest.formats`, which all give the same normalised text: one line
 per paragraph, each numbered item starting with its label as printed, headings on their
 own line, no page furniture, footnotes apart. The format is the suffix's; a binary format's
@@ -21,8 +21,8 @@ TEXT_MEDIA = "text/plain"
 DOCX_MEDIA = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MEDIA_TYPES = {"pdf": "application/pdf", "html": "text/html", "akn": "application/akn+xml", "docx": DOCX_MEDIA}
 CANONICAL_SUFFIX = {"pdf": ".pdf", "html": ".html", "akn": ".xml", "docx": ".docx"}
-SUPPORTED = ".txt, .pdf, .docx, .html/.htm or .xml (Akoma Ntoso)"
-TEXT_SUFFIXES = (".txt", ".text")
+SUPPORTED = ".txt, .md, .pdf, .docx, .html/.htm or .xml (Akoma Ntoso)"
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")  # a Markdown copy is text; the parser reads past its emphasis marks
 READABLE = (*TEXT_SUFFIXES, *SUFFIXES)  # every suffix read_source takes
 
 
