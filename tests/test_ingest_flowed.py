@@ -192,7 +192,7 @@ def test_un_paragraphs_run_onto_one_line(lexicon):
             "a mission to monitor the agreement; 3. Requests the Secretary-General to report within thirty days. "
             "4. Decides to remain seized of the matter, as set out in paragraph 5. The Council will review it.\n")
     _, rec = _record(text, lexicon)
-    assert [(o.item, _verb(o)) for o in rec.obligations] == [("2", "decides"), ("3", "requests")]
+    assert [(o.item, _verb(o)) for o in rec.obligations] == [("2", "decides"), ("3", "requests"), ("4", "decides")]
     assert rec.obligations[1].span.text == "Requests the Secretary-General to report within thirty days."
     # "paragraph 5. The Council" is no paragraph 5: it does not follow paragraph 4 with a verb
     assert [c.path for c in rec.clauses if c.path] == ["1", "2", "3", "4"]

@@ -128,10 +128,11 @@ def test_page_furniture_and_footnotes_are_not_clause_text(lexicon):
     text = ("The Security Council,\n1. Requests the Secretary-General to report\nS/RES/9999 (2030)\n"
             "on the matter within thirty days;\n__________\n1 A footnote about the report.\n\n2. Decides to remain seized of the matter.\n")
     _, rec = _record(text, lexicon)
-    assert [o.item for o in rec.obligations] == ["1"]  # the running symbol neither ends nor opens a paragraph
+    assert [o.item for o in rec.obligations] == ["1", "2"]  # the running symbol neither ends nor opens a paragraph
     assert rec.obligations[0].span.text.endswith("within thirty days;")
     assert all("footnote" not in o.span.text for o in rec.obligations)
-    assert any(s.declaratory for s in rec.sections)  # "Decides to remain seized" states a position
+    # "Decides to remain seized": the Council binds itself to keep the matter (LABELLING.md)
+    assert rec.obligations[1].modality.endswith("/decides") and rec.obligations[1].strength == "binding"
 
 
 def test_cli_strict_and_batch(tmp_path, workspace):
