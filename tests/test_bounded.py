@@ -106,6 +106,18 @@ def test_a_busy_child_does_not_make_another_query_wait(image):
     worker.close()
 
 
+def test_the_child_runs_at_a_lower_priority_than_the_server(image):
+    """One analyst's heavy query takes the CPU the other sessions' page runs leave."""
+    from mvkg.query.bounded import QUERY_NICENESS
+
+    worker = QueryWorker(load_image(image))
+    _count(worker)
+    assert worker.pid is not None
+    here = os.getpriority(os.PRIO_PROCESS, 0)
+    assert os.getpriority(os.PRIO_PROCESS, worker.pid) == min(here + QUERY_NICENESS, 19)  # 19: the lowest
+    worker.close()
+
+
 def test_the_child_ends_with_its_worker(image):
     worker = QueryWorker(load_image(image))
     _count(worker)
