@@ -87,6 +87,7 @@ bench: install system-deps build
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/formats.py
 	$(BIN)/python benchmarks/suggest.py
+	$(BIN)/python benchmarks/seed_writes.py
 	$(BIN)/python benchmarks/browser_tasks.py
 	$(BIN)/python benchmarks/sessions.py
 
