@@ -64,6 +64,14 @@ def built(tmp_path_factory, resources, lexicon):
     return ws, report
 
 
+@pytest.fixture
+def ui_workspace(built, monkeypatch):
+    """The built seed workspace, as the app finds it ($MVKG_WORKSPACE), for AppTest pages."""
+    ws, _ = built
+    monkeypatch.setenv("MVKG_WORKSPACE", str(ws.root))
+    return ws
+
+
 def tree_hash(root: Path) -> str:
     h = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.is_file()):

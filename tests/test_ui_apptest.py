@@ -14,13 +14,6 @@ from actors import OS_USER
 PAGES = ["overview", "obligations", "standards", "validation", "sparql", "snapshots", "compare", "graph"]
 
 
-@pytest.fixture
-def ui_workspace(built, monkeypatch):
-    ws, _ = built
-    monkeypatch.setenv("MVKG_WORKSPACE", str(ws.root))
-    return ws
-
-
 def page(name: str) -> AppTest:
     at = AppTest.from_string(f"from mvkg.ui import pages\npages.{name}()", default_timeout=180)
     return at.run()

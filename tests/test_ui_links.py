@@ -10,13 +10,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 
-@pytest.fixture
-def ui_workspace(built, monkeypatch):
-    ws, _ = built
-    monkeypatch.setenv("MVKG_WORKSPACE", str(ws.root))
-    return ws
-
-
 def corrections(ob: str) -> AppTest:
     at = AppTest.from_string("from mvkg.ui import pages\npages.corrections()", default_timeout=180)
     at.query_params["ob"] = ob
