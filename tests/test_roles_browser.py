@@ -7,11 +7,14 @@ analyst, recorded (with who and when) once the roles file makes the user a revie
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from actors import OS_USER
 from browser_support import ARTIFACTS, assert_clean, chromium, pick, require_chromium, serve, settle, writable_copy
 from conftest import tree_hash
+from mvkg.graph.pending import pending_of
 from mvkg.kernel.audit import Journal
 
 require_chromium()
@@ -53,6 +56,7 @@ def test_a_viewers_write_is_refused_by_the_library_and_an_analysts_is_audited(ap
         page.get_by_text("the graph is up to date").first.wait_for(timeout=120000)
         settle(page)
         assert_clean(page, "corrections as an analyst")
+        _reasoned(ws)  # the correction's reasoning ends with a page rerun: the steps below start after it
         page.goto(f"{url}/audit")
         settle(page, "Audit trail")
         page.get_by_text("intact: 1 change(s)").first.wait_for(timeout=60000)
@@ -66,6 +70,14 @@ def test_a_viewers_write_is_refused_by_the_library_and_an_analysts_is_audited(ap
         "correction-add", OS_USER, ["data/corrections/corrections.csv"])
     assert (reviewed.kind, reviewed.actor_name) == ("correction-review", OS_USER)
     assert f",{OS_USER}," in ws.correction_reviews_file.read_text(encoding="utf-8")
+
+
+def _reasoned(ws, seconds: float = 600) -> None:
+    """Wait until the server's background reasoning after the last write has committed."""
+    deadline = time.monotonic() + seconds
+    while pending_of(ws) is not None:
+        assert time.monotonic() < deadline, "the reasoning after the correction never finished"
+        time.sleep(0.5)
 
 
 def _confirm_as_analyst_then_reviewer(page, url: str, ws) -> None:
