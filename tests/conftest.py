@@ -65,6 +65,14 @@ def built(tmp_path_factory, resources, lexicon):
 
 
 @pytest.fixture
+def live(built, tmp_path) -> Workspace:
+    """A private, writable copy of the built seed workspace (data/ and build/, no snapshots)."""
+    ws, _ = built
+    shutil.copytree(ws.root, tmp_path / "live", ignore=shutil.ignore_patterns("snapshots"))
+    return Workspace(tmp_path / "live")
+
+
+@pytest.fixture
 def ui_workspace(built, monkeypatch):
     """The built seed workspace, as the app finds it ($MVKG_WORKSPACE), for AppTest pages."""
     ws, _ = built

@@ -6,7 +6,6 @@ once."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pyoxigraph as ox
 import pytest
@@ -20,13 +19,6 @@ from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.kernel.workspace import Workspace
 
 OB = "atu-mv/resolves/para_b"  # not covered by portfolio itu-t-in-force in the seed
-
-
-@pytest.fixture
-def live(built, tmp_path) -> Workspace:
-    ws, _ = built
-    shutil.copytree(ws.root, tmp_path / "live", ignore=shutil.ignore_patterns("snapshots"))
-    return Workspace(tmp_path / "live")
 
 
 def cli(ws: Workspace, *args: str):

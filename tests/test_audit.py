@@ -7,7 +7,6 @@ trail (exit 0); the PROV-O export parses and has one prov:Activity per change.""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from rdflib import RDF, BNode, Dataset, Graph, URIRef
@@ -25,13 +24,6 @@ from mvkg.kernel.workspace import Workspace
 
 OB = "atu-mv/resolves/para_b"
 ANA, RITA = actor("ana", "analyst"), actor("rita", "reviewer")
-
-
-@pytest.fixture
-def live(built, tmp_path) -> Workspace:
-    ws, _ = built
-    shutil.copytree(ws.root, tmp_path / "live", ignore=shutil.ignore_patterns("snapshots"))
-    return Workspace(tmp_path / "live")
 
 
 def test_each_write_adds_one_line_with_who_what_and_the_files_hashes(live, resources):

@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import multiprocessing
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -27,13 +26,6 @@ from mvkg.kernel.resources import find_resources
 from mvkg.kernel.workspace import Workspace
 
 OB, ENTRY = "atu-mv/resolves/para_a", "ITU-T Y.4239"  # an assessment of the seed
-
-
-@pytest.fixture
-def live(built, tmp_path) -> Workspace:
-    ws, _ = built
-    shutil.copytree(ws.root, tmp_path / "live", ignore=shutil.ignore_patterns("snapshots"))
-    return Workspace(tmp_path / "live")
 
 
 def stored_row(ws: Workspace) -> dict[str, str]:

@@ -33,14 +33,6 @@ from mvkg.query.store import canonical_nquads, load_image
 CATALOGUE_HEAD = "id,title,publisher,kind,status,date,url,themes,topics,source_url,notes\n"
 
 
-@pytest.fixture
-def live(built, tmp_path) -> Workspace:
-    """A private copy of the built seed workspace (data/ and build/)."""
-    ws, _ = built
-    shutil.copytree(ws.root, tmp_path / "live", ignore=shutil.ignore_patterns("snapshots"))
-    return Workspace(tmp_path / "live")
-
-
 def full_rebuild(ws: Workspace, resources, tmp: Path) -> Workspace:
     """The same data/ built from scratch (the reasoner's cached answer reused: same key, same input)."""
     other = Workspace(tmp / "full")

@@ -42,13 +42,6 @@ BINDING = ox.Quad(ox.NamedNode(f"https://w3id.org/mvkg/id/{OBLIGATION}/obligatio
            ox.NamedNode(str(GRAPH["inferred"])))
 
 
-@pytest.fixture
-def live(built, tmp_path) -> Workspace:
-    ws, _ = built
-    shutil.copytree(ws.root, tmp_path / "live", ignore=shutil.ignore_patterns("snapshots"))
-    return Workspace(tmp_path / "live")
-
-
 class Gate:
     """The reasoner of graph/pending.py held back until `open()` (the real one runs then)."""
 

@@ -31,6 +31,19 @@ def _filler(n: int) -> str:
     return " ".join((["and", "to", "report", "each", "year", "on", "the", "work", "done"] * (n // 9 + 1))[:n])
 
 
+def _late_theme_resolution(lexicon, policy, tmp_path, number: int, late_words: str):
+    """A one-item ITU resolution that names privacy at once and `late_words` after the operative
+    window, ingested."""
+    late = int(policy["operativeWords"]) + 5
+    text = (f"Resolution {number} (Test, 2026)\n\nThe Plenipotentiary Conference of the International Telecommunication Union,\n\n"
+            "considering\n\na) that metaverse services are growing,\n\n"
+            "instructs the Director of the Telecommunication Standardization Bureau\n\n"
+            f"1 to protect the privacy of users {_filler(late)} with {late_words} in mind;\n")
+    path = tmp_path / "res.txt"
+    path.write_text(text, encoding="utf-8")
+    return ingest_file(path, lexicon, Workspace(Path(tmp_path) / "ws"), code=f"RES-{number}")
+
+
 def _tags(lexicon, lead: str, own: str):
     text = (lead + "\n" if lead else "") + own
     lead_spans = (Span(0, len(lead), lead),) if lead else ()
@@ -87,14 +100,7 @@ def test_at_most_the_cap_is_asserted(lexicon, policy):
 
 
 def test_suggestions_are_kept_apart_in_the_graph(lexicon, policy, resources, tmp_path):
-    late = int(policy["operativeWords"]) + 5
-    text = ("Resolution 901 (Test, 2026)\n\nThe Plenipotentiary Conference of the International Telecommunication Union,\n\n"
-            "considering\n\na) that metaverse services are growing,\n\n"
-            "instructs the Director of the Telecommunication Standardization Bureau\n\n"
-            f"1 to protect the privacy of users {_filler(late)} with accessibility in mind;\n")
-    path = tmp_path / "res.txt"
-    path.write_text(text, encoding="utf-8")
-    done = ingest_file(path, lexicon, Workspace(Path(tmp_path) / "ws"), code="RES-901")
+    done = _late_theme_resolution(lexicon, policy, tmp_path, 901, "accessibility")
     g = done.graph
     [ob] = list(g.subjects(MVKG.modality, None))
     privacy, accessibility = (URIRef(lexicon.notations("theme")[n]) for n in ("privacy", "accessibility"))
@@ -132,14 +138,7 @@ def test_a_beneficiary_is_named_anywhere(lexicon, policy):
 
 def test_a_suggestion_is_a_warning_of_its_obligation(lexicon, policy, tmp_path):
     """The analyst sees it wherever warnings are shown (`mvkg ingest`, `mvkg obligations`, the app)."""
-    late = int(policy["operativeWords"]) + 5
-    text = ("Resolution 902 (Test, 2026)\n\nThe Plenipotentiary Conference of the International Telecommunication Union,\n\n"
-            "considering\n\na) that metaverse services are growing,\n\n"
-            "instructs the Director of the Telecommunication Standardization Bureau\n\n"
-            f"1 to protect the privacy of users {_filler(late)} with accessibility in mind;\n")
-    path = tmp_path / "res.txt"
-    path.write_text(text, encoding="utf-8")
-    g = ingest_file(path, lexicon, Workspace(Path(tmp_path) / "ws"), code="RES-902").graph
+    g = _late_theme_resolution(lexicon, policy, tmp_path, 902, "accessibility").graph
     [ob] = list(g.subjects(MVKG.modality, None))
     warnings = [str(w) for w in g.objects(ob, MVKG.extractionWarning)]
     assert len(warnings) == 1 and warnings[0].startswith("low-confidence-theme: theme 'accessibility' only suggested")
@@ -152,14 +151,7 @@ def test_a_themes_correction_settles_the_suggestions(lexicon, policy, tmp_path):
     from mvkg.ingest.rdf import resolution_graph
     from mvkg.inputs.corrections import Correction, apply_corrections
 
-    late = int(policy["operativeWords"]) + 5
-    text = ("Resolution 903 (Test, 2026)\n\nThe Plenipotentiary Conference of the International Telecommunication Union,\n\n"
-            "considering\n\na) that metaverse services are growing,\n\n"
-            "instructs the Director of the Telecommunication Standardization Bureau\n\n"
-            f"1 to protect the privacy of users {_filler(late)} with accessibility and ethics in mind;\n")
-    path = tmp_path / "res.txt"
-    path.write_text(text, encoding="utf-8")
-    done = ingest_file(path, lexicon, Workspace(Path(tmp_path) / "ws"), code="RES-903")
+    done = _late_theme_resolution(lexicon, policy, tmp_path, 903, "accessibility and ethics")
     [ob] = done.record.obligations
     notation = {iri: n for n, iri in lexicon.notations("theme").items()}
     assert {notation[t.concept] for t in ob.suggested} == {"accessibility", "ethics"}

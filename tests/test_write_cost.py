@@ -9,7 +9,6 @@ import pickle
 import shutil
 
 import pyoxigraph as ox
-import pytest
 
 from actors import ADMIN
 from mvkg import pipeline
@@ -18,13 +17,6 @@ from mvkg.graph.lexicon_cache import cached_lexicon, lexicon_key
 from mvkg.inputs.portfolios import Portfolio, save_portfolio
 from mvkg.kernel.workspace import Workspace
 from mvkg.query.store import canonical_nquads
-
-
-@pytest.fixture
-def live(built, tmp_path) -> Workspace:
-    ws, _ = built
-    shutil.copytree(ws.root, tmp_path / "live", ignore=shutil.ignore_patterns("snapshots"))
-    return Workspace(tmp_path / "live")
 
 
 def test_the_kept_lexicon_is_the_ontologys(live, resources):

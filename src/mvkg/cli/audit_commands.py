@@ -10,7 +10,7 @@ import click
 
 from mvkg.cli.app import Context, deliver, emit, main
 from mvkg.exchange import audit_prov
-from mvkg.history.audit_anchors import verify_trail
+from mvkg.history.audit_anchors import anchors_in_file, verify_trail
 from mvkg.history.snapshots import SnapshotStore, default_folder
 from mvkg.kernel.audit import Anchor, Journal
 from mvkg.kernel.errors import EXIT_CHECKS_FAILED, InputError
@@ -57,24 +57,12 @@ def verify(obj: Context, anchors: tuple[str, ...], anchors_file: Path | None, fo
     """Check that no line was altered, removed, reordered or added by hand, and that the journal
     still holds every head recorded outside it (each snapshot's, each --anchor): exit 0 when
     intact, 1 naming the first bad line."""
-    given = [Anchor.parse(a) for a in anchors] + (_anchors_in(anchors_file) if anchors_file else [])
+    given = [Anchor.parse(a) for a in anchors] + (anchors_in_file(anchors_file) if anchors_file else [])
     journal = Journal(obj.workspace)
     verdict = verify_trail(obj.workspace, SnapshotStore(folder or default_folder(obj.workspace)), given)
     emit(render.verdict_text(verdict, obj.workspace.relative(journal.path)))
     if not verdict.intact:
         sys.exit(EXIT_CHECKS_FAILED)
-
-
-def _anchors_in(path: Path) -> list[Anchor]:
-    out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
-        text = line.split("#", 1)[0].strip()
-        if text:
-            try:
-                out.append(Anchor.parse(text, f"{path.name} line {n}"))
-            except InputError as exc:
-                raise InputError(exc.message, path=path, line=n) from None
-    return out
 
 
 @audit.command(name="head")

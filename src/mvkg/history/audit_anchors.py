@@ -6,9 +6,11 @@ match passes the journal's own check, but not these."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from mvkg.history.snapshot_store import SnapshotDamaged, SnapshotStore
 from mvkg.kernel.audit import Anchor, Journal, Verdict
+from mvkg.kernel.errors import InputError
 from mvkg.kernel.workspace import Workspace
 
 
@@ -23,6 +25,20 @@ def recorded_heads(store: SnapshotStore) -> list[Anchor]:
                 out.append(Anchor(int(head["n"]), str(head["hash"]), f"snapshot {snapshot_id}"))
         except (SnapshotDamaged, KeyError, TypeError, ValueError):
             continue
+    return out
+
+
+def anchors_in_file(path: Path) -> list[Anchor]:
+    """The heads kept in a file, one `N:HASH` per line (`#` starts a comment); a line that is
+    not one is an error naming it."""
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        text = line.split("#", 1)[0].strip()
+        if text:
+            try:
+                out.append(Anchor.parse(text, f"{path.name} line {n}"))
+            except InputError as exc:
+                raise InputError(exc.message, path=path, line=n) from None
     return out
 
 

@@ -12,9 +12,10 @@ import streamlit as st
 
 from mvkg import pipeline
 from mvkg.analysis.obligations import list_obligations
+from mvkg.inputs.assessments import ObligationRef, resolve_obligation
 from mvkg.inputs.correction_reviews import review_key
 from mvkg.inputs.corrections import KINDS
-from mvkg.kernel.errors import MvkgError
+from mvkg.kernel.errors import InputError, MvkgError
 from mvkg.kernel.namespaces import short_id
 from mvkg.ui import data
 from mvkg.ui.identity import current_actor
@@ -48,7 +49,7 @@ def corrections() -> None:
         st.success(f"Ingest raised no doubt about any of the {len(rows)} obligations.")
     st.subheader("Correct an obligation")
     ids = [r.id for r in rows]
-    _follow_link(rows, label)
+    _follow_link(rows)
     chosen = st.selectbox("Obligation", ids, format_func=label.get, key="correct-obligation")
     kind = st.selectbox("What is wrong", KINDS, key="correct-kind")
     current = next((r for r in rows if r.id == chosen), None)
@@ -76,14 +77,17 @@ def corrections() -> None:
     _on_record(ws)
 
 
-def _follow_link(rows, label: dict[str, str]) -> None:
+def _follow_link(rows) -> None:
     """A link's `?ob=` (a short id, or a name as analysts write it: "ATU-MV resolves b")
     picks the obligation the first time the page opens in a session; an unknown one is named."""
     asked = st.query_params.get("ob")
     if not asked or "correct-obligation" in st.session_state:
         return
-    wanted = " ".join(asked.split()).casefold()
-    found = next((r.id for r in rows if short_id(r.id) == asked or " ".join(label[r.id].split()).casefold() == wanted), None)
+    try:
+        short = resolve_obligation(asked, [ObligationRef(r.id, r.resolution, r.section, r.item) for r in rows])
+    except InputError:
+        short = None
+    found = next((r.id for r in rows if short_id(r.id) == short), None)
     if found is None:
         st.warning(md_escape(f"Obligation '{asked}' not found in this workspace."))
     else:
