@@ -88,6 +88,8 @@ def actors_in(lex: Lexicon, text: str, offset: int = 0, homonyms: dict[str, str]
             m = Match(actor.head, m.start, m.end, m.text)
         elif _QUALIFIER_RX.search(text[: m.start - offset]):
             continue  # "States non-members of the United Nations": the UN is not addressed
+        elif any(rx.match(text[m.end - offset:]) for rx in lex.pattern("cited-document")):
+            continue  # "as called for in General Assembly resolution 70/125": a document, not its author
         iri = (homonyms or {}).get(m.iri, m.iri)
         out.append(Match(iri, m.start, m.end, m.text))
     return out
@@ -119,16 +121,85 @@ def mint(lex: Lexicon, phrase: str) -> Minted | None:
 def addressees(lex: Lexicon, text: str, offset: int, homonyms: dict[str, str] | None = None,
                mint_unknown: bool = False) -> Addressees:
     """(bearers, collaborators) named in a heading's text after its verb; with `mint_unknown`,
-    a phrase that names no known actor gives a minted one."""
+    a phrase that names no known actor gives a minted one, and so does each part of a list of
+    addressees that names none ("the World Bank and other financial institutions"). Asides
+    ("including …", "through …", "that are not yet parties to …") name no addressee; a plural
+    head shared by several names ("the Governments of A and B") addresses each."""
     split = _collaboration_split(lex, text)
     head, tail = (text, "") if split is None else (text[:split], text[split:])
-    bearers = unique(m.iri for m in actors_in(lex, head, offset, homonyms))
+    head = _clause_subject(lex, head, homonyms)
+    head = _blank(head, [m.span() for rx in lex.pattern("addressee-aside") for m in rx.finditer(head)])
+    shared, head = _distributed(lex, head)
+    bearers = unique([*(m.iri for m in shared), *(m.iri for m in actors_in(lex, head, offset, homonyms))])
     collaborators = unique(m.iri for m in actors_in(lex, tail, offset + len(head), homonyms) if m.iri not in bearers)
-    minted: tuple[Minted, ...] = ()
-    if not bearers and mint_unknown:
+    minted: tuple[Minted, ...] = shared
+    if mint_unknown and not bearers:
         minted = _mint_each(lex, head)
         bearers = tuple(m.iri for m in minted)
+    elif mint_unknown:
+        minted += tuple(m for m in _mint_parts(lex, head, homonyms) if m.iri not in bearers)
+        bearers = unique([*bearers, *(m.iri for m in minted)])
     return Addressees(bearers, collaborators, minted)
+
+
+def _clause_subject(lex: Lexicon, head: str, homonyms: dict[str, str] | None) -> str:
+    """'that all States shall …' after the verb: only the clause's subject is left (or nothing
+    when the clause opens with something else: 'that if at any time …', 'that the provisions …')."""
+    for rx in lex.pattern("clause-opening"):
+        m = rx.match(head)
+        if m is None:
+            continue
+        start = m.start("rest")
+        first = next(iter(actors_in(lex, head[start:], 0, homonyms)), None)
+        keep = (start + first.start, start + first.end) if first and not _LEADING_RX.sub("", head[start:start + first.start]) else (0, 0)
+        return _blank(head, [(0, keep[0]), (keep[1], len(head))])
+    return head
+
+
+def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    for a, b in spans:
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
+
+
+def _distributed(lex: Lexicon, text: str) -> tuple[tuple[Minted, ...], str]:
+    """'the Governments of A, B and C': the Government of each, and the text with them blanked."""
+    known = find_mentions(lex.actor_matchers, text)
+    for rx in lex.pattern("distributed-head"):
+        for m in rx.finditer(text):
+            if re.search(r"(?-i:[A-Z])[\w'’\-]*\s+$", text[: m.start()]) or any(
+                    k.start <= m.start() < k.end and k.end > m.end("head") for k in known):
+                continue  # "the Peaceful Uses of …", "Heads of State and Government": one name
+            names = [re.sub(r"^(?:(?:respectively|of)\b\s*)+", "", n.strip(" ,")) for n in _parts(lex, m.group("names"))]
+            names = [n for n in names if n]
+            if len(names) < 2:
+                continue
+            found = [mint(lex, f"{m.group('head')[:-1]} of {n}") for n in names]
+            if all(found):
+                return tuple(f for f in found if f is not None), _blank(text, [m.span()])
+    return (), text
+
+
+def _parts(lex: Lexicon, text: str) -> list[str]:
+    for rx in lex.pattern("addressee-conjunction"):
+        text = rx.sub("\x00", text)
+    return [p for p in text.split("\x00") if p.strip(" ,")]
+
+
+def _mint_parts(lex: Lexicon, head: str, homonyms: dict[str, str] | None) -> list[Minted]:
+    """In a list of addressees, each part that names no known actor ("the World Bank and other
+    financial institutions"), when every part is either a known actor or reads as a name."""
+    masked = _blank(head, [(m.start, m.end) for m in actors_in(lex, head, 0, homonyms)])
+    out = []
+    for part in _parts(lex, masked):
+        rest = _TRAILING_RX.sub("", _LEADING_RX.sub("", re.sub(r"\bother\b", " ", part))).strip()
+        if not rest:
+            continue
+        new = mint(lex, part)
+        if new is None or new.label != " ".join(part.split()).removeprefix("the ").strip(" ,"):
+            return []
+        out.append(new)
+    return out
 
 
 def _mint_each(lex: Lexicon, phrase: str) -> tuple[Minted, ...]:
@@ -142,6 +213,16 @@ def _mint_each(lex: Lexicon, phrase: str) -> tuple[Minted, ...]:
             return tuple(m for m in found if m is not None)
     new = mint(lex, phrase)
     return (new,) if new is not None else ()
+
+
+def short_form(label: str, named: dict[str, str]) -> str | None:
+    """The actor a one-word short form names ("the Committee" after "the Committee on the
+    Peaceful Uses of Outer Space"): the one named actor whose name opens with that word."""
+    word = label.strip()
+    if not word or " " in word or not word[:1].isupper():
+        return None
+    hits = [iri for iri, name in named.items() if name.split()[:1] == [word] and " " in name]
+    return hits[0] if len(hits) == 1 else None
 
 
 def collaborators_in_action(lex: Lexicon, text: str, homonyms: dict[str, str] | None = None) -> list[str]:
@@ -161,8 +242,8 @@ def duty_subjects(lex: Lexicon, texts: Iterable[str], homonyms: dict[str, str] |
     for text in texts:
         for rx in lex.pattern("duty-subject"):
             m = rx.search(text)
-            if m is not None:
-                return addressees(lex, m.group("who"), 0, homonyms, mint_unknown=True)
+            if m is not None and not any(x.match(m.group("who")) for x in lex.pattern("not-addressee")):
+                return addressees(lex, m.group("who"), 0, homonyms, mint_unknown=True)  # not "that if at any time …"
     return Addressees((), ())
 
 

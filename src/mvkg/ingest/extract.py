@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from mvkg.ingest.aliases import document_actors
 from mvkg.ingest.bearers import (
     Addressees,
     Minted,
@@ -18,6 +19,7 @@ from mvkg.ingest.bearers import (
     own_bodies,
     own_named,
     passive_subjects,
+    short_form,
     un_homonyms,
     unique,
 )
@@ -139,6 +141,8 @@ def build_record(
     res_iri = str(ID[slug])
     default = lex.actors[parsed.assembly].default_bearer if parsed.assembly in lex.actors else None
     homonyms = un_homonyms(lex, parsed.assembly)
+    own_names = document_actors(lex, text, homonyms)  # "the Board of Peace (BoP)" … "Requests the BoP to …"
+    lex = own_names.lex
     ctx = _Context(lex, text, default, homonyms, own_bodies(lex, parsed.assembly), first_person_subject(lex, text, homonyms))
     known_verbs = {v.iri for v in lex.verbs}
     heads = [addressees(lex, text[s.addressee_start : s.heading_end], s.addressee_start, ctx.homonyms,
@@ -170,6 +174,8 @@ def build_record(
             ob = _obligation(ctx, sec, item, iris, sec_iri, head, minted)
             if ob is not None:
                 obligations.append(ob)
+    named = {a for o in obligations for a in (*o.bearers, *o.collaborators)} | {a for h in heads for a in (*h.bearers, *h.collaborators)}
+    minted.update({iri: m for iri, m in own_names.minted.items() if iri in named})
     return ResolutionRecord(
         meta=meta, slug=slug, iri=res_iri, source_file=source_file, sha256=sha256, media_type=media_type,
         assembly=parsed.assembly, sections=tuple(sections), clauses=tuple(clauses), obligations=tuple(obligations),
@@ -212,17 +218,25 @@ def _handed_on(ctx: _Context, spans: tuple[Span, ...], first_person: bool = Fals
     own text wins. A second verb agrees in person with the paragraph's own: in a declaration
     written in the first person ("Recognize …, and therefore encourage all nations to …") a
     verb in the third person ("commitments and calls for action") is a noun."""
+    return next(_hand_overs(ctx, spans, first_person), None)
+
+
+def _hand_overs(ctx: _Context, spans: tuple[Span, ...], first_person: bool = False,
+                joined_only: bool = False) -> Iterable[tuple[Verb, Addressees]]:
+    """Every verb phrase that hands a duty on in the spans, in text order (with `joined_only`,
+    only second verbs joined by 'and' or a comma, not an infinitive 'to')."""
     for sp in spans:
         for m in sorted((m for rx in ctx.lex.pattern("hand-over") for m in rx.finditer(sp.text)), key=lambda m: m.start()):
             rest = sp.text[m.end():]
             to = bool(m.groupdict().get("to"))
+            if to and joined_only:
+                continue
             found = _first_person_verb(ctx, rest) if first_person and not to else _verb_at(ctx, rest, to)
             if found is not None:
                 verb, after = found
                 action = _first_match(ctx.lex.pattern("inline-action"), after)
                 who_text = after[: action.start()] if action else after.split(";")[0][:200]
-                return verb, addressees(ctx.lex, who_text, 0, ctx.homonyms, mint_unknown=True)
-    return None
+                yield verb, addressees(ctx.lex, who_text, 0, ctx.homonyms, mint_unknown=True)
 
 
 def _verb_at(ctx: _Context, rest: str, to: bool) -> tuple[Verb, str] | None:
@@ -256,7 +270,8 @@ def _opening_verb(ctx: _Context, own: Span) -> tuple[Verb, Addressees] | None:
         return None
     rest = m.rest
     action = _first_match(ctx.lex.pattern("inline-action"), rest)
-    who = rest[: action.start()] if action else ""
+    clause = any(rx.match(rest) for rx in ctx.lex.pattern("clause-opening"))  # "Demands that all parties cease …"
+    who = rest[: action.start()] if action else rest if clause else ""
     return verb, addressees(ctx.lex, who, 0, ctx.homonyms, mint_unknown=True)
 
 
@@ -319,6 +334,12 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
     if not bearers and ctx.we is not None and lex.first_person_verb(text[sec.heading_start:sec.heading_end]):
         bearers = ctx.we.bearers  # "Commit to …" in a declaration that opens "We, Heads of State …"
         minted.update({m.iri: m for m in ctx.we.minted})
+    if bearers and item.parent is None:  # "Encourages X to …, and invites Y to …": both must act
+        for _, more in _hand_overs(ctx, (own,), joined_only=True):
+            named = {b: lex.actors[b].label if b in lex.actors else minted[b].label for b in bearers if b in lex.actors or b in minted}
+            again = {m.iri: short_form(m.label, named) for m in more.minted}  # "… and invites the Committee to …"
+            bearers = unique((*bearers, *(again.get(b) or b for b in more.bearers)))
+            minted.update({m.iri: m for m in more.minted if m.iri in bearers})
     bearers = own_named(lex, ctx.own, bearers, minted)
     implicit = not bearers
     who = bearers or ((ctx.default,) if ctx.default else ())

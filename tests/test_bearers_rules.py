@@ -1,0 +1,104 @@
+"""Bearer rules read from how resolutions are written, each on a made-up paragraph: names a
+document defines in brackets, second duty verbs, short forms, lists of addressees, asides,
+citations and clauses after the verb."""
+
+from __future__ import annotations
+
+from mvkg.ingest.extract import build_record
+from mvkg.ingest.parse import parse_resolution
+from mvkg.kernel.model import ResolutionMeta
+
+HEADER = """Resolution adopted by the {body}
+
+The {body},
+
+Recalling its earlier resolutions on the river basin,
+
+"""
+
+
+def _obligations(lexicon, body: str, paragraphs: list[str]):
+    text = HEADER.format(body=body) + "\n\n".join(f"{n}. {p}" for n, p in enumerate(paragraphs, start=1)) + "\n"
+    parsed = parse_resolution(text, lexicon, "t.txt")
+    record = build_record(parsed, ResolutionMeta("T"), lexicon, source_file="t.txt", sha256="0", media_type="text/plain")
+    minted = dict(record.minted_actors)
+
+    def name(iri: str) -> str:
+        return lexicon.actors[iri].notation if iri in lexicon.actors else minted[iri]
+
+    return {o.item: sorted(name(b) for b in o.bearers) for o in record.obligations}
+
+
+def test_an_abbreviation_the_text_defines_names_the_same_actor(lexicon):
+    """'the Joint River Panel (JRP)' defines JRP: 'Requests the JRP to …' is the Panel's, minted
+    once from its full name. A bracket whose capitals are not the initials of the words before
+    it ('… in Ruritania (MONUR)', a French acronym) defines nothing: MONUR is minted as written."""
+    got = _obligations(lexicon, "Security Council", [
+        "Welcomes the establishment of the Joint River Panel (JRP) and of the United Nations Observer Mission in "
+        "Ruritania (MONUR);",
+        "Requests the JRP to provide a written report on its work every six months;",
+        "Requests MONUR to monitor the ceasefire;",
+    ])
+    assert got["2"] == ["Joint River Panel"]
+    assert got["3"] == ["MONUR"]
+
+
+def test_every_duty_verb_of_a_paragraph_brings_its_addressees(lexicon):
+    """'Encourages X to …, and invites Y to …': X and Y must both act; 'and invites the Committee'
+    after 'the Committee on River Safety' is that Committee, not a new one."""
+    got = _obligations(lexicon, "General Assembly", [
+        "Encourages regional organizations to share data on floods, and invites Member States to report on their "
+        "measures;",
+        "Encourages the Committee on River Safety to continue its work, and invites the Committee to report to the "
+        "Assembly;",
+    ])
+    assert got["1"] == ["ms", "regional-orgs"]
+    assert got["2"] == ["Committee on River Safety"]
+
+
+def test_each_part_of_a_list_of_addressees_is_an_addressee(lexicon):
+    """'the Basin Development Fund and other financial institutions': the Fund is minted beside
+    the known group; 'the Governments of Ruritania and Freedonia' addresses each Government."""
+    got = _obligations(lexicon, "Security Council", [
+        "Calls upon the Basin Development Fund and other financial institutions to finance the reconstruction;",
+        "Urges the Governments of Ruritania and, respectively, Freedonia and Sylvania to open their borders;",
+    ])
+    assert got["1"] == ["Basin Development Fund", "financial-institutions"]
+    assert got["2"] == ["Government of Freedonia", "Government of Ruritania", "Government of Sylvania"]
+
+
+def test_asides_and_relative_clauses_name_no_addressee(lexicon):
+    """Examples after 'including', a channel after 'through' and a relative clause ('that are not
+    yet parties to …') name actors that do not bear the duty; nor does the author of a cited
+    resolution."""
+    got = _obligations(lexicon, "General Assembly", [
+        "Invites all relevant stakeholders, including civil society and the private sector, to share good practices;",
+        "Requests the Basin Commission, through the Economic and Social Council, to report on its work;",
+        "Calls upon all States that are not yet parties to the Convention on River Safety to accede to it;",
+        "Encourages close cooperation on river safety, as called for in Security Council resolution 9999 (2030);",
+    ])
+    assert got["1"] == ["stakeholders"]
+    assert got["2"] == ["Basin Commission"]
+    assert got["3"] == ["states"]
+    assert got["4"] == ["unga"]
+
+
+def test_a_clause_after_the_verb_is_borne_by_its_subject_only(lexicon):
+    """'Demands that all parties …' binds the parties; 'Decides that if at any time the
+    Secretary-General reports …, the measures shall be reviewed' names the Secretary-General
+    only as a condition, so the Council itself decides."""
+    got = _obligations(lexicon, "Security Council", [
+        "Demands that all parties cease hostilities immediately;",
+        "Decides moreover that if at any time the Secretary-General reports a violation, the measures set out "
+        "above, which the Organization of American States recommended, shall come into force;",
+    ])
+    assert got["1"] == ["parties"]
+    assert got["2"] == ["unsc"]
+
+
+def test_action_line_facilitators_are_an_actor_of_the_lexicon(lexicon):
+    got = _obligations(lexicon, "Economic and Social Council", [
+        "Encourages World Summit action line facilitators to align their work with the 2030 Agenda;",
+        "Encourages action line facilitators to report on their work;",
+    ])
+    assert got["1"] == got["2"] == ["action-line-facilitators"]
