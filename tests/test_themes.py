@@ -165,3 +165,56 @@ def test_a_themes_correction_settles_the_suggestions(lexicon, policy, tmp_path):
     g = resolution_graph(fixed.record, lexicon)
     assert not list(g.objects(None, MVKG.suggestedTheme))
     assert not [w for w in g.objects(None, MVKG.extractionWarning) if str(w).startswith("low-confidence-theme")]
+
+
+def _found(lexicon, text: str) -> set[str]:
+    asserted, suggested = _tags(lexicon, "", text)
+    return set(asserted) | set(suggested)
+
+
+@pytest.mark.parametrize(("text", "absent", "present"), [
+    # duplication among ITU's own groups is coordination within ITU, not complementarity with SDOs
+    ("to avoid duplication of work between the study groups of the Sectors;", "complementarity", "itu-coordination"),
+    ("to avoid duplication with the work of other standards bodies;", None, "complementarity"),
+    # 'in coordination / collaboration with' is a manner; the duty to coordinate or collaborate is the theme
+    ("to run pilot projects in coordination with the Director of the Bureau;", "itu-coordination", None),
+    ("to coordinate its activities with the Directors of the other Bureaux;", None, "itu-coordination"),
+    ("to strengthen the collaboration with ITU-D on these studies;", None, "itu-coordination"),
+    ("to fund research in collaboration with other organizations;", "sdo-collaboration", None),
+    # frequency coordination in the Radio Regulations' sense
+    ("to assist administrations in applying the coordination and notification procedures of ITU-R;",
+     "itu-coordination", None),
+    # taking part in the economy, the labour market or society is not taking part in ITU's work
+    ("to promote the participation of young people in the labour market;", "participation", None),
+    ("to facilitate the participation of small firms in the digital economy;", "participation", None),
+    ("with troops provided by participating States;", "participation", None),
+    ("to participate actively in the meetings of the study groups;", None, "participation"),
+    ("to take an active role in implementing the strategic plan;", None, "participation"),
+    # money and staff are not capacity built; building capabilities is
+    ("to provide the financial and human resources needed for the programme;", "capacity-building", None),
+    ("to improve the capabilities of national regulators;", None, "capacity-building"),
+    # physical security, the three dimensions of sustainable development, STEM-and-innovation as a field
+    ("to ensure mutual security along their common borders;", "security", None),
+    ("balancing the economic, social and environmental dimensions of development;", "environmental-sustainability",
+     None),
+    ("to invest in renewable energy for data centres;", None, "environmental-sustainability"),
+    ("to advise on science, technology, engineering and innovation issues;", "economic-growth", None),
+    ("to promote electronic commerce in small economies;", None, "economic-growth"),
+    # gaps in something other than standards are not standardization gaps
+    ("to identify potential gaps in vocational training;", "gap-analysis", None),
+    ("to identify the gaps in existing standards;", None, "gap-analysis"),
+    # consent and the processing of personal data
+    ("to let users withdraw consent for the use of their data;", None, "user-control-over-personal-data"),
+    ("to limit the processing of personal data to what is necessary;", None, "data-protection"),
+    # an inclusive political process; gender in its own words
+    ("to reach an inclusive political agreement on the transition;", "inclusion", None),
+    ("to apply gender mainstreaming in national programmes;", None, "inclusion"),
+    # studies in the study groups are the work programme itself
+    ("to foster studies in the relevant study groups on these aspects;", None, "standards-development"),
+])
+def test_a_theme_word_counts_in_its_sense_only(lexicon, text, absent, present):
+    found = _found(lexicon, text)
+    if absent:
+        assert absent not in found, found
+    if present:
+        assert present in found, found
