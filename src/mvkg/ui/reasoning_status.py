@@ -1,9 +1,12 @@
 """The app's word on the reasoning of the last write (graph/pending.py): while the reasoner still
 runs after a write that changed its input (a resolution, a correction, imported RDF), every page
 says "Reasoning… N%" above its content, which is then provisional, and the notice refreshes
-itself; when the reasoner's answer is committed the whole page is read again. A reasoning whose
-worker died (the server was killed) is started again here, once: the workspace lock keeps it
-from running twice. The state is the workspace's (build/manifest.json), never this process's."""
+itself; when the reasoner's answer is committed the whole page is read again, and what the page
+said about the write (its success, a refusal, an error: `shared.say`) is said again, so an
+analyst who looked away still sees it (above the notice, where `shared.flash` says what the last
+run left to say). A reasoning whose worker died (the server was killed) is started again here,
+once: the workspace lock keeps it from running twice. The state is the workspace's
+(build/manifest.json), never this process's."""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ import streamlit as st
 
 from mvkg.graph.pending import ReasoningStatus, reasoning_status, resume
 from mvkg.ui import data
-from mvkg.ui.pages.shared import md_escape
+from mvkg.ui.pages.shared import keep_messages, md_escape, new_run
 
 REFRESH_SECONDS = 1.5
 SEEN = "reasoning-pending-seen"  # session: the key of the pending reasoning this session showed
@@ -19,7 +22,11 @@ SEEN = "reasoning-pending-seen"  # session: the key of the pending reasoning thi
 
 def show() -> None:
     """Call once per run, above the page. Refreshes itself only while reasoning is pending."""
+    new_run()
     status = _status()
+    # this run reads the page after this point, so only a later refresh reruns it (a rerun from here
+    # would lose the click that started this run)
+    st.session_state.pop(SEEN, None)
     st.fragment(_notice, run_every=REFRESH_SECONDS if status.pending is not None and not status.failed else None)()
 
 
@@ -36,6 +43,7 @@ def _notice() -> None:
     pending = status.pending
     if pending is None:
         if st.session_state.pop(SEEN, None) is not None:
+            keep_messages()
             st.rerun(scope="app")  # the reasoner's answer is in: every part of the page reads it
         return
     st.session_state[SEEN] = pending.key

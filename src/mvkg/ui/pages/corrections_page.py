@@ -19,7 +19,7 @@ from mvkg.kernel.errors import InputError, MvkgError
 from mvkg.kernel.namespaces import short_id
 from mvkg.ui import data
 from mvkg.ui.identity import current_actor
-from mvkg.ui.pages.shared import context, md_escape, show_error
+from mvkg.ui.pages.shared import context, md_escape, say, show_error
 
 _VALUE_HELP = {
     "bearers": "Actors separated by ';' (labels or notations from the ontology), e.g. Director of TSB; Member States",
@@ -70,8 +70,8 @@ def corrections() -> None:
             change = pipeline.correct_obligation(ws, data.resources(), short_id(chosen), kind, value or "", why=why,
                                                  actor=current_actor(), at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
             st.cache_data.clear()
-            st.success(md_escape(f"Corrected {label[chosen]} ({kind}); the graph is up to date with "
-                                 f"{change.report.obligations} obligations."))
+            say("success", f"Corrected {label[chosen]} ({kind}); the graph is up to date with "
+                           f"{change.report.obligations} obligations.")
         except MvkgError as exc:
             show_error(exc)
     _on_record(ws)

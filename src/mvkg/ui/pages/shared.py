@@ -23,7 +23,8 @@ MD_SPECIAL = "\\`*_{}[]()#+-.!|<>~$:&=\"'"  # each one is written with a backsla
 MD_ESCAPES = str.maketrans({c: "\\" + c for c in MD_SPECIAL})  # str.translate: a regex cost more on every cell
 PORTFOLIO = "portfolio"  # the session's portfolio (session state and URL)
 PORTFOLIO_WIDGET = "portfolio-picker"
-FLASH = "flash"  # the message of the last write, shown once the page is read again
+FLASH = "flash"  # what to say when the page is read again: a write's message, or the last run's messages
+SAID = "flash-said"  # the messages this run of the page has shown: [(kind, text)]
 
 
 def md_escape(text: object) -> str:
@@ -74,8 +75,9 @@ def text_table(rows: pd.DataFrame | Sequence[Mapping[str, Any]], columns: Sequen
 
 
 def show_error(exc: MvkgError) -> None:
-    """An error in plain sight (its text may quote data, so it is escaped)."""
-    st.error(md_escape(exc.describe()))
+    """An error in plain sight (its text may quote data, so it is escaped), kept like every
+    message through a rerun the analyst did not ask for (`say`)."""
+    say("error", exc.describe())
 
 
 # ------------------------------------------------------------------ writes
@@ -90,11 +92,38 @@ def after_write(message: str, *caches: Callable) -> None:
     st.rerun()
 
 
+def say(kind: str, text: str) -> None:
+    """A message about what the analyst just did (a write's success, a refusal, an error), shown
+    as text (`kind`: success, info, warning or error) and remembered for this run of the page,
+    so a rerun the analyst did not ask for says it again (`keep_messages`). A message already
+    said in this run (carried over, and the page says it again) is shown once."""
+    said = st.session_state.setdefault(SAID, [])
+    if (kind, text) in said:
+        return
+    said.append((kind, text))
+    getattr(st, kind)(md_escape(text))
+
+
 def flash() -> None:
-    """The message of the last write, once."""
-    message = st.session_state.pop(FLASH, None)
-    if message:
-        st.success(md_escape(message))
+    """What the last run left to say, once: a write's message (`after_write`), or every message
+    of a run the app read again by itself (`keep_messages`)."""
+    carried = st.session_state.pop(FLASH, None)
+    for kind, text in [("success", carried)] if isinstance(carried, str) else carried or []:
+        say(kind, text)
+
+
+def new_run() -> None:
+    """Once per run of the whole page, above it: nothing said yet, then what the last run left."""
+    st.session_state[SAID] = []
+    flash()
+
+
+def keep_messages() -> None:
+    """Before the app reads the page again by itself (the reasoning of a write has finished):
+    what this run said is said again, so a refusal or an error stays in sight."""
+    said = st.session_state.get(SAID)
+    if said:
+        st.session_state[FLASH] = list(said)
 
 
 # ------------------------------------------------------------------ dropdowns that follow the URL
