@@ -102,3 +102,65 @@ def test_action_line_facilitators_are_an_actor_of_the_lexicon(lexicon):
         "Encourages action line facilitators to report on their work;",
     ])
     assert got["1"] == got["2"] == ["action-line-facilitators"]
+
+
+ITU_TEXT = """RESOLUTION 999 (Geneva, 2030)
+
+Rivers and networks
+
+The Plenipotentiary Conference of the International Telecommunication Union (Geneva, 2030),
+
+considering
+
+a) that rivers cross borders;
+
+resolves
+
+1 that the choice of study topics is made by the Plenipotentiary Conference or by the Council, as appropriate;
+
+2 that the Secretariat shall publish the list of river networks;
+
+instructs the Directors of the Bureaux
+
+1 to report on river networks to the Council;
+"""
+
+
+def _itu_obligations(lexicon, text: str = ITU_TEXT):
+    parsed = parse_resolution(text, lexicon, "t.txt")
+    record = build_record(parsed, ResolutionMeta("T"), lexicon, source_file="t.txt", sha256="0", media_type="text/plain")
+    minted = dict(record.minted_actors)
+    return {f"{o.section.rsplit('/', 1)[-1]}:{o.item}": sorted(
+        lexicon.actors[b].notation if b in lexicon.actors else minted[b] for b in o.bearers) for o in record.obligations}
+
+
+def test_the_directors_of_the_bureaux_are_the_three_directors(lexicon):
+    got = _itu_obligations(lexicon)
+    assert got["instructs-dir-bdt-dir-br-dir-tsb:1"] == ["dir-bdt", "dir-br", "dir-tsb"]
+
+
+def test_a_passive_duty_is_borne_by_its_agent(lexicon):
+    """'that the choice … is made by the Plenipotentiary Conference or by the Council': the
+    agents after 'by' act, not the Union by default."""
+    got = _itu_obligations(lexicon)
+    assert got["resolves:1"] == ["council", "pp"]
+
+
+def test_the_secretariat_is_the_secretariat_of_the_adopting_organization(lexicon):
+    """'the Secretariat' of an ITU text is ITU's General Secretariat; of a UN text, the UN
+    Secretariat (its homonym); 'the Office for River Affairs of the Secretariat' is the Office."""
+    assert _itu_obligations(lexicon)["resolves:2"] == ["itu-gs"]
+    got = _obligations(lexicon, "General Assembly", [
+        "Requests the Secretariat to publish the list of river networks;",
+        "Requests the Office for River Affairs of the Secretariat, within existing resources, to convene a meeting;",
+    ])
+    assert got["1"] == ["un-secretariat"]
+    assert got["2"] == ["Office for River Affairs"]
+
+
+def test_an_adjective_sharing_its_noun_names_its_own_group(lexicon):
+    """'intergovernmental and non-governmental organizations' are both groups."""
+    got = _obligations(lexicon, "Security Council", [
+        "Urges States and intergovernmental and non-governmental organizations to support the River Tribunal;",
+    ])
+    assert got["1"] == ["international-orgs", "ngos", "states"]

@@ -70,6 +70,19 @@ def un_homonyms(lex: Lexicon, assembly: str | None) -> dict[str, str]:
     return {a.homonym_of: a.iri for a in lex.actors.values() if a.homonym_of and lex.within(a.iri, un)}
 
 
+def _mentions(lex: Lexicon, text: str) -> list[Match]:
+    """Actors named, longest first; words that name several posts at once ("the Directors of
+    the Bureaux", a pattern the three Directors share) name each of them."""
+    chosen = find_mentions(lex.actor_matchers, text)
+    posts = {a.head for a in lex.actors.values() if a.head}
+    spans = {(m.start, m.end) for m in chosen if m.iri in posts}
+    if not spans:
+        return chosen
+    same = [m for matcher in lex.actor_matchers if matcher.iri in posts for m in matcher.finditer(text)
+            if (m.start, m.end) in spans]
+    return sorted({(m.start, m.iri): m for m in (*chosen, *same)}.values(), key=lambda m: (m.start, m.iri))
+
+
 def actors_in(lex: Lexicon, text: str, offset: int = 0, homonyms: dict[str, str] | None = None) -> list[Match]:
     """Actors named in a phrase. Study-group lists resolve by number; after 'the Director(s)
     of' a bureau is read as the post that heads it; an actor after 'of the' that heads nothing
@@ -79,7 +92,7 @@ def actors_in(lex: Lexicon, text: str, offset: int = 0, homonyms: dict[str, str]
     for m in groups:
         a, b = m.start - offset, m.end - offset
         masked = masked[:a] + " " * (b - a) + masked[b:]
-    mentions = [Match(m.iri, m.start + offset, m.end + offset, m.text) for m in find_mentions(lex.actor_matchers, masked)]
+    mentions = [Match(m.iri, m.start + offset, m.end + offset, m.text) for m in _mentions(lex, masked)]
     heads_from = min((m.start() + offset for rx in lex.pattern("head-of") for m in rx.finditer(text)), default=None)
     out: list[Match] = []
     for m in sorted(groups + mentions, key=lambda x: x.start):
@@ -111,11 +124,25 @@ def mint(lex: Lexicon, phrase: str) -> Minted | None:
     Outer Space'), or None when the words do not read as a name."""
     words = _TRAILING_RX.sub("", _LEADING_RX.sub("", " ".join(phrase.split())))
     words = re.split(r",\s*(?:including|in particular|inter alia|as well as)\b|\s+\((?!.*\))", words, maxsplit=1)[0].strip(" ,")
+    words = re.split(r",\s+(?=[a-z])", words, maxsplit=1)[0].strip()  # "the Office for X, within existing resources,"
     if not words or words.lower() in _NOT_ACTORS:
         return None
     if not _MINTABLE_RX.match(words) and not _unnamed_group(lex, phrase, words):
         return None
+    words = _without_parent(lex, words)
     return Minted(str(ACTOR["named/" + slugify(words)]), words)
+
+
+def _without_parent(lex: Lexicon, name: str) -> str:
+    """'the Office for Disarmament Affairs of the Secretariat': a full name of at least three
+    words followed by 'of' a known actor is the body itself (the actor after 'of' is what it
+    belongs to); 'the Committee of the Security Council' keeps its 'of', which completes it."""
+    for m in find_mentions(lex.actor_matchers, name):
+        if m.end == len(name):
+            own = re.sub(r"\s+of(?:\s+the)?\s*$", "", name[: m.start])
+            if own != name[: m.start] and len(own.split()) >= 3:
+                return own
+    return name
 
 
 def addressees(lex: Lexicon, text: str, offset: int, homonyms: dict[str, str] | None = None,
@@ -151,7 +178,10 @@ def _clause_subject(lex: Lexicon, head: str, homonyms: dict[str, str] | None) ->
             continue
         start = m.start("rest")
         first = next(iter(actors_in(lex, head[start:], 0, homonyms)), None)
-        keep = (start + first.start, start + first.end) if first and not _LEADING_RX.sub("", head[start:start + first.start]) else (0, 0)
+        opens = first is not None and not _LEADING_RX.sub("", head[start:start + first.start])
+        # "the United Nations Observer Mission …": the actor is only the start of a longer name
+        longer = first is not None and re.match(r"\s+(?:(?:of|in|for|on)\s+)?[A-Z]", head[start + first.end:])
+        keep = (start + first.start, start + first.end) if first and opens and not longer else (0, 0)
         return _blank(head, [(0, keep[0]), (keep[1], len(head))])
     return head
 
@@ -244,6 +274,9 @@ def duty_subjects(lex: Lexicon, texts: Iterable[str], homonyms: dict[str, str] |
             m = rx.search(text)
             if m is not None and not any(x.match(m.group("who")) for x in lex.pattern("not-addressee")):
                 return addressees(lex, m.group("who"), 0, homonyms, mint_unknown=True)  # not "that if at any time …"
+        for rx in lex.pattern("passive-agent"):  # "that the decision is taken by the Conference or by the Council"
+            if (m := rx.search(text)) is not None and (found := addressees(lex, m.group("who"), 0, homonyms, mint_unknown=True)).bearers:
+                return found
     return Addressees((), ())
 
 

@@ -105,6 +105,15 @@ _INLINE_RX = re.compile(
     r"[ \t]+(?=\S)")
 
 
+def _styles(labels: list[str]) -> set[str]:
+    """The styles the open levels are written in (as Nesting reads them)."""
+    out: set[str] = set()
+    for label in labels:
+        cands = label_candidates(label) if label not in BULLETS else []
+        out |= {cands[0][0]} if len(cands) == 1 else set()
+    return out
+
+
 def _label_text(label: str) -> str:
     return label.strip("().")
 
@@ -133,18 +142,24 @@ def inline_items(text: str) -> list[int]:
     Empty when the line holds no such run."""
     own = LABEL_RX.match(text)
     levels: list[str] = [raw_label(own)] if own else []
+    forms: list[bool] = [bool(own.group("paren"))] if own else []  # written "(n)"
     cuts: list[int] = []
     for m in _INLINE_RX.finditer(text):
         label = _label_text(m.group("label"))
         if not label:
             continue
-        depth = next((d for d in range(len(levels) - 1, -1, -1) if _follows(levels[d], label)), None)
+        paren = m.group("label").startswith("(")
+        # a label continues a level written the same way: "…; and (5) any …" inside paragraph "4." is not paragraph 5
+        depth = next((d for d in range(len(levels) - 1, -1, -1) if _follows(levels[d], label) and forms[d] == paren), None)
         if m.group("sep") in ",." and not _un_paragraph(text, m):
             continue
         if m.group("sep") in ";,." and depth is not None:
             del levels[depth:]  # the next item of an open level
-        elif not (m.group("sep") == ":" and (label in BULLETS or any(v == 1 for _, v in label_candidates(label)))):
-            continue  # else only a first item after a colon opens a list
+            del forms[depth:]
+        elif not (m.group("sep") == ":" and (label in BULLETS or any(
+                v == 1 and s not in _styles(levels) for s, v in label_candidates(label)))):
+            continue  # else only a first item after a colon opens a list, of a style not open ("4. … to: (1) …" stays one)
         cuts.append(m.start("label"))
         levels.append(label)
+        forms.append(paren)
     return cuts if len(cuts) >= 2 or (cuts and own is not None) else []
