@@ -164,3 +164,39 @@ def test_an_adjective_sharing_its_noun_names_its_own_group(lexicon):
         "Urges States and intergovernmental and non-governmental organizations to support the River Tribunal;",
     ])
     assert got["1"] == ["international-orgs", "ngos", "states"]
+
+
+def test_sub_items_with_no_addressee_take_the_actor_their_chapeau_names(lexicon):
+    """'Stresses that the responsibility rests with the parties …, and in this regard: (a) Calls
+    for …': the duties the sub-items call for are the parties' (LABELLING.md, 'calls for')."""
+    text = HEADER.format(body="Security Council") + (
+        "1. Stresses that the responsibility for the river rests with the parties themselves and, in this regard:\n\n"
+        "(a) Calls for an end to the fighting along the river;\n\n"
+        "(b) Calls also for the release of all detained fishermen;\n")
+    record = build_record(parse_resolution(text, lexicon, "t.txt"), ResolutionMeta("T"), lexicon,
+                          source_file="t.txt", sha256="0", media_type="text/plain")
+    assert {o.item: [lexicon.actors[b].notation for b in o.bearers] for o in record.obligations} == {
+        "1.a": ["parties"], "1.b": ["parties"]}
+
+
+def test_a_clause_whose_that_is_left_out_and_a_passive_modal_bind_no_subject(lexicon):
+    """'Decides the Panel … shall remain authorized until …' is a clause (its 'that' left out) in
+    the passive: the Council decides; 'Decides the Panel shall report …' binds the Panel."""
+    got = _obligations(lexicon, "Security Council", [
+        "Welcomes the Joint River Panel (JRP);",
+        "Decides the JRP and the presences authorized by this resolution shall remain authorized until 2031;",
+        "Decides the JRP shall report on the ceasefire every month;",
+    ])
+    assert got["2"] == ["unsc"]
+    assert got["3"] == ["Joint River Panel"]
+
+
+def test_the_short_form_of_a_body_the_text_establishes_names_it(lexicon):
+    """'Decides to establish … a Committee on River Safety …' then 'Decides that the Committee
+    established by paragraph 1 may authorize …': the Committee on River Safety."""
+    got = _obligations(lexicon, "Security Council", [
+        "Decides to establish a Committee on River Safety consisting of all the members of the Council, "
+        "to undertake the following task: to examine the reports of States;",
+        "Decides that the Committee established by paragraph 1 above may authorize exceptional crossings;",
+    ])
+    assert got["2"] == ["Committee on River Safety"]

@@ -215,7 +215,7 @@ Recalling its earlier resolutions,
 
 3. Takes note of the report, and in this regard calls upon all stakeholders to act;
 
-4. Notes the progress made, and encourages all action line facilitators to continue;
+4. Notes the progress made, and encourages all river basin facilitators to continue;
 
 5. Notes with appreciation the report of the Secretary-General;
 """
@@ -232,7 +232,7 @@ def test_second_verbs_of_declaratory_paragraphs(lexicon):
     verbs = {k: lexicon.verb_for(o.modality.rsplit("/", 1)[-1].replace("-", " ")).label for k, o in obligations.items()}
     assert verbs == {"1": "urges", "2": "encourages", "3": "calls upon", "4": "encourages"}
     assert _labels(lexicon, record, obligations["3"].bearers) == ["all stakeholders"]
-    assert _labels(lexicon, record, obligations["4"].bearers) == ["action line facilitators"]
+    assert _labels(lexicon, record, obligations["4"].bearers) == ["river basin facilitators"]
     assert obligations["2"].bearers == ("https://w3id.org/mvkg/actor/ecosoc",)
 
 
@@ -287,11 +287,11 @@ def test_hand_over_and_unnamed_groups_are_read_from_the_patterns(lexicon):
     _, record = _record(text, lexicon)
     obligations = _by_item(record)
     assert _labels(lexicon, record, obligations["3"].bearers) == ["all stakeholders"]
-    assert _labels(lexicon, record, obligations["4"].bearers) == ["action line facilitators"]
+    assert _labels(lexicon, record, obligations["4"].bearers) == ["river basin facilitators"]
     bare = replace(lexicon, patterns={k: v for k, v in lexicon.patterns.items() if k not in ("hand-over", "unnamed-group")})
     _, without = _record(text, bare)
     assert "3" not in _by_item(without)  # "Takes note … calls upon" is then only a note
-    assert all(label != "action line facilitators" for _, label in without.minted_actors)
+    assert all(label != "river basin facilitators" for _, label in without.minted_actors)
 
 
 DECLARATION = """Resolution adopted by the General Assembly on 10 October 2030

@@ -3,6 +3,11 @@ in X (UNMIX)". A later clause that names the body by its abbreviation names the 
 the lexicon's actor when the full name is one it knows, else an actor minted from the full
 name's words (as any unknown addressee is).
 
+A body the text establishes ("Decides to establish … a Committee of the Security Council …")
+is also what its short form names later ("the Committee established by paragraph 10 below
+may authorize …"), when no other body the text establishes has the same first word and the
+lexicon does not know that word alone.
+
 The definition is found by the `abbreviation-definition` patterns of `ontology/patterns.ttl`
 (a capitalised name, then a bracketed abbreviation). The name is trimmed at the front until
 its first word opens with the abbreviation's first letter, and it counts only when the
@@ -17,7 +22,7 @@ import re
 from dataclasses import dataclass, replace
 
 from mvkg.ingest.bearers import Minted, actors_in, mint
-from mvkg.kernel.lexicon import Actor, Lexicon, Matcher
+from mvkg.kernel.lexicon import Actor, Lexicon, Matcher, find_mentions
 
 
 @dataclass(frozen=True)
@@ -67,12 +72,35 @@ def document_actors(lex: Lexicon, text: str, homonyms: dict[str, str] | None = N
         elif (new := mint(lex, name)) is not None:
             iri = new.iri
             minted[iri] = new
-            actors.setdefault(iri, Actor(iri=iri, label=new.label, notation=iri.rsplit("/", 1)[-1], head=None,
-                                         number=None, study_group=False, regional=False, default_bearer=None))
+            actors.setdefault(iri, _actor(new))
             matchers.append(Matcher(iri, (re.compile(r"(?<![\w-])" + r"\s+".join(map(re.escape, new.label.split())) + r"(?![\w-])"),)))
         else:
             continue
         matchers.append(Matcher(iri, (re.compile(r"(?<![\w-])" + re.escape(abbr) + r"(?![\w-])"),)))
+    for head, new in _established(lex, text).items():
+        minted[new.iri] = new
+        actors.setdefault(new.iri, _actor(new))
+        short = r"(?<![\w-])the\s+" + re.escape(head) + r"(?![\w-])(?!\s+(?:of|on|for|in)\b|\s+[A-Z])"  # not "the Committee on X"
+        matchers.append(Matcher(new.iri, (re.compile(short),)))
     if not matchers:
         return DocumentActors(lex, {})
     return DocumentActors(replace(lex, actors=actors, actor_matchers=lex.actor_matchers + tuple(matchers)), minted)
+
+
+def _actor(new: Minted) -> Actor:
+    return Actor(iri=new.iri, label=new.label, notation=new.iri.rsplit("/", 1)[-1], head=None, number=None,
+                 study_group=False, regional=False, default_bearer=None)
+
+
+def _established(lex: Lexicon, text: str) -> dict[str, Minted]:
+    """First word of the name → the one body the text establishes with that word ("Committee")."""
+    found: dict[str, list[Minted]] = {}
+    for rx in lex.pattern("established-body"):
+        for m in rx.finditer(text):
+            if (new := mint(lex, m.group("who"))) is None:
+                continue
+            whole = any(k.start == 0 and k.end == len(new.label) for k in find_mentions(lex.actor_matchers, new.label))
+            if " " in new.label and not whole:
+                found.setdefault(new.label.split()[0], []).append(new)
+    return {head: bodies[0] for head, bodies in found.items()
+            if len({b.iri for b in bodies}) == 1 and not find_mentions(lex.actor_matchers, head)}

@@ -177,6 +177,8 @@ def _clause_subject(lex: Lexicon, head: str, homonyms: dict[str, str] | None) ->
         if m is None:
             continue
         start = m.start("rest")
+        if any(rx.match(head[start:]) for rx in lex.pattern("passive-duty")):
+            return " " * len(head)  # "that the presences … shall remain authorized": no one is asked to act
         first = next(iter(actors_in(lex, head[start:], 0, homonyms)), None)
         opens = first is not None and not _LEADING_RX.sub("", head[start:start + first.start])
         # "the United Nations Observer Mission …": the actor is only the start of a longer name

@@ -11,6 +11,7 @@ from mvkg.ingest.aliases import document_actors
 from mvkg.ingest.bearers import (
     Addressees,
     Minted,
+    actors_in,
     addressees,
     collaborators_in_action,
     duty_subjects,
@@ -340,6 +341,8 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
             again = {m.iri: short_form(m.label, named) for m in more.minted}  # "… and invites the Committee to …"
             bearers = unique((*bearers, *(again.get(b) or b for b in more.bearers)))
             minted.update({m.iri: m for m in more.minted if m.iri in bearers})
+    if not bearers and lead_spans and sec.verb.declaratory:  # "Stresses that … rests with the parties …: (a) Calls for …"
+        bearers = unique(m.iri for m in actors_in(lex, lead_spans[-1].text, 0, ctx.homonyms))
     bearers = own_named(lex, ctx.own, bearers, minted)
     implicit = not bearers
     who = bearers or ((ctx.default,) if ctx.default else ())
