@@ -218,3 +218,36 @@ def test_a_theme_word_counts_in_its_sense_only(lexicon, text, absent, present):
         assert absent not in found, found
     if present:
         assert present in found, found
+
+
+def test_a_theme_first_named_in_an_aside_is_a_suggestion(lexicon, policy):
+    """'…, including …' opens examples of the duty: a theme named there once is one instance."""
+    asserted, suggested = _tags(lexicon, "", "to protect the privacy of users, including through workshops;")
+    assert asserted == {"privacy": 1.0}
+    assert suggested == {"capacity-building": policy["asideConfidence"]}
+    # outside an aside, the same words are the duty's own
+    asserted, _ = _tags(lexicon, "", "to protect the privacy of users and to organize workshops;")
+    assert set(asserted) == {"privacy", "capacity-building"}
+    # a new part of the clause (after ';') closes the aside
+    asserted, _ = _tags(lexicon, "", "to protect privacy, in particular online; and to organize workshops;")
+    assert set(asserted) == {"privacy", "capacity-building"}
+
+
+def test_a_theme_named_in_other_words_too_is_not_an_aside(lexicon, policy):
+    """A theme the clause names with `asideCues` different words is what it is about."""
+    assert policy["asideCues"] == 2 and policy["asideConfidence"] < policy["assertThreshold"]
+    own = "to protect the privacy of users, in particular through workshops and capacity building;"
+    asserted, suggested = _tags(lexicon, "", own)
+    assert set(asserted) == {"privacy", "capacity-building"} and suggested == {}
+
+
+def test_a_beneficiary_in_an_aside_is_still_named_anywhere(lexicon, policy):
+    asserted, _ = _tags(lexicon, "", "to protect the privacy of users, in particular in developing countries;")
+    assert set(asserted) == {"privacy", "developing-countries"}
+
+
+def test_without_the_aside_numbers_an_aside_is_asserted(lexicon, policy):
+    """The aside rule is data: without mvkg:asideConfidence the aside's theme is asserted."""
+    plain = replace(lexicon, theme_policy={k: v for k, v in policy.items() if k != "asideConfidence"})
+    asserted, suggested = _tags(plain, "", "to protect the privacy of users, including through workshops;")
+    assert set(asserted) == {"privacy", "capacity-building"} and suggested == {}
