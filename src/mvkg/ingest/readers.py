@@ -1,6 +1,7 @@
 """Read resolution files into normalised text, with clear errors for bad input.
 
-.txt (and a Markdown copy, .md) is read as it is (UTF-8). .pdf, .html/.htm, .xml (Akoma Ntoso) and .docx go through the
+.txt (and a Markdown copy, .md) is read as it is (UTF-8), except that the running heads and
+feet around its page breaks (form feeds) are emptied (formats/text_pages.py). .pdf, .html/.htm, .xml (Akoma Ntoso) and .docx go through the
 format readers of `mvkg.ingest.formats`, which all give the same normalised text: one line
 per paragraph, each numbered item starting with its label as printed, headings on their
 own line, no page furniture, footnotes apart. The format is the suffix's; a binary format's
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mvkg.ingest.formats import SUFFIXES, Extracted, Footnote, sniff
+from mvkg.ingest.formats.text_pages import blank_page_furniture
 from mvkg.kernel.errors import InputError
 
 MAX_BYTES = 5 * 1024 * 1024  # a resolution is a few tens of kB; refuse anything absurd
@@ -47,12 +49,12 @@ def read_source(path: Path) -> SourceText:
         raise InputError("the file is empty: expected the text of a resolution", path=path)
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return SourceText(decode_text(raw, path), raw, TEXT_MEDIA, ".txt")
+        return SourceText(blank_page_furniture(decode_text(raw, path)), raw, TEXT_MEDIA, ".txt")
     sniffed = sniff(raw)
     if suffix == "":
         fmt = {"xml": "akn"}.get(sniffed or "", sniffed)
         if fmt is None:
-            return SourceText(decode_text(raw, path), raw, TEXT_MEDIA, ".txt")
+            return SourceText(blank_page_furniture(decode_text(raw, path)), raw, TEXT_MEDIA, ".txt")
     elif suffix in SUFFIXES:
         fmt = SUFFIXES[suffix]
     else:

@@ -35,6 +35,24 @@ _HYPHEN_LIKE = str.maketrans({"\u0002": "-", "\u001e": "-", "\ufffe": "-", "\u20
 _INVISIBLE_RX = re.compile("[\u00ad\u001f\u200b\u200c\u200d\u2060\ufeff]")
 _SPACE_RX = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000\r\n\f\v]+")
 _CONTROL_RX = re.compile(r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]")
+# Page furniture shared by the readers of printed pages (PDF layers, text copies with form feeds)
+_PAGE_NO_RX = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$|^[-\u2013\u2014]\s*\d{1,4}\s*[-\u2013\u2014]$", re.I)
+_CODE_RX = re.compile(r"^\([A-Z]{1,2}\)$")
+
+
+def page_number(text: str) -> bool:
+    """'3', '3/5', 'Page 3 of 5', '- 3 -'."""
+    return bool(_PAGE_NO_RX.match(text.strip()))
+
+
+def letterless_or_code(token: str) -> bool:
+    """A token with no letter ('18-17962', '*1817962*') or a language code in brackets ('(E)')."""
+    return not any(c.isalpha() for c in token) or bool(_CODE_RX.match(token))
+
+
+def furniture_key(text: str) -> str:
+    """A line as a running head compares: lower case, digits as '#', spaces collapsed."""
+    return " ".join(re.sub(r"\d+", "#", text.lower()).split())
 
 
 def clean_inline(text: str) -> str:

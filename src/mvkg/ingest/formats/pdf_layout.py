@@ -28,12 +28,20 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from mvkg.ingest.formats.base import Dehyphenator, Extracted, Footnote, labelled, render, strip_note_marks
+from mvkg.ingest.formats.base import (
+    Dehyphenator,
+    Extracted,
+    Footnote,
+    furniture_key,
+    labelled,
+    letterless_or_code,
+    page_number,
+    render,
+    strip_note_marks,
+)
 from mvkg.ingest.formats.pdf import Line, Page
 
 _SEPARATOR_RX = re.compile(r"^[_\u2014\u2015]{5,}$")
-_PAGE_NO_RX = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:/|of)\s*\d{1,4})?$|^[-\u2013\u2014]\s*\d{1,4}\s*[-\u2013\u2014]$", re.I)
-_CODE_RX = re.compile(r"^\([A-Z]{1,2}\)$")
 _NOTE_MARK_RX = re.compile(r"^(?:\d{1,3}|[*\u2020\u2021\u00a7]{1,3})$")
 _LABEL_RX = re.compile(
     r"^(?:\(?\d{1,3}(?:\.\d{1,3})*[.)]?|\(\d{1,3}\)"
@@ -86,10 +94,6 @@ def _edge_lines(page: Page) -> list[Line]:
     return [ln for ln in top + bottom if not ln.words[0].sup]
 
 
-def _key(text: str) -> str:
-    return " ".join(re.sub(r"\d+", "#", text.lower()).split())
-
-
 def _furniture(pages: list[Page], body_size: float) -> set[int]:
     edges = {page.number: _edge_lines(page) for page in pages}
     earlier: dict[int, str] = {}  # the text of the pages before each page (for running titles)
@@ -101,7 +105,7 @@ def _furniture(pages: list[Page], body_size: float) -> set[int]:
     token_pages: Counter[str] = Counter()
     for number, lines in edges.items():
         for line in lines:
-            where.setdefault(_key(line.text()), []).append((number, line.y))
+            where.setdefault(furniture_key(line.text()), []).append((number, line.y))
         token_pages.update({tok for ln in lines for tok in ln.text().split() if any(c.isdigit() for c in tok)})
     need = max(2, math.ceil(0.4 * len(pages)))
 
@@ -110,7 +114,7 @@ def _furniture(pages: list[Page], body_size: float) -> set[int]:
         return any(len({n for n, y in spots if abs(y - y0) <= 2.0}) >= need for _, y0 in spots)
 
     def noise(tok: str) -> bool:
-        if not any(c.isalpha() for c in tok) or _CODE_RX.match(tok):
+        if letterless_or_code(tok):
             return True
         return any(c.isdigit() for c in tok) and token_pages[tok] >= 2
 
@@ -123,8 +127,8 @@ def _furniture(pages: list[Page], body_size: float) -> set[int]:
         for line in lines:
             text = line.text()
             if (
-                repeated(_key(text))
-                or _PAGE_NO_RX.match(text)
+                repeated(furniture_key(text))
+                or page_number(text)
                 or all(noise(t) for t in text.split())
                 or running_title(line, text, number)
             ):
