@@ -14,6 +14,7 @@ the result equals a full validation after the same change."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -22,10 +23,20 @@ from rdflib import Graph
 
 from mvkg.compliance.shaclcore import Compiled, compile_shapes
 from mvkg.compliance.shaclfast import Finding, without_sparql
-from mvkg.compliance.validate import Validation, assemble, obligation_info, run_engine, theme_labels
+from mvkg.compliance.validate import (
+    Validation,
+    assemble,
+    obligation_info,
+    portfolio_iri,
+    run_engine,
+    scoped,
+    shapes_for,
+    theme_labels,
+)
 from mvkg.kernel.namespaces import MVKG
+from mvkg.kernel.resources import Resources
 from mvkg.query.named import select, solutions
-from mvkg.query.store import DataView, memory_copy, to_oxigraph
+from mvkg.query.store import DataView, memory_copy, portfolio_view, to_oxigraph
 
 # dimension -> the named query listing each obligation's keys in it (?o ?k)
 DIMENSIONS = {"theme": "tally_theme", "bearer": "tally_bearer", "resolution": "tally_resolution", "sdg": "tally_sdg"}
@@ -61,6 +72,39 @@ class Tally:
         return {k: {v: n for v, n in c.items() if n} for (d, k), c in sorted(self.counts.items()) if d == dimension}
 
 
+@dataclass(frozen=True)
+class Shapes:
+    """The bundled shapes, parsed and with their core compiled: what every live validation
+    starts from (neither depends on the data, so a server can keep them between builds and
+    share them, read-only, between sessions; `shapes_key` says when they must be read again)."""
+
+    graph: Graph
+    compiled: Compiled
+
+    @classmethod
+    def of(cls, resources: Resources) -> Shapes:
+        graph = shapes_for(resources)
+        return cls(graph, compile_shapes(without_sparql(graph)))
+
+
+def judge(store, shapes: Shapes, portfolio: str) -> Validation:
+    """What `validate` answers with the bundled shapes (the built graph, one portfolio), from
+    shapes already compiled: the same view (`scoped`), engine and assembly, without parsing
+    and compiling the shapes on each call."""
+    portfolio_iri(store, portfolio)
+    view = scoped(portfolio_view(store, portfolio))
+    findings = run_engine(view, shapes.graph, compiled=shapes.compiled)
+    return assemble(view, shapes.graph, portfolio, findings, obligation_info(view))
+
+
+def shapes_key(resources: Resources) -> str:
+    """The sha256 of the bundled shapes files (names and bytes)."""
+    digest = hashlib.sha256()
+    for path in sorted(resources.shapes.glob("*.ttl")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 @dataclass
 class LiveValidation:
     view: DataView
@@ -75,9 +119,13 @@ class LiveValidation:
     added: frozenset[ox.Triple] = frozenset()  # triples `move_to` added that were not in the data
 
     @classmethod
-    def start(cls, view: DataView, shapes: Graph, portfolio: str) -> LiveValidation:
+    def start(cls, view: DataView, shapes: Graph | Shapes, portfolio: str) -> LiveValidation:
+        """`shapes`: the shapes graph, or the shapes already compiled (`Shapes`)."""
         own = memory_copy(view)
-        compiled = compile_shapes(without_sparql(shapes))
+        if isinstance(shapes, Shapes):
+            shapes, compiled = shapes.graph, shapes.compiled
+        else:
+            compiled = compile_shapes(without_sparql(shapes))
         findings = run_engine(own, shapes, compiled=compiled)
         labels = theme_labels(own)
         run = assemble(own, shapes, portfolio, findings, obligation_info(own), labels)

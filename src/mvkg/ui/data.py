@@ -15,14 +15,16 @@ from mvkg.analysis.explore import obligation_sdgs, obligation_themes
 from mvkg.analysis.views import ObligationsView, OverviewView, overview_view
 from mvkg.analysis.views import obligations_view as build_obligations_view
 from mvkg.compliance.coverage import Coverage, coverage
-from mvkg.compliance.incremental import LiveValidation
-from mvkg.compliance.validate import Result, shapes_for, validate
+from mvkg.compliance.incremental import LiveValidation, Shapes, judge, shapes_key
+from mvkg.compliance.validate import Result
 from mvkg.graph.build import load_lexicon
+from mvkg.graph.lexicon_cache import lexicon_key
 from mvkg.history.diff import VerdictChange, changed_since
 from mvkg.history.snapshots import SnapshotStore, default_folder
 from mvkg.inputs.catalogue import load_catalogue
 from mvkg.inputs.portfolios import load_portfolios, members
 from mvkg.kernel.files import sha256_file
+from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.resources import Resources, find_resources
 from mvkg.kernel.workspace import Workspace
 from mvkg.query.bounded import ProcessBudget, ProcessCaps, QueryWorker
@@ -90,8 +92,7 @@ def query_worker(root: str, key: str) -> QueryWorker:
 
 @st.cache_data(show_spinner="Validating…", max_entries=32)
 def run(root: str, key: str, portfolio: str) -> tuple[Coverage, tuple[Result, ...]]:
-    ws = Workspace(Path(root))
-    v = validate(ws, resources(), portfolio, store=graph(root, key))
+    v = judge(graph(root, key), shapes(), portfolio)  # validate(), with the shapes kept between builds
     return coverage(resources(), v), v.results
 
 
@@ -124,8 +125,7 @@ def run_whatif(root: str, portfolio: str, member_iris: tuple[str, ...], extra) -
         return start[0], start[1]
     if st.session_state.get("whatif-of") != tag:  # one live copy per session: a new base replaces it
         store = graph(root, key)
-        st.session_state["whatif-live"] = LiveValidation.start(portfolio_view(store, portfolio), shapes_for(resources()),
-                                                               portfolio)
+        st.session_state["whatif-live"] = LiveValidation.start(portfolio_view(store, portfolio), shapes(), portfolio)
         st.session_state["whatif-of"] = tag
     live: LiveValidation = st.session_state["whatif-live"]
     v = live.move_to(member_iris, extra)
@@ -137,8 +137,19 @@ def whatif_start(root: str, key: str, portfolio: str) -> tuple[Coverage, dict, f
     """A what-if before any change (the portfolio as saved), once per build for every session:
     its coverage, verdict counts per theme, and members. A session makes its private live copy
     (run_whatif) only when it changes something (20 sessions opening the page cost one validation)."""
-    live = LiveValidation.start(portfolio_view(graph(root, key), portfolio), shapes_for(resources()), portfolio)
+    live = LiveValidation.start(portfolio_view(graph(root, key), portfolio), shapes(), portfolio)
     return coverage(resources(), live.run), live.tally.by("theme"), live.members
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _compiled_shapes(key: str) -> Shapes:
+    return Shapes.of(resources())
+
+
+def shapes() -> Shapes:
+    """The bundled shapes, parsed and compiled once for every session and build (a what-if
+    started after each write paid 0.1-0.2 s for them). Shared, so read-only."""
+    return _compiled_shapes(shapes_key(resources()))
 
 
 @st.cache_data(max_entries=8)
@@ -147,15 +158,27 @@ def themes_and_sdgs(root: str, key: str) -> tuple[dict, dict]:
     return obligation_themes(store), obligation_sdgs(store)
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _parsed_lexicon(ontology: str) -> Lexicon:
+    return load_lexicon(resources())
+
+
+def lexicon() -> Lexicon:
+    """The lexicon of the ontology files as they are (never changed by a write), parsed once for
+    every session and build: parsing the Turtle took 0.5-0.7 s, paid two or three times by the
+    first page run after each write when it was read per build. Shared, so read-only."""
+    return _parsed_lexicon(lexicon_key(resources()).decode())
+
+
 @st.cache_data(max_entries=8)
 def catalogue(root: str, key: str):
-    return load_catalogue(Workspace(Path(root)), load_lexicon(resources()))
+    return load_catalogue(Workspace(Path(root)), lexicon())
 
 
 @st.cache_data(max_entries=8)
 def portfolios(root: str, key: str) -> dict:
     ws = Workspace(Path(root))
-    lex = load_lexicon(resources())
+    lex = lexicon()
     entries = load_catalogue(ws, lex)
     defs = load_portfolios(ws)
     return {name: (p, tuple(e.id for e in members(name, defs, entries, lex))) for name, p in defs.items()}
@@ -163,7 +186,7 @@ def portfolios(root: str, key: str) -> dict:
 
 @st.cache_data(max_entries=4)
 def lexicon_labels(key: str) -> dict:
-    lex = load_lexicon(resources())
+    lex = lexicon()
     return {"themes": {iri: c.label for iri, c in lex.themes.items()},
             "actors": {iri: a.label for iri, a in lex.actors.items()}}
 

@@ -18,11 +18,12 @@ from mvkg.kernel.namespaces import slugify
 from mvkg.kernel.workspace import Workspace
 from mvkg.ui import data
 from mvkg.ui.identity import current_actor
-from mvkg.ui.pages.shared import after_write, md_escape, show_error, text_table
+from mvkg.ui.pages.shared import after_write, md_escape, say, show_error, text_table
 from mvkg.ui.pages.why_panel import FOCUS_NEW, focus, suggestion_rows, suggestions_for
 
 NOT_APPLICABLE = "not-applicable"
 NO_ENTRY = ""  # the entry of a not-applicable finding
+OUTCOME = "outcome-"  # session: what became of a write a form's callback made, until the page shows it
 
 
 def assess(ws: Workspace, key: str, w: Why, portfolio: str) -> None:
@@ -57,37 +58,68 @@ def record_form(ws: Workspace, key: str, w: Why, suggested: list[str]) -> None:
     options, names = _entry_options(ws, key, suggested)
     st.markdown("#### Record an assessment")
     with st.form(f"assess-{w.short}", clear_on_submit=False):
-        entry = st.selectbox("Entry", options, format_func=lambda k: names[k], key=f"assess-entry-{w.short}", index=None,
-                             placeholder="Choose an entry (the suggested ones come first)",
-                             help="The suggested entries come first; any catalogue entry can be chosen.")
-        relation = st.radio("Relation", RELATIONS, horizontal=True, key=f"assess-relation-{w.short}", index=None)
-        rationale = st.text_area("Rationale", key=f"assess-rationale-{w.short}",
-                                 help="Why the entry covers the obligation this far (for not-applicable: why "
-                                      "standards are not judged against it).")
+        st.selectbox("Entry", options, format_func=lambda k: names[k], key=f"assess-entry-{w.short}", index=None,
+                     placeholder="Choose an entry (the suggested ones come first)",
+                     help="The suggested entries come first; any catalogue entry can be chosen.")
+        st.radio("Relation", RELATIONS, horizontal=True, key=f"assess-relation-{w.short}", index=None)
+        st.text_area("Rationale", key=f"assess-rationale-{w.short}",
+                     help="Why the entry covers the obligation this far (for not-applicable: why "
+                          "standards are not judged against it).")
         cols = st.columns([2, 2, 1])
-        evidence = cols[0].text_input("Evidence", key=f"assess-evidence-{w.short}",
-                                      help="The clause or section of the entry that supports it.")
-        url = cols[1].text_input("Evidence URL", key=f"assess-url-{w.short}", help="http or https.")
-        confidence = cols[2].text_input("Confidence", key=f"assess-confidence-{w.short}", help="From 0 to 1 (optional).")
+        cols[0].text_input("Evidence", key=f"assess-evidence-{w.short}",
+                           help="The clause or section of the entry that supports it.")
+        cols[1].text_input("Evidence URL", key=f"assess-url-{w.short}", help="http or https.")
+        cols[2].text_input("Confidence", key=f"assess-confidence-{w.short}", help="From 0 to 1 (optional).")
         st.caption(md_escape(f"Recorded as a draft by {actor.name}, today."))
-        saved = st.form_submit_button("Save assessment")
-    if not saved:
-        return
+        # saved in the button's callback, before the page runs: the page then runs once, reading the new build (a
+        # write from the page's body made it run twice, the first time only to be cut short by `after_write`'s rerun)
+        st.form_submit_button("Save assessment", on_click=_record, args=(ws, w, tuple(suggested)))
+    outcome(f"assess-{w.short}")
+
+
+def _record(ws: Workspace, w: Why, suggested: tuple[str, ...]) -> None:
+    """The form's values, as submitted, recorded (a callback: it runs before the page)."""
+    actor = current_actor()
+
+    def value(field: str) -> str:
+        return st.session_state.get(f"assess-{field}-{w.short}") or ""
+
+    entry, relation = value("entry"), value("relation")
     method = "machine-suggested" if entry in suggested else "manual"
-    _write(lambda: pipeline.add_assessment(ws, data.resources(), w.short, entry or NO_ENTRY, relation or "", rationale,
-                                           actor=actor, evidence=evidence, evidence_url=url, confidence=confidence,
-                                           method=method),
-           f"Assessment of {w.label} ← {entry or 'not applicable'} ({relation}) recorded as a draft by {actor.name}.")
+    _write(lambda: pipeline.add_assessment(ws, data.resources(), w.short, entry or NO_ENTRY, relation, value("rationale"),
+                                           actor=actor, evidence=value("evidence"), evidence_url=value("url"),
+                                           confidence=value("confidence"), method=method),
+           f"Assessment of {w.label} ← {entry or 'not applicable'} ({relation}) recorded as a draft by {actor.name}.",
+           f"assess-{w.short}")
 
 
-def _write(call: Callable[[], object], message: str) -> None:
-    """Run a pipeline write: its refusal as one line (nothing written), else the page read again."""
+def _write(call: Callable[[], object], message: str, where: str = "") -> None:
+    """Run a pipeline write: the page read again with the message, or its refusal (nothing
+    written) as one line. From a form's callback (`where` given; the page runs next anyway),
+    either is kept for `outcome(where)` to show under the form: a message at the top of the
+    page would move everything below it, which the browser then draws again (0.5 s and more)."""
     try:
         call()
     except MvkgError as exc:
-        show_error(exc)
+        if where:
+            st.session_state[OUTCOME + where] = exc
+        else:
+            show_error(exc)
+        return
+    if where:
+        st.session_state[OUTCOME + where] = message
         return
     after_write(message)
+
+
+def outcome(where: str) -> None:
+    """What became of the write a callback made from the form `where` (its message, or its
+    refusal), once."""
+    said = st.session_state.pop(OUTCOME + where, None)
+    if isinstance(said, MvkgError):
+        show_error(said)
+    elif said:
+        say("success", said)
 
 
 def on_record(ws: Workspace, w: Why) -> None:

@@ -84,9 +84,12 @@ def show_error(exc: MvkgError) -> None:
 
 
 def after_write(message: str, *caches: Callable) -> None:
-    """A write succeeded: forget what the caches read before it, and read the page again, the
-    message shown at its top (so nothing on the page predates the write)."""
-    for cached in caches or (st.cache_data,):
+    """A write succeeded: read the page again, the message shown at its top (so nothing on the
+    page predates the write). Nothing cached needs forgetting: every cached read is keyed by the
+    build (`data.build_key`, the manifest's sha256, which a write changes with the inputs' hashes),
+    so the page reads the new build, and the other sessions keep what they read of the builds
+    they still show instead of reading it again. `caches`: any cache keyed otherwise, to clear."""
+    for cached in caches:
         cached.clear()  # type: ignore[attr-defined]
     st.session_state[FLASH] = message
     st.rerun()

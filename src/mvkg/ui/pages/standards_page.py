@@ -21,11 +21,13 @@ from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.ui import data
 from mvkg.ui.conflict import show_conflict
 from mvkg.ui.identity import current_actor
-from mvkg.ui.pages.shared import after_write, context, flash, mark, md_escape, pct, portfolio_picker, show_error, text_table
+from mvkg.ui.pages.shared import context, flash, mark, md_escape, pct, portfolio_picker, say, show_error, text_table
 
 SESSION_KEY = "hypotheticals"  # the session's hypothetical entries (saved only with a portfolio)
 READ_VERSION = "portfolio-version-{}"  # the version of the base portfolio when this session's what-if started from it
 CATALOGUE_SHOWN = 50  # catalogue rows on screen at once
+SAVE_NAME, SAVE_DESCRIPTION, SAVE_REPLACE = "save-name", "save-description", "save-replace"  # the save form's fields
+OUTCOME = "save-outcome"  # session: what became of the last save (its message or refusal), until the page shows it
 
 
 def standards() -> None:
@@ -46,7 +48,7 @@ def standards() -> None:
     ticked = st.multiselect("Entries in the portfolio", [e.id for e in entries], default=list(portfolios[base][1]),
                             key=f"ticked-{base}")
     st.subheader("Add a hypothetical proposed standard")
-    cov_now, _ = data.run(root, key, base)
+    cov_now = data.whatif_start(root, key, base)[0]  # the what-if's own start: one validation of the base, not two
     names = {r.id: f"{r.resolution} {r.section} {r.item}" for r in cov_now.rows}
     hypos = hypotheticals(labels["themes"], names)
 
@@ -73,29 +75,46 @@ def save(ws, base: str, ticked: tuple[str, ...], hypos: tuple[whatif.Hypothetica
         st.caption("The hypothetical entries are saved with it (in data/catalogue/hypothetical.csv, with the "
                    "coverage they were assumed to give), and count in this portfolio only.")
     with st.form("save"):
-        name = st.text_input("Name (lower-case letters, digits, '-')", value="")
-        description = st.text_input("Description", value="")
-        replace = st.checkbox(f"Replace the portfolio '{base}' this what-if started from (the name above is then not used)",
-                              help="Refused, with the difference shown, if someone changed it since you opened it.")
-        go = st.form_submit_button("Save portfolio")
-    if not go:
-        return
+        st.text_input("Name (lower-case letters, digits, '-')", key=SAVE_NAME)
+        st.text_input("Description", key=SAVE_DESCRIPTION)
+        st.checkbox(f"Replace the portfolio '{base}' this what-if started from (the name above is then not used)",
+                    key=SAVE_REPLACE, help="Refused, with the difference shown, if someone changed it since you opened it.")
+        # saved in the button's callback, before the page runs: the page then runs once, reading the new build
+        # (a save from the page's body ran it twice, the first time only to be cut short by the rerun)
+        st.form_submit_button("Save portfolio", on_click=_save, args=(ws, base, ticked, hypos))
+    # what became of the save, under the form: a message at the top of the page would move everything below
+    # it, which the browser then draws again (0.5-1 s after each save, measured under load)
+    said = st.session_state.pop(OUTCOME, None)
+    if isinstance(said, StaleEditError):
+        show_conflict(said)
+    elif isinstance(said, MvkgError):
+        show_error(said)
+    elif said:
+        say("success", said)
+
+
+def _save(ws, base: str, ticked: tuple[str, ...], hypos: tuple[whatif.Hypothetical, ...]) -> None:
+    """The form's values, as submitted, saved (a callback: it runs before the page); its message
+    or refusal is kept for the page to show under the form."""
     read = READ_VERSION.format(base)
+    replace = bool(st.session_state.get(SAVE_REPLACE))
     try:
-        saved = pipeline.save_whatif(ws, data.resources(), base if replace else name, description=description,
-                                     entries=ticked, hypotheticals=hypos, actor=current_actor(),
+        saved = pipeline.save_whatif(ws, data.resources(), base if replace else st.session_state.get(SAVE_NAME) or "",
+                                     description=st.session_state.get(SAVE_DESCRIPTION) or "", entries=ticked,
+                                     hypotheticals=hypos, actor=current_actor(),
                                      replace_version=st.session_state.get(read) if replace else None)
     except StaleEditError as exc:
-        show_conflict(exc)
+        st.session_state[OUTCOME] = exc
         st.session_state.pop(read, None)  # saving again replaces what is stored now, which the analyst has seen
         return
     except MvkgError as exc:
-        show_error(exc)
+        st.session_state[OUTCOME] = exc
         return
     st.session_state.pop(read, None)
     kept = f", with the hypothetical {', '.join(h.id for h in hypos)}" if hypos else ""
     st.session_state[SESSION_KEY] = []
-    after_write(f"Saved {ws.relative(saved.path)} ({saved.size} entries{kept}).")
+    # the page runs next, and reads the new build (every cached read is keyed by it)
+    st.session_state[OUTCOME] = f"Saved {ws.relative(saved.path)} ({saved.size} entries{kept})."
 
 
 def catalogue(rows: list[dict[str, str]]) -> None:
