@@ -1,7 +1,9 @@
-"""Asserted and suggested themes: a clause asserts its strongest theme and the themes named in
-its lead-in or its operative part (the first `operativeWords` words of its own text); a theme
-first named later is only suggested, with `lateConfidence`, and kept apart in the graph
-(mvkg:suggestedTheme). The numbers come from ontology/themes.ttl (stated on mvkg:ThemeScheme)."""
+"""Asserted and suggested themes: each candidate theme of a clause has a confidence from where
+its first cue stands (lead-in, operative part, aside, late), whether the cue is the theme's own
+name, how many different words name it and how many themes the clause names; a clause asserts
+its strongest theme and those at or above `assertThreshold`, and suggests the rest with their
+confidence, kept apart in the graph (mvkg:suggestedTheme). The numbers come from
+ontology/themes.ttl (stated on mvkg:ThemeScheme)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 
+from mvkg.ingest.quality import obligation_quality
 from mvkg.ingest.resolutions import ingest_file
 from mvkg.ingest.themes import content_words, theme_tags
 from mvkg.kernel.model import Span
@@ -56,15 +59,16 @@ def _tags(lexicon, lead: str, own: str):
 
 def test_the_policy_is_data(policy):
     assert {"operativeWords", "lateConfidence", "assertThreshold"} <= set(policy)
-    assert 0 < policy["lateConfidence"] < policy["assertThreshold"] <= 1
+    assert 0 < policy["lateConfidence"] < policy["asideConfidence"] < policy["assertThreshold"] <= 1
+    assert policy["assertThreshold"] <= policy["operativeConfidence"] - policy["operativeSlope"] / 2
     assert policy["operativeWords"] >= 10
 
 
 def test_a_theme_named_late_is_a_suggestion(lexicon, policy):
     late = int(policy["operativeWords"]) + 5
     asserted, suggested = _tags(lexicon, "", f"to protect the privacy of users {_filler(late)} with accessibility in mind;")
-    assert asserted == {"privacy": 1.0}
-    assert suggested == {"accessibility": policy["lateConfidence"]}
+    assert set(asserted) == {"privacy"} and asserted["privacy"] >= policy["assertThreshold"]
+    assert suggested == {"accessibility": round(policy["lateConfidence"] + policy["prefLabelBonus"], 3)}
 
 
 def test_a_theme_named_early_is_asserted(lexicon, policy):
@@ -76,15 +80,15 @@ def test_a_theme_named_early_is_asserted(lexicon, policy):
 def test_the_strongest_theme_is_asserted_even_when_late(lexicon, policy):
     late = int(policy["operativeWords"]) + 5
     asserted, suggested = _tags(lexicon, "", f"to study {_filler(late)} the privacy of users;")
-    assert asserted == {"privacy": policy["lateConfidence"]} and suggested == {}
+    assert asserted == {"privacy": round(policy["lateConfidence"] + policy["prefLabelBonus"], 3)} and suggested == {}
 
 
 def test_a_theme_of_the_lead_in_governs_the_item(lexicon, policy):
     late = int(policy["operativeWords"]) + 5
     asserted, suggested = _tags(lexicon, "to strengthen the accessibility of ICTs, in particular:",
                                 f"by {_filler(late)} protecting privacy;")
-    assert asserted == {"accessibility": 1.0}
-    assert suggested == {"privacy": policy["lateConfidence"]}
+    assert asserted == {"accessibility": policy["leadInConfidence"]}
+    assert suggested == {"privacy": round(policy["lateConfidence"] + policy["prefLabelBonus"], 3)}
 
 
 def test_at_most_the_cap_is_asserted(lexicon, policy):
@@ -108,7 +112,7 @@ def test_suggestions_are_kept_apart_in_the_graph(lexicon, policy, resources, tmp
     assert (ob, MVKG.suggestedTheme, accessibility) in g
     [ev] = list(g.objects(ob, MVKG.hasSuggestionEvidence))
     assert g.value(ev, MVKG.matchedText) == Literal("accessibility")
-    assert float(g.value(ev, MVKG.tagConfidence)) == policy["lateConfidence"]
+    assert float(g.value(ev, MVKG.tagConfidence)) == round(policy["lateConfidence"] + policy["prefLabelBonus"], 3)
     # the data-quality shape holds a confidence to one number from 0 to 1
     shapes = Graph().parse(resources.shapes / "data-quality.ttl")
     evidence = Graph()
@@ -223,7 +227,7 @@ def test_a_theme_word_counts_in_its_sense_only(lexicon, text, absent, present):
 def test_a_theme_first_named_in_an_aside_is_a_suggestion(lexicon, policy):
     """'…, including …' opens examples of the duty: a theme named there once is one instance."""
     asserted, suggested = _tags(lexicon, "", "to protect the privacy of users, including through workshops;")
-    assert asserted == {"privacy": 1.0}
+    assert set(asserted) == {"privacy"}
     assert suggested == {"capacity-building": policy["asideConfidence"]}
     # outside an aside, the same words are the duty's own
     asserted, _ = _tags(lexicon, "", "to protect the privacy of users and to organize workshops;")
@@ -234,11 +238,16 @@ def test_a_theme_first_named_in_an_aside_is_a_suggestion(lexicon, policy):
 
 
 def test_a_theme_named_in_other_words_too_is_not_an_aside(lexicon, policy):
-    """A theme the clause names with `asideCues` different words is what it is about."""
-    assert policy["asideCues"] == 2 and policy["asideConfidence"] < policy["assertThreshold"]
-    own = "to protect the privacy of users, in particular through workshops and capacity building;"
-    asserted, suggested = _tags(lexicon, "", own)
-    assert set(asserted) == {"privacy", "capacity-building"} and suggested == {}
+    """A theme the clause names with other words too gains `cueBonus` for each: enough of them
+    and it is what the clause is about, not one of its examples."""
+    two = "to protect the privacy of users, in particular through workshops and capacity building;"
+    asserted, suggested = _tags(lexicon, "", two)
+    assert set(asserted) == {"privacy"}
+    assert suggested == {"capacity-building": round(policy["asideConfidence"] + policy["cueBonus"], 3)}
+    three = "to protect the privacy of users, in particular through workshops, capacity building and training programmes;"
+    asserted, suggested = _tags(lexicon, "", three)
+    assert asserted["capacity-building"] == round(policy["asideConfidence"] + 2 * policy["cueBonus"], 3)
+    assert asserted["capacity-building"] >= policy["assertThreshold"] and suggested == {}
 
 
 def test_a_beneficiary_in_an_aside_is_still_named_anywhere(lexicon, policy):
@@ -251,3 +260,68 @@ def test_without_the_aside_numbers_an_aside_is_asserted(lexicon, policy):
     plain = replace(lexicon, theme_policy={k: v for k, v in policy.items() if k != "asideConfidence"})
     asserted, suggested = _tags(plain, "", "to protect the privacy of users, including through workshops;")
     assert set(asserted) == {"privacy", "capacity-building"} and suggested == {}
+
+
+def test_confidence_falls_along_the_operative_part(lexicon, policy):
+    """The later a theme is first named in the duty's own words, the less it is what the duty is about."""
+    early = _tags(lexicon, "", f"to improve interoperability {_filler(30)};")[0]["interoperability"]
+    later = _tags(lexicon, "", f"to study {_filler(30)} interoperability;")[0]["interoperability"]
+    assert early > later
+    assert early - later == pytest.approx(policy["operativeSlope"] * 30 / policy["operativeWords"], abs=0.01)
+
+
+def test_the_themes_own_name_is_stronger_than_a_synonym(lexicon, policy):
+    own_name = _tags(lexicon, "", "to promote interoperability of services;")[0]["interoperability"]
+    synonym = _tags(lexicon, "", "to promote interoperable services;")[0]["interoperability"]
+    assert own_name - synonym == pytest.approx(policy["prefLabelBonus"])
+
+
+def test_a_second_word_for_the_theme_adds_a_cue_bonus(lexicon, policy):
+    one = _tags(lexicon, "", f"to study {_filler(30)} workshops;")[0]["capacity-building"]
+    two = _tags(lexicon, "", f"to study {_filler(30)} workshops and capacity building;")[0]["capacity-building"]
+    assert two - one == pytest.approx(policy["cueBonus"], abs=0.01)
+
+
+def test_a_crowded_clause_lowers_every_theme(lexicon, policy):
+    """Each candidate beyond `crowdFree` costs every theme `crowdPenalty`."""
+    few = _tags(lexicon, "", "to address privacy and accessibility in metaverse services;")[0]
+    many = _tags(lexicon, "", "to address privacy, accessibility, interoperability, human rights and ethics;")
+    both = {**many[0], **many[1]}
+    assert len(both) == 5
+    assert few["privacy"] - both["privacy"] == pytest.approx(policy["crowdPenalty"] * (5 - policy["crowdFree"]), abs=0.01)
+
+
+def test_the_threshold_is_data(lexicon, policy):
+    """Raising mvkg:assertThreshold above a theme's confidence makes it a suggestion with that
+    confidence; lowering it below a late theme's asserts it."""
+    own = f"to protect the privacy of users {_filler(20)} and accessibility;"
+    asserted, _ = _tags(lexicon, "", own)
+    value = asserted["accessibility"]
+    strict = replace(lexicon, theme_policy={**policy, "assertThreshold": value + 0.01})
+    asserted, suggested = _tags(strict, "", own)
+    assert set(asserted) == {"privacy"} and suggested == {"accessibility": value}
+    late = f"to protect the privacy of users {_filler(int(policy['operativeWords']) + 5)} with accessibility in mind;"
+    lenient = replace(lexicon, theme_policy={**policy, "assertThreshold": policy["lateConfidence"]})
+    assert set(_tags(lenient, "", late)[0]) == {"privacy", "accessibility"}
+
+
+def _warning(lexicon, policy, tmp_path, number: int, own: str, threshold: float | None = None) -> str:
+    lex = lexicon if threshold is None else replace(lexicon, theme_policy={**policy, "assertThreshold": threshold})
+    text = (f"Resolution {number} (Test, 2026)\n\nThe Plenipotentiary Conference of the International Telecommunication Union,\n\n"
+            "instructs the Director of the Telecommunication Standardization Bureau\n\n" f"1 {own}\n")
+    path = tmp_path / f"res{number}.txt"
+    path.write_text(text, encoding="utf-8")
+    record = ingest_file(path, lex, Workspace(Path(tmp_path) / f"ws{number}"), code=f"RES-{number}").record
+    [quality] = obligation_quality(record, lex).values()
+    [message] = [m for kind, m in quality.warnings if kind == "low-confidence-theme"]
+    return message
+
+
+def test_the_warning_says_why_the_theme_is_only_suggested(lexicon, policy, tmp_path):
+    late = _warning(lexicon, policy, tmp_path, 911,
+                    f"to protect the privacy of users {_filler(int(policy['operativeWords']) + 5)} with accessibility in mind;")
+    assert "'accessibility' comes late in the clause" in late
+    aside = _warning(lexicon, policy, tmp_path, 912, "to protect the privacy of users, including through workshops;")
+    assert "'workshops' is named in an aside" in aside and "late" not in aside
+    below = _warning(lexicon, policy, tmp_path, 913, "to protect the privacy and the accessibility of services;", 0.999)
+    assert "below the assert threshold 0.999" in below and "late" not in below and "aside" not in below

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mvkg.ingest.themes import why_suggested
 from mvkg.kernel.lexicon import Lexicon
 from mvkg.kernel.model import ObligationRecord, ResolutionRecord
 
@@ -43,5 +44,5 @@ def _own_warnings(ob: ObligationRecord, minted: dict[str, str], lex: Lexicon) ->
         found.append(("no-bearer", "no bearer named or implied"))
     found += [("minted-actor", f"bearer '{minted[b]}' is not in ontology/actors.ttl") for b in ob.bearers if b in minted]
     found += [("low-confidence-theme", f"theme '{lex.themes[t.concept].label}' only suggested (confidence {t.confidence}): "
-               f"'{t.span.text}' comes late in the clause") for t in ob.suggested if t.concept in lex.themes]
+               f"{why_suggested(lex, t, ob.span)}") for t in ob.suggested if t.concept in lex.themes]
     return found

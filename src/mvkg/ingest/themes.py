@@ -1,10 +1,10 @@
-"""Theme and topic tags of a clause, each with the words that triggered it, and which of the
-themes the clause asserts and which it only suggests. The tagging policy is data, stated on
-`mvkg:ThemeScheme` in ontology/themes.ttl: a clause asserts its strongest theme and the themes
-named in its lead-in or its operative part (its first `operativeWords` content words); a theme
-first named later, or first named in an aside of one word ("…, including …", "such as …"), is
-a suggestion, unless drafting names it anywhere (a duty's beneficiaries and purpose:
-`mvkg:namedAnywhere`)."""
+"""Theme and topic tags of a clause, each with the words that triggered it and a confidence,
+and which of the themes the clause asserts and which it only suggests. The tagging policy is
+data, stated on `mvkg:ThemeScheme` in ontology/themes.ttl: a theme's confidence comes from
+where its first cue stands (lead-in, operative part, aside, late, or anywhere for a duty's
+beneficiaries and purpose), how many different words name it and how many candidate themes
+the clause has; a clause asserts its strongest theme and every theme at or above
+`assertThreshold`, and suggests the rest with their confidence."""
 
 from __future__ import annotations
 
@@ -90,23 +90,55 @@ def in_aside(lex: Lexicon, before: str) -> bool:
     return any(rx.search(part) for rx in lex.pattern("theme-aside"))
 
 
-def _confidence(tag: Tag, own: Span, text: str, lex: Lexicon, cues: dict[str, int]) -> float:
-    """Full confidence for a theme first named in the lead-in, or within the clause's first
-    `operativeWords` content words and outside an aside (unless `asideCues` different words
-    name it), or named anywhere by its nature (mvkg:namedAnywhere); `lateConfidence` for one
-    first named after the operative part, `asideConfidence` for one first named in an aside."""
-    policy = lex.theme_policy
-    window = policy.get("operativeWords")
-    if window is None or tag.span.start < own.start:
-        return 1.0
+def position(lex: Lexicon, tag: Tag, own: Span) -> str:
+    """Where a theme's first cue stands in its clause: "lead-in", "anywhere" (a theme whose place
+    says nothing, mvkg:namedAnywhere), "late" (after the first `operativeWords` content words),
+    "aside" (after a theme-aside marker in the same part of the clause) or "operative"."""
+    window = lex.theme_policy.get("operativeWords")
+    if tag.span.start < own.start:
+        return "lead-in"
     if ({tag.concept} | broader_closure(lex.themes, tag.concept)) & lex.themes_named_anywhere:
+        return "anywhere"
+    before = own.text[:tag.span.start - own.start]
+    if window is not None and content_words(before) >= window:
+        return "late"
+    return "aside" if in_aside(lex, before) else "operative"
+
+
+_BASE = {"lead-in": "leadInConfidence", "anywhere": "namedAnywhereConfidence", "late": "lateConfidence",
+         "aside": "asideConfidence", "operative": "operativeConfidence"}
+
+
+def confidence(lex: Lexicon, tag: Tag, own: Span, cues: int, candidates: int) -> float:
+    """A theme's confidence from general evidence, each number a property of mvkg:ThemeScheme:
+    the base confidence of its cue's position (the operative part loses `operativeSlope` over
+    its `operativeWords` words), plus `prefLabelBonus` when the cue is the theme's own name
+    (its prefLabel, not a synonym or a broad word), plus `cueBonus` for each further distinct word that names the
+    theme (up to `maxExtraCues`), minus `crowdPenalty` for each candidate theme of the clause
+    beyond `crowdFree`. Without a policy every theme has full confidence."""
+    policy = lex.theme_policy
+    if "operativeWords" not in policy:
         return 1.0
-    before = text[own.start:tag.span.start]
-    if content_words(before) >= window:
-        return policy.get("lateConfidence", 1.0)
-    if "asideConfidence" in policy and in_aside(lex, before) and cues.get(tag.concept, 1) < policy.get("asideCues", 2):
-        return policy["asideConfidence"]
-    return 1.0
+    where = position(lex, tag, own)
+    value = policy.get(_BASE[where], 1.0)
+    if where == "operative":
+        value -= policy.get("operativeSlope", 0.0) * content_words(own.text[:tag.span.start - own.start]) / policy["operativeWords"]
+    if tag.concept in lex.themes and tag.span.text.lower() == lex.themes[tag.concept].label.lower():
+        value += policy.get("prefLabelBonus", 0.0)
+    value += policy.get("cueBonus", 0.0) * min(max(cues - 1, 0), int(policy.get("maxExtraCues", 0)))
+    value -= policy.get("crowdPenalty", 0.0) * max(candidates - int(policy.get("crowdFree", candidates)), 0)
+    return round(min(1.0, max(0.0, value)), 3)
+
+
+def why_suggested(lex: Lexicon, tag: Tag, own: Span) -> str:
+    """Why a suggested theme is not asserted, from its own cue: its place in the clause, or
+    (named in the main words) a confidence below the threshold."""
+    where = position(lex, tag, own)
+    if where == "late":
+        return f"'{tag.span.text}' comes late in the clause"
+    if where == "aside":
+        return f"'{tag.span.text}' is named in an aside (an example or instance of the duty)"
+    return f"below the assert threshold {lex.theme_policy.get('assertThreshold', 0.0)}"
 
 
 def theme_tags(lex: Lexicon, text: str, lead_in: tuple[Span, ...], own: Span) -> ThemeTags:
@@ -116,7 +148,7 @@ def theme_tags(lex: Lexicon, text: str, lead_in: tuple[Span, ...], own: Span) ->
                     lex.pattern("theme-name"))
     policy = lex.theme_policy
     cues = cue_counts(lex, text, (*lead_in, own))
-    scored = [Tag(t.concept, t.span, _confidence(t, own, text, lex, cues)) for t in found]
+    scored = [Tag(t.concept, t.span, confidence(lex, t, own, cues.get(t.concept, 1), len(found))) for t in found]
     ranked = sorted(scored, key=lambda t: (-t.confidence, t.span.start, t.concept))
     threshold = policy.get("assertThreshold", 0.0)
     most = int(policy.get("maxAssertedThemes", len(ranked)))
