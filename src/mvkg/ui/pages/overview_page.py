@@ -56,9 +56,11 @@ def heatmap(view: OverviewView, spec: dict) -> None:
     made once per build and portfolio."""
     verdicts = VOCABULARY.verdicts
     st.vega_lite_chart(spec=spec, width="stretch")
-    with st.expander("The heatmap as a table"):
-        text_table([{"obligation": c.obligation, "theme": c.theme, "verdict": verdicts.get(c.verdict).mark}
-                    for c in view.cells])
+    table = st.expander("The heatmap as a table", key="heatmap-table", on_change="rerun")
+    with table:
+        if table.open:  # made when opened: every browser drew every cell of it, hidden, on every visit
+            text_table([{"obligation": c.obligation, "theme": c.theme, "verdict": verdicts.get(c.verdict).mark}
+                        for c in view.cells])
 
 
 def latest_snapshot(ws: Workspace, key: str, portfolio: str) -> None:

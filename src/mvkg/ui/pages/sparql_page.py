@@ -123,7 +123,10 @@ def editor(text: str, choice: str, known: tuple[Prefix, ...]) -> str:
 
 
 def prefix_list(known: tuple[Prefix, ...]) -> None:
-    with st.expander("Prefixes"):
+    shown = st.expander("Prefixes", key="prefix-list", on_change="rerun")
+    with shown:
+        if not shown.open:  # made when opened: its table is a canvas grid each browser drew, hidden, on every visit
+            return
         st.caption("Type a prefix name in the editor to insert its declaration. The predefined ones are declared for "
                    "every query; the others (from the ontology and shapes files) are declared for a query that uses them.")
         st.dataframe(pd.DataFrame([{"prefix": f"{p.name}:", "IRI": p.iri,
