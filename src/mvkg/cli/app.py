@@ -5,8 +5,10 @@ Exit codes: 0 ok, 1 checks failed, 2 usage or input error."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -34,6 +36,9 @@ def emit(text: str) -> None:
 # is checked with exchange.spreadsheet.check_out before the command does any work.
 out_option = click.option("--out", type=click.Path(path_type=Path), metavar="FILE",
                           help="Write the report to FILE (atomically) instead of standard output; needed for xlsx.")
+
+
+Renderer = Callable[[Any], "Sheet | str"]  # a report format: the thing reported -> text or a workbook
 
 
 def deliver(content: Sheet | str, out: Path | None) -> None:

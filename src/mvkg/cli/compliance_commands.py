@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from mvkg import pipeline
-from mvkg.cli.app import DEFAULT_PORTFOLIO, Context, deliver, emit, main, out_option
+from mvkg.cli.app import DEFAULT_PORTFOLIO, Context, Renderer, deliver, emit, main, out_option
 from mvkg.compliance.coverage import coverage as compute_coverage
 from mvkg.compliance.validate import ENGINES, user_shapes
 from mvkg.compliance.validate import validate as run_validation
@@ -41,7 +41,7 @@ def validate(obj: Context, portfolio: str, fmt: str, out: Path | None, engine: s
     if fmt == "ttl":
         deliver(run.report.serialize(format="turtle"), out)
     else:
-        render = {"json": reports.validation_json, "md": reports.validation_md, "csv": reports.validation_csv,
+        render: dict[str, Renderer] = {"json": reports.validation_json, "md": reports.validation_md, "csv": reports.validation_csv,
                   "xlsx": spreadsheet.validation_sheet}
         deliver(render.get(fmt, reports.validation_text)(run), out)
     if not run.conforms:
@@ -57,7 +57,7 @@ def coverage_cmd(obj: Context, portfolio: str, fmt: str, out: Path | None) -> No
     """Verdict of every obligation against a portfolio, and the coverage %."""
     spreadsheet.check_out(out, fmt)
     cov = compute_coverage(obj.resources, run_validation(obj.workspace, obj.resources, portfolio))
-    render = {"json": reports.coverage_json, "csv": reports.coverage_csv, "md": reports.coverage_md,
+    render: dict[str, Renderer] = {"json": reports.coverage_json, "csv": reports.coverage_csv, "md": reports.coverage_md,
               "xlsx": spreadsheet.coverage_sheet}
     deliver(render.get(fmt, reports.coverage_table)(cov), out)
 

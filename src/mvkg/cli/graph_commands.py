@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -12,6 +13,7 @@ from mvkg.analysis.obligations import list_obligations
 from mvkg.cli.app import Context, deliver, emit, main, out_option
 from mvkg.exchange import spreadsheet
 from mvkg.graph.build import load_lexicon
+from mvkg.ingest.resolutions import IngestWarning
 from mvkg.inputs.roles import local_actor
 from mvkg.inputs.synth import generate
 from mvkg.kernel.errors import EXIT_CHECKS_FAILED, InputError, MvkgError
@@ -168,7 +170,7 @@ def query(obj: Context, file: Path | None, text: str | None, saved_id: str | Non
         sys.exit(EXIT_CHECKS_FAILED)
 
 
-def _warn(warnings: list, strict: bool) -> None:
+def _warn(warnings: Sequence[IngestWarning], strict: bool) -> None:
     for w in warnings:
         click.echo(f"mvkg: warning: {w.describe()}", err=True)
     if strict and warnings:

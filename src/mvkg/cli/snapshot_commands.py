@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from mvkg import pipeline
-from mvkg.cli.app import DEFAULT_PORTFOLIO, Context, deliver, emit, main, out_option
+from mvkg.cli.app import DEFAULT_PORTFOLIO, Context, Renderer, deliver, emit, main, out_option
 from mvkg.exchange import spreadsheet
 from mvkg.history.diff import diff as diff_snapshots
 from mvkg.history.snapshots import SnapshotStore, default_folder
@@ -76,7 +76,7 @@ def snapshot_show(obj: SnapshotContext, ref: str, fmt: str, out: Path | None) ->
     if fmt == "html":
         deliver(snapshot_reports.snapshot_html(snap, obj.store.infos(snap["portfolio"]["name"])), out)
         return
-    render = {"json": json_text, "csv": snapshot_reports.snapshot_csv, "xlsx": spreadsheet.snapshot_sheet}
+    render: dict[str, Renderer] = {"json": json_text, "csv": snapshot_reports.snapshot_csv, "xlsx": spreadsheet.snapshot_sheet}
     deliver(render.get(fmt, snapshot_reports.snapshot_md)(snap), out)
 
 

@@ -4,7 +4,7 @@ themes, topics and SDG references, each with the words that triggered it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from mvkg.ingest.aliases import document_actors
@@ -223,7 +223,7 @@ def _handed_on(ctx: _Context, spans: tuple[Span, ...], first_person: bool = Fals
 
 
 def _hand_overs(ctx: _Context, spans: tuple[Span, ...], first_person: bool = False,
-                joined_only: bool = False) -> Iterable[tuple[Verb, Addressees]]:
+                joined_only: bool = False) -> Iterator[tuple[Verb, Addressees]]:
     """Every verb phrase that hands a duty on in the spans, in text order (with `joined_only`,
     only second verbs joined by 'and' or a comma, not an infinitive 'to')."""
     for sp in spans:

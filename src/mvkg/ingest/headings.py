@@ -138,7 +138,9 @@ def plain_verb(lex: Lexicon, phrase: str) -> tuple[Heading, int] | None:
     """A verb phrase that holds its own "to" ("resolves to encourage"), read as the plain verb
     and where the "to" starts: the paragraph is "to encourage …", under "resolves"."""
     to = match_first(lex.pattern("inline-action"), phrase)
-    plain = None if to is None else match_heading(lex, phrase[: to.start()])
+    if to is None:
+        return None
+    plain = match_heading(lex, phrase[: to.start()])
     return None if plain is None or plain.rest.strip() else (plain, to.start())
 
 

@@ -115,7 +115,7 @@ def ends_paragraph(prev: str) -> bool:
 
 def verb_alone(line: str, lex: Lexicon) -> bool:
     m = lex.heading_rx.match(line)
-    return bool(m) and not m.group("rest").strip()
+    return m is not None and not m.group("rest").strip()
 
 
 def skip_space(text: str, start: int, end: int) -> int:

@@ -157,7 +157,7 @@ def generate(ws: Workspace, lex: Lexicon, triples: int, seed: int = 1) -> SynthR
                 res.add(ob, LABEL, _lit(f"{code} {verb.label} {s + 1} {k + 1}"))
                 res.add(ob, _m("derivedFromClause"), cl)
                 res.add(ob, _m("modality"), f"<{verb.iri}>")
-                res.add(ob, _m("hasStrength"), _m(verb.strength.rsplit("#", 1)[-1]))
+                res.add(ob, _m("hasStrength"), _m((verb.strength or "").rsplit("#", 1)[-1]))
                 res.add(ob, _m("action"), _lit(text))
                 if done % DEFECT_RATE != 3:  # the defect: no bearer
                     res.add(ob, _m("bearer"), bearer)

@@ -17,7 +17,7 @@ from pathlib import Path
 from mvkg.kernel.errors import InputError, QueryError
 from mvkg.kernel.files import atomic_write
 from mvkg.kernel.workspace import Workspace
-from mvkg.query.prefixes import with_declarations
+from mvkg.query.prefixes import Prefix, with_declarations
 from mvkg.query.sparql import MAX_QUERY_BYTES, check_query, read_query_file
 
 ID_LENGTH = 10
@@ -63,7 +63,7 @@ def _path(ws: Workspace, ident: str) -> Path:
     return ws.saved_queries_dir / f"{ident}.rq"
 
 
-def save_query(ws: Workspace, text: str, prefixes: Mapping[str, str] | None = None) -> SavedQuery:
+def save_query(ws: Workspace, text: str, prefixes: tuple[Prefix, ...] | Mapping[str, str] | None = None) -> SavedQuery:
     """Keep `text` in the workspace under its id (atomically; saving the same text twice
     writes nothing). Refused with a one-line error when it is empty, too long or fails the
     query guard; `prefixes` are the ones declared for it where it uses them."""

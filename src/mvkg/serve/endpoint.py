@@ -62,7 +62,8 @@ class SparqlServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else str(host)
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        shown = f"[{name}]" if ":" in name else name
         return f"http://{shown}:{port}{PATH}"
 
     def respond(self, req: Request) -> Response:
@@ -82,7 +83,7 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
 
     def setup(self) -> None:
-        self.timeout = self.server.config.idle_seconds
+        self.timeout = self.server.config.idle_seconds  # type: ignore[misc]  # per connection, read by setup()
         super().setup()
 
     def do_GET(self) -> None:
