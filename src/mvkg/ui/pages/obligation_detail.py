@@ -19,9 +19,14 @@ def detail(ws: Workspace, key: str, o: ObligationView, w: Why, portfolio: str) -
     st.subheader(md_escape(o.label))
     st.write(f"**Verdict:** {md_escape(mark(row.verdict))}  ·  **Modality:** {md_escape(d.modality)} "
              f"({md_escape(d.strength)})")
-    why_panel(ws, w)
-    source(o)
-    assess(ws, key, w, portfolio)
+    # each part in its own slot: when a write changes how much the why says, the parts below keep
+    # their places in the page's element tree, and the browser moves them instead of drawing them anew
+    with st.container():
+        why_panel(ws, w)
+    with st.container():
+        source(o)
+    with st.container():
+        assess(ws, key, w, portfolio)
 
 
 def source(o: ObligationView) -> None:

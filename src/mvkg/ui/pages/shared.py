@@ -116,9 +116,12 @@ def flash() -> None:
 
 
 def new_run() -> None:
-    """Once per run of the whole page, above it: nothing said yet, then what the last run left."""
+    """Once per run of the whole page, above it: nothing said yet, then what the last run left,
+    in a slot that is there on every run (empty or not), so a message does not shift the page's
+    elements to new places in its element tree (the browser would draw every one of them anew)."""
     st.session_state[SAID] = []
-    flash()
+    with st.container():
+        flash()
 
 
 def keep_messages() -> None:
