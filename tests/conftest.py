@@ -72,6 +72,25 @@ def live(built, tmp_path) -> Workspace:
     return Workspace(tmp_path / "live")
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for a test module's browser tests."""
+    from browser_support import chromium  # imported here: browser_support imports this file
+
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def fresh(built, tmp_path):
+    """The app served on a private, writable copy of the built seed workspace: (workspace, url)."""
+    from browser_support import serve, writable_copy
+
+    ws = writable_copy(built, tmp_path)
+    with serve(ws.root) as url:
+        yield ws, url
+
+
 @pytest.fixture
 def ui_workspace(built, monkeypatch):
     """The built seed workspace, as the app finds it ($MVKG_WORKSPACE), for AppTest pages."""

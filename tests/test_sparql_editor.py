@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import assert_clean, chromium, grid_cells, main_text, require_chromium, serve, settle, writable_copy
+from browser_support import assert_clean, grid_cells, main_text, require_chromium, serve, settle, writable_copy
 from mvkg.query.saved import list_saved, load_saved, query_id
 from mvkg.query.sparql import run_query
 from mvkg.query.store import open_read_only
@@ -28,12 +28,6 @@ def app(built, tmp_path_factory):
     ws = writable_copy(built, tmp_path_factory.mktemp("sparql-editor"))
     with serve(ws.root) as url:
         yield ws, url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def open_sparql(browser, url: str, path: str = "/sparql"):

@@ -16,14 +16,12 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from browser_support import (
     ARTIFACTS,
     assert_clean,
-    chromium,
     combobox,
     main_text,
     pick,
     require_chromium,
     serve,
     settle,
-    writable_copy,
 )
 from conftest import run_cli
 from mvkg.analysis.suggest import suggest
@@ -38,19 +36,6 @@ from mvkg.query.store import open_read_only
 require_chromium()
 WIDE = {"width": 1400, "height": 1000}
 PORTFOLIO = "itu-t-in-force"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def fresh(built, tmp_path):
-    ws = writable_copy(built, tmp_path)
-    with serve(ws.root) as url:
-        yield ws, url
 
 
 def _cov(ws, resources):

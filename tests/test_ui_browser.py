@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_support import ARTIFACTS, chromium, require_chromium, serve
+from browser_support import ARTIFACTS, require_chromium, serve, writable_copy
 from browser_support import assert_clean as _assert_clean
 from browser_support import settle as _settle
 
@@ -18,15 +18,12 @@ require_chromium()
 
 
 @pytest.fixture(scope="module")
-def app_url(built):
-    with serve(built[0].root) as url:
+def app_url(built, tmp_path_factory):
+    """The app on this module's own copy of the built seed workspace: a test here takes a
+    snapshot, which the session's shared workspace must not record (other tests read its journal)."""
+    ws = writable_copy(built, tmp_path_factory.mktemp("ui-browser"))
+    with serve(ws.root) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def test_every_page_renders_in_chromium(app_url, browser):

@@ -19,7 +19,6 @@ from actors import ADMIN, OS_USER
 from browser_support import (
     ARTIFACTS,
     assert_clean,
-    chromium,
     combobox,
     go_to,
     main_text,
@@ -49,24 +48,10 @@ NARROW = {"width": 800, "height": 900}
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture(scope="module")
 def seed_url(built):
     """The app on the built seed workspace (these tests only read)."""
     with serve(built[0].root) as url:
         yield url
-
-
-@pytest.fixture
-def fresh(built, tmp_path):
-    """The app on a private copy of the built seed workspace, for a test that writes."""
-    ws = writable_copy(built, tmp_path)
-    with serve(ws.root) as url:
-        yield ws, url
 
 
 def open_page(browser, url: str, title: str, viewport=WIDE):

@@ -5,26 +5,11 @@ message, and the saved portfolio is the one the page then judges against."""
 
 from __future__ import annotations
 
-import pytest
-
-from browser_support import assert_clean, chromium, combobox, main_text, require_chromium, serve, settle, writable_copy
+from browser_support import assert_clean, combobox, main_text, require_chromium, settle
 from mvkg.inputs.portfolios import load_portfolios
 
 require_chromium()
 NAME = "Name (lower-case letters, digits, '-')"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
-@pytest.fixture
-def fresh(built, tmp_path):
-    ws = writable_copy(built, tmp_path)
-    with serve(ws.root) as url:
-        yield ws, url
 
 
 def _standards(browser, url: str):
