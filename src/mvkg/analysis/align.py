@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -21,6 +22,7 @@ from mvkg.kernel.errors import InputError
 from mvkg.kernel.namespaces import ID, short_id
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.kernel.workspace import Workspace
+from mvkg.query.graphstore import GraphStore
 from mvkg.query.named import select
 
 RELATIONS = VOCABULARY.alignment_relations.notations
@@ -51,7 +53,7 @@ class Pair:
     b: Features | None
     relation: str  # one of RELATIONS, or "unmatched"
     score: float
-    evidence: dict[str, object]
+    evidence: dict[str, Any]
     status: str = "suggested"  # or a decision: confirmed / changed / rejected
     decided_by: str = ""
     decided_on: str = ""
@@ -63,7 +65,7 @@ class Pair:
                 "decided_on": self.decided_on}
 
 
-def features(store: ox.Store, code: str) -> list[Features]:
+def features(store: GraphStore, code: str) -> list[Features]:
     rows = select(store, "resolution_obligations", code=ox.Literal(code))
     if not rows:
         raise InputError(f"no obligations for resolution {code!r} in the built graph")
@@ -79,7 +81,7 @@ def features(store: ox.Store, code: str) -> list[Features]:
     return out
 
 
-def _multi(store: ox.Store, name: str) -> dict[str, set[str]]:
+def _multi(store: GraphStore, name: str) -> dict[str, set[str]]:
     """The rows (?o, ?v) of the named query, grouped by ?o."""
     out: dict[str, set[str]] = {}
     for r in select(store, name):
@@ -128,7 +130,7 @@ def score_matrix(fa: list[Features], fb: list[Features]):
     return scores
 
 
-def align(store: ox.Store, code_a: str, code_b: str, decisions: list[dict[str, str]] | None = None) -> list[Pair]:
+def align(store: GraphStore, code_a: str, code_b: str, decisions: list[dict[str, str]] | None = None) -> list[Pair]:
     fa, fb = features(store, code_a), features(store, code_b)
     scores = score_matrix(fa, fb)
     chosen: set[tuple[int, int]] = set()

@@ -7,9 +7,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 from mvkg.compliance.coverage import Coverage, summarise
+from mvkg.query.graphstore import GraphStore
 from mvkg.query.named import select
 
 
@@ -38,7 +37,7 @@ class ObligationDetail:
     sdgs: tuple[str, ...]
 
 
-def labels_for(store: ox.Store, iris: list[str], limit: int = 2000) -> dict[str, str]:
+def labels_for(store: GraphStore, iris: list[str], limit: int = 2000) -> dict[str, str]:
     """rdfs:label or skos:prefLabel of the given IRIs (at most `limit` of them)."""
     wanted = sorted(set(iris))[:limit]
     if not wanted:
@@ -47,7 +46,7 @@ def labels_for(store: ox.Store, iris: list[str], limit: int = 2000) -> dict[str,
     return {r["x"]: r["label"] for r in rows}
 
 
-def obligation_themes(store: ox.Store) -> dict[str, list[str]]:
+def obligation_themes(store: GraphStore) -> dict[str, list[str]]:
     """Obligation IRI → labels of its themes and every broader theme (the hierarchy rolled up)."""
     rows = select(store, "obligation_theme_rollup")
     out: dict[str, list[str]] = defaultdict(list)
@@ -56,7 +55,7 @@ def obligation_themes(store: ox.Store) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
-def obligation_sdgs(store: ox.Store) -> dict[str, list[str]]:
+def obligation_sdgs(store: GraphStore) -> dict[str, list[str]]:
     rows = select(store, "obligation_sdg_names")
     out: dict[str, list[str]] = defaultdict(list)
     for r in rows:
@@ -79,5 +78,5 @@ def by_resolution(cov: Coverage) -> dict[str, list[str]]:
     return {r.id: [r.resolution] for r in cov.rows}
 
 
-def resolution_codes(store: ox.Store) -> list[str]:
+def resolution_codes(store: GraphStore) -> list[str]:
     return sorted(r["c"] for r in select(store, "resolution_codes"))

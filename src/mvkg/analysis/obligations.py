@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from mvkg.kernel.resources import Resources
+from mvkg.query.graphstore import GraphStore
 from mvkg.query.named import solutions
 from mvkg.query.sparql import to_csv, to_table
 
@@ -54,7 +55,7 @@ def _split(term: ox.Literal | None) -> list[str]:
     return sorted(x for x in (term.value if term else "").split(_SEP) if x)
 
 
-def list_obligations(store: ox.Store, resources: Resources, resolution: str | None = None) -> list[ObligationRow]:
+def list_obligations(store: GraphStore, resources: Resources, resolution: str | None = None) -> list[ObligationRow]:
     subs = {"resolution": ox.Literal(resolution)} if resolution else None
     columns, found = solutions(store, "obligations", resources, substitutions=subs)
     rows = []

@@ -125,10 +125,10 @@ def _prose(parts: list[Part] | None, name: str | None = None, own: bool = False)
 
 def _params(c: Control) -> dict[str, str]:
     """What each of the control's parameters stands for: its label, or its choices."""
-    out = {}
+    out: dict[str, str] = {}
     for p in c.params or ():
         choice = getattr(getattr(p, "select", None), "choice", None)
-        out[p.id] = " | ".join(choice) if choice else (p.label or "")
+        out[str(p.id)] = " | ".join(choice) if choice else str(p.label or "")
     return out
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from mvkg.compliance.coverage import ObligationVerdict
 from mvkg.kernel.namespaces import short_id
@@ -43,7 +44,7 @@ class Diff:
     from_id: str
     to_id: str
     changes: tuple[Change, ...]
-    summary: dict[str, object]
+    summary: dict[str, Any]
 
     def to_json(self) -> dict[str, object]:
         return {"from": self.from_id, "to": self.to_id, "changes": [c.to_json() for c in self.changes],
@@ -55,7 +56,7 @@ def _pairs(a: dict, b: dict) -> list[tuple[str | None, str | None]]:
     pairs = [(k, k) for k in a if k in b]
     only_a = [k for k in a if k not in b]
     only_b = [k for k in b if k not in a]
-    by_text = {}
+    by_text: dict[str, list[str]] = {}
     for k in only_b:
         by_text.setdefault(b[k]["text_sha256"], []).append(k)
     for k in only_a:

@@ -86,16 +86,20 @@ def _texts(store) -> dict[str, tuple[str, list[str], list[str]]]:
     """Each obligation's text, theme labels (sorted, as in the obligations listing) and the
     kinds of analysts' corrections applied to it."""
     def items(term) -> list[str]:
-        return sorted(x for x in (term.value if term is not None else "").split("\u001f") if x)
+        return sorted(x for x in _value(term).split("\u001f") if x)
 
     _, rows = solutions(store, "obligation_texts")
-    return {o.value: (text.value, items(themes), items(corrected)) for o, text, themes, corrected in rows}
+    return {_value(o): (_value(text), items(themes), items(corrected)) for o, text, themes, corrected in rows}
+
+
+def _value(term) -> str:
+    return term.value if term is not None else ""
 
 
 def _assessments(store) -> dict[str, dict[str, dict[str, str]]]:
     """Obligation -> covering entry's identifier ("(not applicable)" for none) -> relation and
     rationale: only what a snapshot records (the full listing, assessments.rq, takes 1.7x longer)."""
-    rows = sorted((o.value, entry.value if entry is not None else "(not applicable)", relation.value, rationale.value)
+    rows = sorted((_value(o), _value(entry) or "(not applicable)", _value(relation), _value(rationale))
                   for o, entry, relation, rationale in solutions(store, "assessment_records")[1])
     out: dict[str, dict[str, dict[str, str]]] = {}
     for o, entry, relation, rationale in rows:  # sorted: entries in order, and the last of duplicates wins
@@ -124,16 +128,16 @@ def build_content(ws: Workspace, resources: Resources, portfolio: str, label: st
     # the store's own dataset (GRAPH patterns over the named graphs), as the query always read it
     members = sorted(r["entry"] for r in select(store, "portfolio_member_ids", union=False,
                                                 portfolio=portfolio_node(portfolio)))
-    obligations = {}
-    for row in cov.rows:
-        text, themes, corrected = texts.get(row.id, ("", [], []))
-        obligations[short_id(row.id)] = {
-            "id": row.id, "resolution": row.resolution, "section": row.section, "item": row.item,
-            "strength": row.strength, "text": text, "text_sha256": sha256_bytes(text.encode("utf-8")),
-            "themes": themes, "verdict": row.verdict, "severity": row.severity or None,
-            "covering": [{"entry": c.entry, "relation": c.relation, "status": c.status} for c in row.covering],
-            "missing_themes": list(row.missing_themes), "messages": sorted(row.messages),
-            "assessments": assessed.get(row.id, {}),
+    obligations: dict[str, dict] = {}
+    for verdict in cov.rows:
+        text, themes, corrected = texts.get(verdict.id, ("", [], []))
+        obligations[short_id(verdict.id)] = {
+            "id": verdict.id, "resolution": verdict.resolution, "section": verdict.section, "item": verdict.item,
+            "strength": verdict.strength, "text": text, "text_sha256": sha256_bytes(text.encode("utf-8")),
+            "themes": themes, "verdict": verdict.verdict, "severity": verdict.severity or None,
+            "covering": [{"entry": c.entry, "relation": c.relation, "status": c.status} for c in verdict.covering],
+            "missing_themes": list(verdict.missing_themes), "messages": sorted(verdict.messages),
+            "assessments": assessed.get(verdict.id, {}),
             **({"corrected": corrected} if corrected else {}),
         }
     content = {
@@ -170,7 +174,8 @@ class _Quads:
         self.out, self.graph = out, to_oxigraph(graph)
 
     def add(self, triple) -> None:
-        self.out.append(ox.Quad(*(to_oxigraph(t) for t in triple), self.graph))
+        subject, predicate, obj = (to_oxigraph(t) for t in triple)
+        self.out.append(ox.Quad(subject, predicate, obj, self.graph))
 
 
 def _metadata(meta: _Quads, snap: URIRef, content: dict) -> None:
@@ -236,7 +241,8 @@ def snapshot_trig(snapshot_id: str, content: dict, run: Validation, cov: Coverag
     quads += links
     prefixes = {**PREFIXES, "prov": str(PROV), "dcat": str(DCAT), "sh": str(SH)}
     # the content fixes the order (obligations and results are sorted), so equal content gives equal bytes
-    return ox.serialize(list(dict.fromkeys(quads)), format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    data = ox.serialize(list(dict.fromkeys(quads)), format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    return data or b""  # bytes whenever no output file is given
 
 
 def create_snapshot(ws: Workspace, resources: Resources, store: SnapshotStore, portfolio: str, label: str,

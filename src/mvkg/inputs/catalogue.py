@@ -25,6 +25,7 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 
@@ -163,7 +164,7 @@ def load_catalogue(ws: Workspace, lex: Lexicon) -> list[Entry]:
     return entries
 
 
-def entry_summary(e: Entry, lex: Lexicon) -> dict[str, object]:
+def entry_summary(e: Entry, lex: Lexicon) -> dict[str, Any]:
     """The public JSON form of `mvkg catalogue list`."""
     return {"id": e.id, "title": e.title, "publisher": lex.actors[e.publisher].label, "kind": e.kind,
             "status": e.status, "date": e.date or None, "url": e.url or None,

@@ -53,7 +53,7 @@ def portfolios_text(portfolios: dict[str, Portfolio], sizes: dict[str, int], fmt
     rows = [{"name": n, "description": p.description, "size": sizes[n]} for n, p in portfolios.items()]
     if fmt == "json":
         return json_text(rows)
-    return to_table(["name", "size", "description"], [[r["name"], str(r["size"]), r["description"]] for r in rows])
+    return to_table(["name", "size", "description"], [[n, str(sizes[n]), p.description] for n, p in portfolios.items()])
 
 
 def portfolio_text(p: Portfolio, chosen: list[Entry]) -> str:

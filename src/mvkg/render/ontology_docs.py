@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import TypeGuard
 
 from rdflib import OWL, RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
@@ -176,8 +177,8 @@ def _ontology_page(g: Graph, usage: Usage) -> Page:
 
 
 def _scheme_section(g: Graph, scheme: URIRef, usage: Usage, level: int = 1) -> str:
-    members = sorted(set(g.subjects(SKOS.inScheme, scheme)), key=lambda c: _label(g, c).lower())
-    tops = sorted(g.objects(scheme, SKOS.hasTopConcept), key=lambda c: _label(g, c).lower())
+    members = sorted(_iris(g.subjects(SKOS.inScheme, scheme)), key=lambda c: _label(g, c).lower())
+    tops = sorted(_iris(g.objects(scheme, SKOS.hasTopConcept)), key=lambda c: _label(g, c).lower())
     head = f"<h2 id=\"{_anchor(scheme)}\">{escape(_label(g, scheme))}</h2>" if level == 2 else ""
     intro = f"<p>{escape(_text(g, scheme, SKOS.definition))}</p><p>Scheme {_code(scheme)}, {len(members)} concepts.</p>"
     tree = "<ul class=\"tree\">" + "".join(_tree(g, t, scheme, set()) for t in tops) + "</ul>"
@@ -249,7 +250,8 @@ def _tree(g: Graph, c: URIRef, scheme: URIRef, seen: set) -> str:
     if c in seen:
         return ""
     seen.add(c)
-    kids = sorted((k for k in g.objects(c, SKOS.narrower) if (k, SKOS.inScheme, scheme) in g), key=lambda k: _label(g, k).lower())
+    kids = sorted((k for k in _iris(g.objects(c, SKOS.narrower)) if (k, SKOS.inScheme, scheme) in g),
+                  key=lambda k: _label(g, k).lower())
     sub = "<ul>" + "".join(_tree(g, k, scheme, seen) for k in kids) + "</ul>" if kids else ""
     return f'<li><a href="#{_anchor(c)}">{escape(_label(g, c))}</a>{sub}</li>'
 
@@ -261,7 +263,8 @@ def _toc(g: Graph, terms: list[URIRef]) -> str:
 def _disjoint_with(g: Graph, c: URIRef) -> set[Node]:
     out = set(g.objects(c, OWL.disjointWith)) | set(g.subjects(OWL.disjointWith, c))
     for node in g.subjects(RDF.type, OWL.AllDisjointClasses):
-        members = list(Collection(g, g.value(node, OWL.members)))
+        head = g.value(node, OWL.members)
+        members = list(Collection(g, head)) if head is not None else []
         if c in members:
             out |= set(members) - {c}
     return out
@@ -270,8 +273,12 @@ def _disjoint_with(g: Graph, c: URIRef) -> set[Node]:
 # ---------------------------------------------------------------- small helpers
 
 
-def _own(t: Node) -> bool:
+def _own(t: Node) -> TypeGuard[URIRef]:
     return isinstance(t, URIRef) and str(t).startswith(OWN)
+
+
+def _iris(nodes: Iterable[Node]) -> set[URIRef]:
+    return {t for t in nodes if isinstance(t, URIRef)}
 
 
 def _label(g: Graph, t: Node) -> str:
@@ -295,7 +302,7 @@ def _page_of(g: Graph, t: URIRef) -> str:
     if (t, RDF.type, OWL.Class) in g or any((t, RDF.type, k) in g for k, _ in PROPERTY_KINDS):
         return "ontology"
     scheme = g.value(t, SKOS.inScheme)
-    return PAGES.get(scheme, VALUES_PAGE) if scheme is not None else ""
+    return PAGES.get(scheme, VALUES_PAGE) if isinstance(scheme, URIRef) else ""
 
 
 def _terms(g: Graph, terms: Iterable[Node]) -> str:
@@ -305,8 +312,8 @@ def _terms(g: Graph, terms: Iterable[Node]) -> str:
             out.append(f'<a href="{_page_of(g, t)}.html#{_anchor(t)}">{escape(_label(g, t))}</a>')
         elif isinstance(t, URIRef):
             out.append(f"<code>{escape(g.namespace_manager.normalizeUri(t))}</code>")
-        elif (t, OWL.unionOf, None) in g:
-            out.append("(" + " or ".join(_terms(g, [x]) for x in Collection(g, g.value(t, OWL.unionOf))) + ")")
+        elif (union := g.value(t, OWL.unionOf)) is not None:
+            out.append("(" + " or ".join(_terms(g, [x]) for x in Collection(g, union)) + ")")
         else:
             out.append("(class expression)")
     return ", ".join(out)
