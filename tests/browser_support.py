@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -45,25 +46,33 @@ def serve(root: Path) -> Iterator[str]:
 @contextmanager
 def started(cmd: list[str], env: dict[str, str], ready_url: str) -> Iterator[subprocess.Popen]:
     """A server process (the app, or another server a test needs), once `ready_url` answers;
-    stopped at the end."""
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.time() + 90
-    while time.time() < deadline:
+    stopped at the end. Its output goes to a file, not a pipe: a pipe nobody reads fills up
+    and then blocks the server's next log line (a busy app then hangs, even on shutdown)."""
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(ready_url, timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    deadline = 0
+                time.sleep(0.5)
+        else:
+            proc.kill()
+            proc.wait()
+            log.seek(0)
+            pytest.fail(f"{' '.join(cmd[:4])} did not start:\n" + log.read().decode(errors="replace"))
         try:
-            urllib.request.urlopen(ready_url, timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                deadline = 0
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail(f"{' '.join(cmd[:4])} did not start:\n" + proc.stdout.read().decode(errors="replace"))
-    try:
-        yield proc
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:  # a server that ignores SIGTERM is stopped all the same
+                proc.kill()
+                proc.wait()
 
 
 def writable_copy(built, dest: Path):

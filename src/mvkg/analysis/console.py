@@ -55,7 +55,7 @@ def console_table(run: ConsoleRun, prefixes: tuple[Prefix, ...], full_iris: bool
         columns.append(column)
         for out, row in zip(cells, result.rows):
             out.append(shown(row[i]))
-        values = [row[i].value if isinstance(row[i], ox.NamedNode) else None for row in result.rows]
+        values = [term.value if isinstance(term := row[i], ox.NamedNode) else None for row in result.rows]
         if any(v in run.labels for v in values if v):
             columns.append(f"{column} (label)")
             for out, v in zip(cells, values):

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from mvkg.kernel.resources import Resources
 from mvkg.query.graphstore import GraphStore
-from mvkg.query.named import solutions
+from mvkg.query.named import select
 from mvkg.query.sparql import to_csv, to_table
 
 _SEP = "\u001f"
@@ -51,30 +51,28 @@ class ObligationRow:
         }
 
 
-def _split(term: ox.Literal | None) -> list[str]:
-    return sorted(x for x in (term.value if term else "").split(_SEP) if x)
+def _split(value: str) -> list[str]:
+    return sorted(x for x in value.split(_SEP) if x)
 
 
 def list_obligations(store: GraphStore, resources: Resources, resolution: str | None = None) -> list[ObligationRow]:
     subs = {"resolution": ox.Literal(resolution)} if resolution else None
-    columns, found = solutions(store, "obligations", resources, substitutions=subs)
     rows = []
-    for r in found:
-        row = dict(zip(columns, r))
+    for row in select(store, "obligations", resources, substitutions=subs):  # unbound values read as ''
         rows.append(ObligationRow(
-            id=row["obligation"].value,
-            resolution=row["resolution"].value,
-            section=row["section"].value,
-            item=row["item"].value,
-            modality=row["modality"].value,
+            id=row["obligation"],
+            resolution=row["resolution"],
+            section=row["section"],
+            item=row["item"],
+            modality=row["modality"],
             bearers=tuple(_split(row["bearers"])),
             themes=tuple(_split(row["themes"])),
             sdgs=tuple(sorted(int(x) for x in _split(row["sdgs"]))),
-            text=row["text"].value,
-            file=row["file"].value,
-            start=int(row["start"].value),
-            end=int(row["end"].value),
-            confidence=float(row["confidence"].value) if row["confidence"] is not None else 1.0,
+            text=row["text"],
+            file=row["file"],
+            start=int(row["start"]),
+            end=int(row["end"]),
+            confidence=float(row["confidence"]) if row["confidence"] else 1.0,
             warnings=tuple(_split(row["warnings"])),
             corrected=tuple(_split(row["corrected"])),
         ))

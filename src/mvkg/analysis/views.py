@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -45,7 +46,7 @@ def obligation_detail(store: GraphStore, iri: str) -> ObligationDetail:
 
 def obligation_details(store: GraphStore, iris: Sequence[str] | None = None) -> dict[str, ObligationDetail]:
     """The detail of every obligation (or of `iris`): five set-wide queries, whatever the count."""
-    bound = {"o": list(iris)} if iris is not None else {}
+    bound: dict[str, Any] = {"o": list(iris)} if iris is not None else {}  # no binding: every obligation
     if iris is not None and not iris:
         return {}
     leads: dict[str, list[str]] = defaultdict(list)
@@ -198,7 +199,8 @@ def overview_view(cov: Coverage, themes: Mapping[str, Sequence[str]], sdgs: Mapp
     for refs in sdgs.values():
         for ref in refs:
             counts[ref] = counts.get(ref, 0) + 1
-    return OverviewView(breakdown(cov, by_resolution(cov)), breakdown(cov, dict(themes)), cells, counts)
+    by_theme = {o: list(labels) for o, labels in themes.items()}
+    return OverviewView(breakdown(cov, by_resolution(cov)), breakdown(cov, by_theme), cells, counts)
 
 
 def validation_rows(results: Iterable[Result], themes: Mapping[str, Sequence[str]]) -> list[dict[str, object]]:

@@ -35,7 +35,7 @@ from mvkg.graph.reasoning import Materialiser, defined_class_types
 from mvkg.graph.refresh import INFERRED, GraphEdit
 from mvkg.graph.state import Pending, image_current, mark_image, read_state, write_manifest
 from mvkg.kernel.errors import MvkgError, WorkspaceError
-from mvkg.kernel.locking import Background, WorkspaceBusy, WorkspaceLock, is_held
+from mvkg.kernel.locking import LOCK_WAIT, Background, WorkspaceBusy, WorkspaceLock, is_held
 from mvkg.kernel.resources import Resources
 from mvkg.kernel.workspace import Workspace
 
@@ -143,7 +143,7 @@ def _record_failure(ws: Workspace, resources: Resources, pending: Pending, error
 def settle(ws: Workspace, resources: Resources, wait: float | None = None) -> None:
     """Until no reasoning is pending: waits for the worker (it holds the workspace lock), and
     runs the reasoner itself when the worker died. A failed reasoning is an error here."""
-    with WorkspaceLock(ws.root, **({} if wait is None else {"wait": wait})):
+    with WorkspaceLock(ws.root, wait=LOCK_WAIT if wait is None else wait):
         pending = pending_of(ws)
         if pending is not None and pending.error is not None:
             raise WorkspaceError(f"the reasoning of '{pending.write}' failed: {pending.error}; fix the input, "

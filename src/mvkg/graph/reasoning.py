@@ -15,8 +15,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
@@ -218,14 +220,17 @@ class Materialiser:
             self.run.stop()
 
 
-def defined_class_types(store) -> list[tuple[str, str]]:
+def defined_class_types(store, nodes: Sequence[ox.NamedNode] | None = None) -> list[tuple[str, str]]:
     """Members of the ontology's value-defined classes (C ≡ B ⊓ ∃p.{v}, such as
     BindingObligation ≡ Obligation ⊓ strength value binding), found with one SPARQL query
-    per definition over every graph: the inferences the shapes need, at any scale. HermiT
-    draws the same conclusions (and checks consistency) where the data are small enough
-    for it; tests/test_reasoning.py checks the two agree on the seed workspace."""
+    per definition over every graph (or only among `nodes`): the inferences the shapes need,
+    at any scale. HermiT draws the same conclusions (and checks consistency) where the data
+    are small enough for it; tests/test_reasoning.py checks the two agree on the seed workspace."""
+    among: dict[str, Any] = {} if nodes is None else {"x": list(nodes)}
     out = []
     for cls, base, prop, value in solutions(store, "defined_classes", union=False)[1]:
-        members = solutions(store, "defined_class_members", property=prop, value=value, base=base)[1]
+        if cls is None or base is None or prop is None or value is None:
+            continue  # the query binds all four; a partial row defines nothing
+        members = solutions(store, "defined_class_members", property=prop, value=value, base=base, **among)[1]
         out += [(x.value, cls.value) for (x,) in members if isinstance(x, ox.NamedNode)]
     return out

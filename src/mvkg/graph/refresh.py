@@ -38,6 +38,7 @@ from mvkg.kernel.model import ResolutionMeta
 from mvkg.kernel.namespaces import GRAPH, portfolio_graph_iri, resolution_graph
 from mvkg.kernel.workspace import Workspace
 from mvkg.query.named import solutions
+from mvkg.query.sparql import term_text
 from mvkg.query.store import DataView
 
 FEEDS = {
@@ -251,13 +252,7 @@ def input_view(store: ox.Store) -> DataView:
 def defined_for(store: ox.Store | DataView, nodes: Iterable[ox.NamedNode]) -> set[tuple[str, str]]:
     """Which of `nodes` are members of which value-defined class (defined_class_types, for a few)."""
     chosen = sorted(nodes, key=lambda n: n.value)
-    out: set[tuple[str, str]] = set()
-    if not chosen:
-        return out
-    for cls, base, prop, value in solutions(store, "defined_classes", union=False)[1]:
-        rows = solutions(store, "defined_class_members", property=prop, value=value, base=base, x=chosen)[1]
-        out |= {(x.value, cls.value) for (x,) in rows if isinstance(x, ox.NamedNode)}
-    return out
+    return set(defined_class_types(store, chosen)) if chosen else set()
 
 
 def reason(edit: GraphEdit, ws: Workspace, inputs: dict[str, str], steps: set[str], *, defer: bool = False,
@@ -278,7 +273,7 @@ def reason(edit: GraphEdit, ws: Workspace, inputs: dict[str, str], steps: set[st
     last = cached_reasoning(ws, None) if pending else ready
     done = last.result() if last is not None else Materialised("", (), None)
     if pending:  # the last answer is for another input: its value-defined memberships are looked up anew
-        defined_classes = {row[0].value for row in solutions(store, "defined_classes", union=False)[1]}
+        defined_classes = {term_text(row[0]) for row in solutions(store, "defined_classes", union=False)[1]}
         done = replace(done, types=tuple((s, c) for s, c in done.types if c not in defined_classes))
     if (pending or ready is not None) and "reasoning" not in steps:
         touched = edit.subjects(leave_out=[INFERRED])
@@ -289,7 +284,7 @@ def reason(edit: GraphEdit, ws: Workspace, inputs: dict[str, str], steps: set[st
             kept = {(s, c) for s, c in old if s not in names}
             return Reasoned(tuple(sorted(kept | mine | defined_for(store, touched))), done, key, False, pending=pending)
         graph = ox.NamedNode(INFERRED)
-        before = frozenset((q.subject.value, q.object.value) for n in touched
+        before = frozenset((term_text(q.subject), term_text(q.object)) for n in touched
                            for q in store.quads_for_pattern(n, _RDF_TYPE, None, graph))
         after = frozenset(mine | defined_for(input_view(store), touched))
         return Reasoned((), done, key, False, (after - before, before - after), pending)

@@ -62,6 +62,7 @@ from mvkg.kernel.locking import Background, WorkspaceLock
 from mvkg.kernel.namespaces import GRAPH, MVKG
 from mvkg.kernel.resources import Resources
 from mvkg.kernel.workspace import Workspace
+from mvkg.query.sparql import term_text
 from mvkg.query.store import MEMORY, GraphCount, load_image
 
 T = TypeVar("T")
@@ -138,7 +139,7 @@ class Live:
             return {o.iri for e in self.ws.resolutions()
                     for o in corrected_entry(self.ws, e, self.lexicon(), corrections)[0].obligations}
         store = self.store()
-        return {q.subject.value for g in store.named_graphs() if g.value.startswith(str(GRAPH["resolution/"]))
+        return {term_text(q.subject) for g in store.named_graphs() if g.value.startswith(str(GRAPH["resolution/"]))
                 for q in store.quads_for_pattern(None, _TYPE, _OBLIGATION, g)}
 
     def entry_iris(self) -> set[str]:

@@ -43,6 +43,7 @@ from mvkg.kernel.namespaces import ID, MVKG, PREFIXES, portfolio_node, short_id
 from mvkg.kernel.resources import Resources
 from mvkg.kernel.workspace import Workspace
 from mvkg.query.named import select, solutions
+from mvkg.query.sparql import term_text
 from mvkg.query.store import open_read_only, to_oxigraph
 
 # the snapshot folder's names, re-exported for callers
@@ -86,20 +87,16 @@ def _texts(store) -> dict[str, tuple[str, list[str], list[str]]]:
     """Each obligation's text, theme labels (sorted, as in the obligations listing) and the
     kinds of analysts' corrections applied to it."""
     def items(term) -> list[str]:
-        return sorted(x for x in _value(term).split("\u001f") if x)
+        return sorted(x for x in term_text(term).split("\u001f") if x)
 
     _, rows = solutions(store, "obligation_texts")
-    return {_value(o): (_value(text), items(themes), items(corrected)) for o, text, themes, corrected in rows}
-
-
-def _value(term) -> str:
-    return term.value if term is not None else ""
+    return {term_text(o): (term_text(text), items(themes), items(corrected)) for o, text, themes, corrected in rows}
 
 
 def _assessments(store) -> dict[str, dict[str, dict[str, str]]]:
     """Obligation -> covering entry's identifier ("(not applicable)" for none) -> relation and
     rationale: only what a snapshot records (the full listing, assessments.rq, takes 1.7x longer)."""
-    rows = sorted((_value(o), _value(entry) or "(not applicable)", _value(relation), _value(rationale))
+    rows = sorted((term_text(o), term_text(entry) or "(not applicable)", term_text(relation), term_text(rationale))
                   for o, entry, relation, rationale in solutions(store, "assessment_records")[1])
     out: dict[str, dict[str, dict[str, str]]] = {}
     for o, entry, relation, rationale in rows:  # sorted: entries in order, and the last of duplicates wins

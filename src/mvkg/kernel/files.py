@@ -18,7 +18,7 @@ def sha256_file(path: Path) -> str:
     return sha256_bytes(path.read_bytes())
 
 
-def staged_file(path: Path, data: bytes | Iterable[bytes]) -> Path:
+def staged_file(path: Path, data: bytes | Iterable[bytes | memoryview]) -> Path:
     """`data` (bytes, or chunks of them) in a temporary file beside `path`, fsynced:
     `.NAME.RANDOM.tmp`, created with the permissions any file the user writes gets (0666 less
     the umask). Removed again if writing fails."""
@@ -39,7 +39,7 @@ def staged_file(path: Path, data: bytes | Iterable[bytes]) -> Path:
     return tmp
 
 
-def atomic_write(path: Path, data: bytes | Iterable[bytes]) -> None:
+def atomic_write(path: Path, data: bytes | Iterable[bytes | memoryview]) -> None:
     """Write `data` to `path` so that readers see the old file or the new one, never half."""
     tmp = staged_file(path, data)
     try:
