@@ -256,6 +256,14 @@ def test_a_theme_first_named_in_an_aside_is_a_suggestion(lexicon, policy):
     assert set(asserted) == {"privacy", "capacity-building"}
 
 
+def test_a_remark_after_the_duty_is_weighed_as_an_aside(lexicon, policy):
+    """', and recalls …' after a UN duty is the adopting body's remark beside it."""
+    asserted, suggested = _tags(lexicon, "", "to protect the privacy of users, and recalls the provision of technical assistance;")
+    assert set(asserted) == {"privacy"} and suggested == {"capacity-building": policy["asideConfidence"]}
+    asserted, _ = _tags(lexicon, "", "to protect the privacy of users, and to provide technical assistance;")
+    assert set(asserted) == {"privacy", "capacity-building"}
+
+
 def test_a_theme_named_in_other_words_too_is_not_an_aside(lexicon, policy):
     """A theme the clause names with other words too gains `cueBonus` for each: enough of them
     and it is what the clause is about, not one of its examples."""

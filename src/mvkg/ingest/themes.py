@@ -137,7 +137,7 @@ def why_suggested(lex: Lexicon, tag: Tag, own: Span) -> str:
     if where == "late":
         return f"'{tag.span.text}' comes late in the clause"
     if where == "aside":
-        return f"'{tag.span.text}' is named in an aside (an example or instance of the duty)"
+        return f"'{tag.span.text}' is named in an aside (an example or instance of the duty, or a remark beside it)"
     return f"below the assert threshold {lex.theme_policy.get('assertThreshold', 0.0)}"
 
 
