@@ -44,6 +44,14 @@ def themes(lexicon, text: str) -> set[str]:
     ("Commit to universal access to quality prevention and treatment;", "inclusion", None),
     ("Ensure that programmes actively contribute to national strategies;", "participation", None),
     ("to actively contribute to standardization work in the study groups;", None, "participation"),
+    # an actor identified by what it takes part in; adding an item; military installations
+    ("Authorizes Member States participating in the Board to establish a fund;", "participation", None),
+    ("to participate in the Board and its work;", None, "participation"),
+    ("to consider the inclusion of captioning at meetings;", "inclusion", None),
+    ("to promote the inclusion of persons with disabilities;", None, "inclusion"),
+    ("to promote the inclusion of all in the digital economy;", None, "inclusion"),
+    ("Calls for the destruction of the military, terror, and offensive infrastructure;", "architecture-infrastructure", None),
+    ("to expand telecommunication infrastructure in rural areas;", None, "architecture-infrastructure"),
     # inclusion and infrastructure in their usual words
     ("to close the digital divides between women and men;", None, "inclusion"),
     ("to support the deployment of broadband networks;", None, "architecture-infrastructure"),

@@ -1,7 +1,7 @@
 """Asserted and suggested themes: each candidate theme of a clause has a confidence from where
 its first cue stands (lead-in, operative part, aside, late), whether the cue is the theme's own
 name, how many different words name it and how many themes the clause names; a clause asserts
-its strongest theme and those at or above `assertThreshold`, and suggests the rest with their
+its strongest theme (from `strongestFloor`) and those at or above `assertThreshold`, and suggests the rest with their
 confidence, kept apart in the graph (mvkg:suggestedTheme). The numbers come from
 ontology/themes.ttl (stated on mvkg:ThemeScheme)."""
 
@@ -77,10 +77,29 @@ def test_a_theme_named_early_is_asserted(lexicon, policy):
     assert set(asserted) == {"privacy", "accessibility"} and suggested == {}
 
 
-def test_the_strongest_theme_is_asserted_even_when_late(lexicon, policy):
+def test_a_lone_theme_named_late_is_a_suggestion(lexicon, policy):
+    """The strongest theme is asserted below the threshold only from mvkg:strongestFloor: a
+    clause whose only theme comes late suggests it."""
     late = int(policy["operativeWords"]) + 5
+    value = round(policy["lateConfidence"] + policy["prefLabelBonus"], 3)
+    assert value < policy["strongestFloor"] < policy["assertThreshold"]
     asserted, suggested = _tags(lexicon, "", f"to study {_filler(late)} the privacy of users;")
-    assert asserted == {"privacy": round(policy["lateConfidence"] + policy["prefLabelBonus"], 3)} and suggested == {}
+    assert asserted == {} and suggested == {"privacy": value}
+    # without the floor the strongest theme is always asserted
+    plain = replace(lexicon, theme_policy={k: v for k, v in policy.items() if k != "strongestFloor"})
+    asserted, suggested = _tags(plain, "", f"to study {_filler(late)} the privacy of users;")
+    assert asserted == {"privacy": value} and suggested == {}
+
+
+def test_the_strongest_theme_from_the_floor_is_asserted(lexicon, policy):
+    """An aside's theme named in two words reaches the floor but not the threshold: asserted
+    when it is the clause's strongest, suggested beside a stronger one."""
+    value = round(policy["asideConfidence"] + policy["cueBonus"], 3)
+    assert policy["strongestFloor"] <= value < policy["assertThreshold"]
+    asserted, suggested = _tags(lexicon, "", "to report each year, in particular on workshops and capacity building;")
+    assert asserted == {"capacity-building": value} and suggested == {}
+    asserted, suggested = _tags(lexicon, "", "to protect the privacy of users, in particular through workshops and capacity building;")
+    assert set(asserted) == {"privacy"} and suggested == {"capacity-building": value}
 
 
 def test_a_theme_of_the_lead_in_governs_the_item(lexicon, policy):
@@ -234,6 +253,14 @@ def test_a_theme_first_named_in_an_aside_is_a_suggestion(lexicon, policy):
     assert set(asserted) == {"privacy", "capacity-building"}
     # a new part of the clause (after ';') closes the aside
     asserted, _ = _tags(lexicon, "", "to protect privacy, in particular online; and to organize workshops;")
+    assert set(asserted) == {"privacy", "capacity-building"}
+
+
+def test_a_remark_after_the_duty_is_weighed_as_an_aside(lexicon, policy):
+    """', and recalls …' after a UN duty is the adopting body's remark beside it."""
+    asserted, suggested = _tags(lexicon, "", "to protect the privacy of users, and recalls the provision of technical assistance;")
+    assert set(asserted) == {"privacy"} and suggested == {"capacity-building": policy["asideConfidence"]}
+    asserted, _ = _tags(lexicon, "", "to protect the privacy of users, and to provide technical assistance;")
     assert set(asserted) == {"privacy", "capacity-building"}
 
 

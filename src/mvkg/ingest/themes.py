@@ -3,8 +3,8 @@ and which of the themes the clause asserts and which it only suggests. The taggi
 data, stated on `mvkg:ThemeScheme` in ontology/themes.ttl: a theme's confidence comes from
 where its first cue stands (lead-in, operative part, aside, late, or anywhere for a duty's
 beneficiaries and purpose), how many different words name it and how many candidate themes
-the clause has; a clause asserts its strongest theme and every theme at or above
-`assertThreshold`, and suggests the rest with their confidence."""
+the clause has; a clause asserts its strongest theme (when it reaches `strongestFloor`) and
+every theme at or above `assertThreshold`, and suggests the rest with their confidence."""
 
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ def why_suggested(lex: Lexicon, tag: Tag, own: Span) -> str:
     if where == "late":
         return f"'{tag.span.text}' comes late in the clause"
     if where == "aside":
-        return f"'{tag.span.text}' is named in an aside (an example or instance of the duty)"
+        return f"'{tag.span.text}' is named in an aside (an example or instance of the duty, or a remark beside it)"
     return f"below the assert threshold {lex.theme_policy.get('assertThreshold', 0.0)}"
 
 
@@ -152,5 +152,7 @@ def theme_tags(lex: Lexicon, text: str, lead_in: tuple[Span, ...], own: Span) ->
     ranked = sorted(scored, key=lambda t: (-t.confidence, t.span.start, t.concept))
     threshold = policy.get("assertThreshold", 0.0)
     most = int(policy.get("maxAssertedThemes", len(ranked)))
-    keep = {id(t) for k, t in enumerate(ranked) if k < most and (k == 0 or t.confidence >= threshold)}
+    floor = policy.get("strongestFloor", 0.0)
+    keep = {id(t) for k, t in enumerate(ranked)
+            if k < most and ((k == 0 and t.confidence >= floor) or t.confidence >= threshold)}
     return ThemeTags(tuple(t for t in scored if id(t) in keep), tuple(t for t in scored if id(t) not in keep))
