@@ -202,14 +202,20 @@ def _distributed(lex: Lexicon, text: str) -> tuple[tuple[Minted, ...], str]:
             if re.search(r"(?-i:[A-Z])[\w'’\-]*\s+$", text[: m.start()]) or any(
                     k.start <= m.start() < k.end and k.end > m.end("head") for k in known):
                 continue  # "the Peaceful Uses of …", "Heads of State and Government": one name
-            names = [re.sub(r"^(?:(?:respectively|of)\b\s*)+", "", n.strip(" ,")) for n in _parts(lex, m.group("names"))]
-            names = [n for n in names if n]
+            names = [n for n in (_unjoined(lex, n.strip(" ,")) for n in _parts(lex, m.group("names"))) if n]
             if len(names) < 2:
                 continue
             found = [mint(lex, f"{m.group('head')[:-1]} of {n}") for n in names]
             if all(found):
                 return tuple(f for f in found if f is not None), _blank(text, [m.span()])
     return (), text
+
+
+def _unjoined(lex: Lexicon, name: str) -> str:
+    """A distributed name without the words that joined it to the others ('of', 'respectively')."""
+    for rx in lex.pattern("distributed-filler"):
+        name = rx.sub("", name)
+    return name
 
 
 def _parts(lex: Lexicon, text: str) -> list[str]:
