@@ -61,14 +61,17 @@ def view_key(manifest: dict, store: GraphStore, portfolio: str) -> str:
     digest = hashlib.sha256(json.dumps(kept, sort_keys=True, default=str).encode())
     for graph in (INFERRED, str(portfolio_graph_iri(portfolio))):
         digest.update(b"\0graph " + graph.encode() + b"\n")
-        for line in sorted(_lines(store, graph)):
-            digest.update(line.encode() + b"\n")
+        digest.update(b"\n".join(sorted(_lines(store, graph))))
     return digest.hexdigest()
 
 
-def _lines(store: GraphStore, graph: str) -> list[str]:
-    view = DataView(store, (ox.NamedNode(graph),))
-    return [f"{t.subject} {t.predicate} {t.object}" for t in construct(view, "all_triples")]
+def _lines(store: GraphStore, graph: str) -> list[bytes]:
+    """The graph's triples, one N-Triples line each (Oxigraph's own dump when it is an Oxigraph
+    store: a large inferred graph is read once per build, not triple by triple in Python)."""
+    node = ox.NamedNode(graph)
+    if isinstance(store, ox.Store):
+        return (store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node) or b"").splitlines()
+    return [f"{t.subject} {t.predicate} {t.object} .".encode() for t in construct(DataView(store, (node,)), "all_triples")]
 
 
 def _digest(text: str) -> str:
