@@ -24,19 +24,18 @@ from rdflib import Graph
 from mvkg.compliance.shaclcore import Compiled, compile_shapes
 from mvkg.compliance.shaclfast import Finding, without_sparql
 from mvkg.compliance.validate import (
+    Shapes,
     Validation,
     assemble,
     obligation_info,
-    portfolio_iri,
     run_engine,
-    scoped,
-    shapes_for,
     theme_labels,
+    validate,
 )
 from mvkg.kernel.namespaces import MVKG
 from mvkg.kernel.resources import Resources
 from mvkg.query.named import select, solutions
-from mvkg.query.store import DataView, memory_copy, portfolio_view, to_oxigraph
+from mvkg.query.store import DataView, memory_copy, to_oxigraph
 
 # dimension -> the named query listing each obligation's keys in it (?o ?k)
 DIMENSIONS = {"theme": "tally_theme", "bearer": "tally_bearer", "resolution": "tally_resolution", "sdg": "tally_sdg"}
@@ -72,29 +71,10 @@ class Tally:
         return {k: {v: n for v, n in c.items() if n} for (d, k), c in sorted(self.counts.items()) if d == dimension}
 
 
-@dataclass(frozen=True)
-class Shapes:
-    """The bundled shapes, parsed and with their core compiled: what every live validation
-    starts from (neither depends on the data, so a server can keep them between builds and
-    share them, read-only, between sessions; `shapes_key` says when they must be read again)."""
-
-    graph: Graph
-    compiled: Compiled
-
-    @classmethod
-    def of(cls, resources: Resources) -> Shapes:
-        graph = shapes_for(resources)
-        return cls(graph, compile_shapes(without_sparql(graph)))
-
-
 def judge(store, shapes: Shapes, portfolio: str) -> Validation:
     """What `validate` answers with the bundled shapes (the built graph, one portfolio), from
-    shapes already compiled: the same view (`scoped`), engine and assembly, without parsing
-    and compiling the shapes on each call."""
-    portfolio_iri(store, portfolio)
-    view = scoped(portfolio_view(store, portfolio))
-    findings = run_engine(view, shapes.graph, compiled=shapes.compiled)
-    return assemble(view, shapes.graph, portfolio, findings, obligation_info(view))
+    shapes already compiled: `validate` itself, given them."""
+    return validate(None, None, portfolio, store=store, shapes=shapes)
 
 
 def shapes_key(resources: Resources) -> str:

@@ -287,19 +287,43 @@ def shapes_for(resources: Resources, extra_shapes: Graph | None = None) -> Graph
     return shapes
 
 
-def validate(ws: Workspace, resources: Resources, portfolio: str, engine: str = "oxigraph",
+@dataclass(frozen=True)
+class Shapes:
+    """The bundled shapes, parsed and with their core compiled: what every validation with
+    them starts from (neither depends on the data, so a server can keep them between builds and
+    share them, read-only, between sessions; compliance.incremental.shapes_key says when they
+    must be read again)."""
+
+    graph: Graph
+    compiled: Compiled
+
+    @classmethod
+    def of(cls, resources: Resources) -> Shapes:
+        graph = shapes_for(resources)
+        return cls(graph, compile_shapes(without_sparql(graph)))
+
+
+def validate(ws: Workspace | None, resources: Resources | None, portfolio: str, engine: str = "oxigraph",
              extra_shapes: Graph | UserShapes | None = None, store=None,
-             limits: ChildLimits | None = None) -> Validation:
-    """Validate the built graph with one portfolio (`store`: an already opened graph). With
-    an analyst's own shapes the engines run in a child process under `limits` (default
-    USER_SHAPES_LIMITS): a costly shape (a cross join in its sh:select) is stopped, and the
-    run is undetermined, never endless."""
-    store = store or open_read_only(ws)
+             limits: ChildLimits | None = None, shapes: Shapes | None = None) -> Validation:
+    """Validate the built graph with one portfolio (`store`: an already opened graph, else the
+    workspace's). `shapes`: the bundled shapes already parsed and compiled (`Shapes.of`), kept
+    by a caller that validates often; else they are read from `resources`. With an analyst's
+    own shapes the engines run in a child process under `limits` (default USER_SHAPES_LIMITS):
+    a costly shape (a cross join in its sh:select) is stopped, and the run is undetermined,
+    never endless."""
+    if store is None:
+        assert ws is not None, "validate needs a workspace or an opened store"
+        store = open_read_only(ws)
     portfolio_iri(store, portfolio)
     view = portfolio_view(store, portfolio)
     if extra_shapes is None:  # shapes of the analyst's own may look at portfolios differently
         view = scoped(view)
+        if shapes is not None:
+            return validate_view(view, shapes.graph, portfolio, engine, compiled=shapes.compiled)
+        assert resources is not None, "validate needs the resources or the shapes"
         return validate_view(view, shapes_for(resources), portfolio, engine)
+    assert resources is not None, "validate with extra shapes needs the resources"
     shapes = shapes_for(resources, extra_shapes.graph if isinstance(extra_shapes, UserShapes) else extra_shapes)
     files = ", ".join(extra_shapes.files) if isinstance(extra_shapes, UserShapes) else "the extra shapes"
     try:
@@ -313,8 +337,9 @@ def validate(ws: Workspace, resources: Resources, portfolio: str, engine: str = 
     return assemble(view, shapes, portfolio, findings, obligation_info(view))
 
 
-def validate_view(view: DataView, shapes: Graph, portfolio: str, engine: str = "oxigraph") -> Validation:
-    findings = run_engine(view, shapes, engine)
+def validate_view(view: DataView, shapes: Graph, portfolio: str, engine: str = "oxigraph",
+                  compiled: Compiled | None = None) -> Validation:
+    findings = run_engine(view, shapes, engine, compiled=compiled)
     return assemble(view, shapes, portfolio, findings, obligation_info(view))
 
 

@@ -42,14 +42,16 @@ class WorkingStore:
     aside: Path | None = None  # the old build/store while the swap is not committed
 
     @classmethod
-    def open(cls, ws: Workspace, loaded: ox.Store | None = None) -> WorkingStore:
-        """`loaded`: the image already loaded into memory (memory location), to edit in place."""
+    def open(cls, ws: Workspace, loaded: ox.Store | None = None, reader: ox.Store | None = None) -> WorkingStore:
+        """`loaded`: the image already loaded into memory (memory location), to edit in place.
+        `reader`: build/store already open read-only under the same lock (the write's questions),
+        copied from rather than opened again."""
         if ws.store_settings().location == MEMORY:
             return cls(ws, loaded if loaded is not None else load_image(ws.image_file))
         copy = ws.build_dir / "store.live.tmp"
         shutil.rmtree(copy, ignore_errors=True)  # left by a writer that was killed
         try:
-            ox.Store.read_only(str(ws.store_dir)).backup(str(copy))
+            (reader if reader is not None else ox.Store.read_only(str(ws.store_dir))).backup(str(copy))
             return cls(ws, ox.Store(str(copy)), copy)
         except BaseException:
             shutil.rmtree(copy, ignore_errors=True)

@@ -113,14 +113,18 @@ class GraphEdit:
         return ox.serialize((now - added) | removed, format=_NT) or b""
 
     def subjects(self, leave_out: Iterable[str] = ()) -> set[ox.NamedNode]:
-        """The named subjects of the replaced graphs (but `leave_out`), before and after."""
+        """The named subjects of the triples the replacements added or took out (but in
+        `leave_out`): a subject whose triples a replaced graph holds as before cannot have
+        changed (one assessment recorded: its subject, not the other hundred of the graph)."""
         out: set[ox.NamedNode] = set()
         skip = set(leave_out)
         for graph, before in self.old.items():
             if graph in skip:
                 continue
-            for data in (before, self.store.dump(format=_NT, from_graph=ox.NamedNode(graph)) or b""):
-                out |= {t.subject for t in ox.parse(data, format=_NT) if isinstance(t.subject, ox.NamedNode)}
+            now = self.store.dump(format=_NT, from_graph=ox.NamedNode(graph)) or b""
+            old, new = set(before.splitlines()), set(now.splitlines())
+            differing = b"\n".join(old ^ new)
+            out |= {t.subject for t in ox.parse(differing, format=_NT) if isinstance(t.subject, ox.NamedNode)}
         return out
 
 

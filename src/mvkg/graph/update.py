@@ -132,6 +132,10 @@ class Live:
         """The image as loaded for the write's questions, for the edit to reuse (memory location only)."""
         return self._store if self.ws.store_settings().location == MEMORY else None
 
+    def opened(self) -> ox.Store | None:
+        """The built graph if the write's questions opened it already (else None)."""
+        return self._store
+
     def obligations(self) -> set[str]:
         """The obligations of the resolutions read from text (what assessments may name)."""
         if not self.current:
@@ -283,7 +287,7 @@ def _incremental(live: Live, kinds: frozenset[str], derived: Mapping[str, Derive
     steps = set().union(*(FEEDS[k] for k in kinds))
     inputs = Inputs(ws, live.lexicon() if steps & {"resolutions", "catalogue", "portfolios"} else None)
     before = read_state(ws)
-    work = WorkingStore.open(ws, live.memory_store())
+    work = WorkingStore.open(ws, live.memory_store(), live.opened())
     commit = Commit(ws, work)
     try:
         assert work.store is not None

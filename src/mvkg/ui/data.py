@@ -18,6 +18,7 @@ from mvkg.compliance.coverage import Coverage, coverage
 from mvkg.compliance.incremental import LiveValidation, Shapes, judge, shapes_key
 from mvkg.compliance.validate import Result
 from mvkg.graph.build import load_lexicon
+from mvkg.graph.content_key import CATALOGUE, PORTFOLIOS, inputs_key, manifest_of, view_key
 from mvkg.graph.lexicon_cache import lexicon_key
 from mvkg.history.diff import VerdictChange, changed_since
 from mvkg.history.snapshots import SnapshotStore, default_folder
@@ -90,17 +91,42 @@ def query_worker(root: str, key: str) -> QueryWorker:
     return _opened(root, key)[1]
 
 
-@st.cache_data(show_spinner="Validating…", max_entries=32)
+@st.cache_data(show_spinner=False, max_entries=64)
+def judged(root: str, key: str, portfolio: str) -> str:
+    """What a judgement of the portfolio reads from the build `key`, as a key (graph/content_key.py):
+    the caches of verdicts and what is worked out from them are keyed by it, so a write that leaves
+    them as they were (saving another portfolio, a what-if) does not make the next page judge again."""
+    manifest = manifest_of(Workspace(Path(root)), key)
+    return key if manifest is None else view_key(manifest, graph(root, key), portfolio)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def inputs(root: str, key: str, prefixes: tuple[str, ...]) -> str:
+    """The key of the inputs under `prefixes` in the build `key` (graph/content_key.py)."""
+    manifest = manifest_of(Workspace(Path(root)), key)
+    return key if manifest is None else inputs_key(manifest, prefixes)
+
+
 def run(root: str, key: str, portfolio: str) -> tuple[Coverage, tuple[Result, ...]]:
-    v = judge(graph(root, key), shapes(), portfolio)  # validate(), with the shapes kept between builds
+    return _run(root, judged(root, key, portfolio), portfolio, key)
+
+
+@st.cache_data(show_spinner="Validating…", max_entries=32)
+def _run(root: str, judged_key: str, portfolio: str, _key: str) -> tuple[Coverage, tuple[Result, ...]]:
+    """Cached by what the judgement reads (`judged_key`); worked out on the build `_key`."""
+    v = judge(graph(root, _key), shapes(), portfolio)  # validate(), with the shapes kept between builds
     return coverage(resources(), v), v.results
 
 
-@st.cache_data(show_spinner="Reading the obligations…", max_entries=32)
 def obligations_view(root: str, key: str, portfolio: str) -> ObligationsView:
     """Every obligation with its verdict, source text, bearers, evidence, themes and results."""
-    cov, results = run(root, key, portfolio)
-    return build_obligations_view(graph(root, key), cov, results)
+    return _obligations_view(root, judged(root, key, portfolio), portfolio, key)
+
+
+@st.cache_data(show_spinner="Reading the obligations…", max_entries=32)
+def _obligations_view(root: str, judged_key: str, portfolio: str, _key: str) -> ObligationsView:
+    cov, results = run(root, _key, portfolio)
+    return build_obligations_view(graph(root, _key), cov, results)
 
 
 @st.cache_data(max_entries=16)
@@ -119,7 +145,7 @@ def run_whatif(root: str, portfolio: str, member_iris: tuple[str, ...], extra) -
     the projected verdict counts per theme."""
     ws = Workspace(Path(root))
     key = build_key(ws)
-    tag = (root, key, portfolio)
+    tag = (root, judged(root, key, portfolio), portfolio)  # a write that leaves the portfolio's judgement keeps the copy
     start = whatif_start(root, key, portfolio)
     if frozenset(member_iris) == start[2] and not len(extra or ()):  # nothing changed yet: no private copy
         return start[0], start[1]
@@ -132,12 +158,16 @@ def run_whatif(root: str, portfolio: str, member_iris: tuple[str, ...], extra) -
     return coverage(resources(), v), live.tally.by("theme")
 
 
-@st.cache_data(show_spinner="Judging the portfolio…", max_entries=8)
 def whatif_start(root: str, key: str, portfolio: str) -> tuple[Coverage, dict, frozenset[str]]:
-    """A what-if before any change (the portfolio as saved), once per build for every session:
+    """A what-if before any change (the portfolio as saved), once per judgement for every session:
     its coverage, verdict counts per theme, and members. A session makes its private live copy
     (run_whatif) only when it changes something (20 sessions opening the page cost one validation)."""
-    live = LiveValidation.start(portfolio_view(graph(root, key), portfolio), shapes(), portfolio)
+    return _whatif_start(root, judged(root, key, portfolio), portfolio, key)
+
+
+@st.cache_data(show_spinner="Judging the portfolio…", max_entries=8)
+def _whatif_start(root: str, judged_key: str, portfolio: str, _key: str) -> tuple[Coverage, dict, frozenset[str]]:
+    live = LiveValidation.start(portfolio_view(graph(root, _key), portfolio), shapes(), portfolio)
     return coverage(resources(), live.run), live.tally.by("theme"), live.members
 
 
@@ -170,13 +200,24 @@ def lexicon() -> Lexicon:
     return _parsed_lexicon(lexicon_key(resources()).decode())
 
 
-@st.cache_data(max_entries=8)
 def catalogue(root: str, key: str):
+    """The catalogue's entries, once per content of its files (a write of assessments or
+    portfolios leaves it)."""
+    return _catalogue(root, inputs(root, key, CATALOGUE))
+
+
+@st.cache_data(max_entries=8)
+def _catalogue(root: str, inputs_key: str):
     return load_catalogue(Workspace(Path(root)), lexicon())
 
 
-@st.cache_data(max_entries=8)
 def portfolios(root: str, key: str) -> dict:
+    """Every portfolio with its members, once per content of the catalogue and portfolio files."""
+    return _portfolios(root, inputs(root, key, PORTFOLIOS))
+
+
+@st.cache_data(max_entries=8)
+def _portfolios(root: str, inputs_key: str) -> dict:
     ws = Workspace(Path(root))
     lex = lexicon()
     entries = load_catalogue(ws, lex)

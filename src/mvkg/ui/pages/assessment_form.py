@@ -2,7 +2,8 @@
 reasons), a form to record an assessment of one of them or of any catalogue entry, and the
 obligation's assessments with edit, mark reviewed and remove. Every write is a pipeline call
 (a live write: the graph and the verdicts follow before the page is read again) made by
-`current_actor()`; a refused write is shown as one line and writes nothing."""
+`current_actor()` in a button's callback, so the page runs once after it; its message, or its
+refusal (one line; nothing written), is shown under what made it."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from mvkg.kernel.namespaces import slugify
 from mvkg.kernel.workspace import Workspace
 from mvkg.ui import data
 from mvkg.ui.identity import current_actor
-from mvkg.ui.pages.shared import after_write, md_escape, say, show_error, text_table
+from mvkg.ui.pages.shared import md_escape, say, show_error, text_table
 from mvkg.ui.pages.why_panel import FOCUS_NEW, focus, suggestion_rows, suggestions_for
 
 NOT_APPLICABLE = "not-applicable"
@@ -93,33 +94,26 @@ def _record(ws: Workspace, w: Why, suggested: tuple[str, ...]) -> None:
            f"assess-{w.short}")
 
 
-def _write(call: Callable[[], object], message: str, where: str = "") -> None:
-    """Run a pipeline write: the page read again with the message, or its refusal (nothing
-    written) as one line. From a form's callback (`where` given; the page runs next anyway),
-    either is kept for `outcome(where)` to show under the form: a message at the top of the
-    page would move everything below it, which the browser then draws again (0.5 s and more)."""
+def _write(call: Callable[[], object], message: str, where: str) -> None:
+    """Run a pipeline write from a callback (it runs before the page, which then runs once and
+    reads the new build): its message, or its refusal (nothing written), is kept for
+    `outcome(where)` to show once under the form or buttons that made it. A message at the top
+    of the page would move everything below it, which the browser then draws again (0.5 s and more)."""
     try:
         call()
     except MvkgError as exc:
-        if where:
-            st.session_state[OUTCOME + where] = exc
-        else:
-            show_error(exc)
+        st.session_state[OUTCOME + where] = exc
         return
-    if where:
-        st.session_state[OUTCOME + where] = message
-        return
-    after_write(message)
+    st.session_state[OUTCOME + where] = ("success", message)
 
 
 def outcome(where: str) -> None:
-    """What became of the write a callback made from the form `where` (its message, or its
-    refusal), once."""
+    """What became of the write a callback made from `where` (its message, or its refusal), once."""
     said = st.session_state.pop(OUTCOME + where, None)
     if isinstance(said, MvkgError):
         show_error(said)
     elif said:
-        say("success", said)
+        say(*said)
 
 
 def on_record(ws: Workspace, w: Why) -> None:
@@ -128,6 +122,7 @@ def on_record(ws: Workspace, w: Why) -> None:
     st.markdown(f"#### Assessments ({len(stored)})")
     if not stored:
         st.write("None yet.")
+        outcome(f"actions-{w.short}")  # the last one removed: said here
         return
     text_table([{"entry": s.row["entry"] or "(not applicable)", "relation": s.row["relation"],
                  "review": _review(s), "assessor": s.row["assessor"], "date": s.row["date"],
@@ -152,51 +147,65 @@ def _review(s: Stored) -> str:
 
 def actions(ws: Workspace, w: Why, s: Stored) -> None:
     """Mark reviewed (or reopen), edit, remove: each with the version read, so a row someone
-    changed meanwhile is not overwritten."""
-    actor = current_actor()
-    entry, tag = s.row["entry"], f"{w.short}-{_key(s)}"
+    changed meanwhile is not overwritten. Each writes in its button's callback, before the page
+    runs (the page then runs once, reading the new build)."""
+    entry, tag, where = s.row["entry"], f"{w.short}-{_key(s)}", f"actions-{w.short}"
     name = f"{w.label} ← {entry or 'not applicable'}"
     cols = st.columns(3)
     if (s.row.get("review") or DRAFT) == DRAFT:
-        if cols[0].button("Mark reviewed", key=f"review-{tag}"):
-            _write(lambda: pipeline.review_assessment(ws, data.resources(), w.short, entry, actor=actor,
-                                                      expected_version=s.version),
-                   f"{name} marked reviewed by {actor.name}.")
-    elif cols[0].button("Back to draft", key=f"reopen-{tag}"):
-        _write(lambda: pipeline.review_assessment(ws, data.resources(), w.short, entry, actor=actor, state=DRAFT,
-                                                  expected_version=s.version), f"{name} is a draft again.")
+        cols[0].button("Mark reviewed", key=f"review-{tag}", on_click=_set_review, args=(ws, w, s, REVIEWED, name))
+    else:
+        cols[0].button("Back to draft", key=f"reopen-{tag}", on_click=_set_review, args=(ws, w, s, DRAFT, name))
     editing = cols[1].toggle("Edit", key=f"edit-{tag}")
     if cols[2].button("Remove", key=f"remove-{tag}"):
         st.session_state[f"confirm-{tag}"] = True
     if st.session_state.get(f"confirm-{tag}"):
         st.warning(md_escape(f"Remove the assessment {name}? The verdict follows at once."))
-        if st.button("Yes, remove it", key=f"really-remove-{tag}"):
-            st.session_state.pop(f"confirm-{tag}", None)
-            _write(lambda: pipeline.remove_assessment(ws, data.resources(), w.short, entry, actor=actor,
-                                                      expected_version=s.version), f"{name} removed.")
+        st.button("Yes, remove it", key=f"really-remove-{tag}", on_click=_remove, args=(ws, w, s, tag, name))
+    outcome(where)
     if editing:
         edit_form(ws, w, s, tag, name)
+
+
+def _set_review(ws: Workspace, w: Why, s: Stored, state: str, name: str) -> None:
+    actor = current_actor()
+    said = f"{name} marked reviewed by {actor.name}." if state == REVIEWED else f"{name} is a draft again."
+    _write(lambda: pipeline.review_assessment(ws, data.resources(), w.short, s.row["entry"], actor=actor, state=state,
+                                              expected_version=s.version), said, f"actions-{w.short}")
+
+
+def _remove(ws: Workspace, w: Why, s: Stored, tag: str, name: str) -> None:
+    st.session_state.pop(f"confirm-{tag}", None)
+    _write(lambda: pipeline.remove_assessment(ws, data.resources(), w.short, s.row["entry"], actor=current_actor(),
+                                              expected_version=s.version), f"{name} removed.", f"actions-{w.short}")
+
+
+EDITED = ("relation", "rationale", "evidence", "evidence_url", "confidence")  # the edit form's fields, as the row names them
 
 
 def edit_form(ws: Workspace, w: Why, s: Stored, tag: str, name: str) -> None:
     actor = current_actor()
     row = s.row
     with st.form(f"edit-form-{tag}"):
-        relation = st.radio("Relation", RELATIONS, index=RELATIONS.index(row["relation"]), horizontal=True,
-                            key=f"edit-relation-{tag}")
-        rationale = st.text_area("Rationale", value=row["rationale"], key=f"edit-rationale-{tag}")
+        st.radio("Relation", RELATIONS, index=RELATIONS.index(row["relation"]), horizontal=True,
+                 key=f"edit-relation-{tag}")
+        st.text_area("Rationale", value=row["rationale"], key=f"edit-rationale-{tag}")
         cols = st.columns([2, 2, 1])
-        evidence = cols[0].text_input("Evidence", value=row["evidence"], key=f"edit-evidence-{tag}")
-        url = cols[1].text_input("Evidence URL", value=row["evidence_url"], key=f"edit-url-{tag}")
-        confidence = cols[2].text_input("Confidence", value=row["confidence"], key=f"edit-confidence-{tag}")
+        cols[0].text_input("Evidence", value=row["evidence"], key=f"edit-evidence-{tag}")
+        cols[1].text_input("Evidence URL", value=row["evidence_url"], key=f"edit-evidence_url-{tag}")
+        cols[2].text_input("Confidence", value=row["confidence"], key=f"edit-confidence-{tag}")
         st.caption(md_escape(f"Saving makes {actor.name} its assessor and a reviewed assessment a draft again."))
-        saved = st.form_submit_button("Save changes")
-    if saved:
-        new = {"relation": relation, "rationale": rationale, "evidence": evidence, "evidence_url": url,
-               "confidence": confidence}
-        changes = {k: v for k, v in new.items() if v != row[k]}
-        if not changes:
-            st.info("Nothing changed.")
-            return
-        _write(lambda: pipeline.edit_assessment(ws, data.resources(), w.short, row["entry"], changes, actor=actor,
-                                                expected_version=s.version), f"{name} changed by {actor.name}.")
+        st.form_submit_button("Save changes", on_click=_edit, args=(ws, w, s, tag, name))
+    outcome(f"edit-{tag}")
+
+
+def _edit(ws: Workspace, w: Why, s: Stored, tag: str, name: str) -> None:
+    """The edit form's values, as submitted, saved (a callback); only the fields that changed."""
+    changes = {k: v for k in EDITED if (v := st.session_state.get(f"edit-{k}-{tag}") or "") != s.row[k]}
+    if not changes:
+        st.session_state[OUTCOME + f"edit-{tag}"] = ("info", "Nothing changed.")
+        return
+    actor = current_actor()
+    _write(lambda: pipeline.edit_assessment(ws, data.resources(), w.short, s.row["entry"], changes, actor=actor,
+                                            expected_version=s.version), f"{name} changed by {actor.name}.",
+           f"edit-{tag}")

@@ -26,19 +26,29 @@ NEXT_FILTERS = {"needs assessment": (NEEDS_ASSESSMENT,), "needs review": (NEEDS_
                 "needs a standard": (ADD_STANDARD,), "has extraction warnings": (CHECK_EXTRACTION,)}
 
 
-@st.cache_data(show_spinner="Working out what to do next…", max_entries=32)
 def whys(root: str, key: str, portfolio: str) -> dict[str, Why]:
-    """Every obligation's why and next actions against the portfolio, by IRI."""
-    view = data.obligations_view(root, key, portfolio)
-    cov, _ = data.run(root, key, portfolio)
+    """Every obligation's why and next actions against the portfolio, by IRI (once per what
+    the portfolio's judgement reads: data.judged)."""
+    return _whys(root, data.judged(root, key, portfolio), portfolio, key)
+
+
+@st.cache_data(show_spinner="Working out what to do next…", max_entries=32)
+def _whys(root: str, judged_key: str, portfolio: str, _key: str) -> dict[str, Why]:
+    view = data.obligations_view(root, _key, portfolio)
+    cov, _ = data.run(root, _key, portfolio)
     texts = {o.id: o.detail.text for o in view.obligations}
-    return {w.id: w for w in explain_all(data.graph(root, key), cov, texts)}
+    return {w.id: w for w in explain_all(data.graph(root, _key), cov, texts)}
+
+
+def suggestions(root: str, key: str, obligation: str, portfolio: str | None) -> tuple[Suggestion, ...]:
+    """The suggest ranking for an obligation (entries not yet assessed for it), with reasons;
+    from a portfolio's members, once per what its judgement reads (data.judged)."""
+    return _suggestions(root, key if portfolio is None else data.judged(root, key, portfolio), obligation, portfolio, key)
 
 
 @st.cache_data(show_spinner="Ranking the catalogue…", max_entries=64)
-def suggestions(root: str, key: str, obligation: str, portfolio: str | None) -> tuple[Suggestion, ...]:
-    """The suggest ranking for an obligation (entries not yet assessed for it), with reasons."""
-    return tuple(suggest(data.graph(root, key), obligation, portfolio=portfolio, top=SUGGESTED))
+def _suggestions(root: str, reads: str, obligation: str, portfolio: str | None, _key: str) -> tuple[Suggestion, ...]:
+    return tuple(suggest(data.graph(root, _key), obligation, portfolio=portfolio, top=SUGGESTED))
 
 
 def _entries_table(entries: tuple[Examined, ...], closest_first: bool = False) -> None:
