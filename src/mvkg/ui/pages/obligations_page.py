@@ -33,6 +33,7 @@ from mvkg.ui.pages.shared import (
     url_choice,
     verdict_of,
 )
+from mvkg.ui.pages.tables import markdown_table
 from mvkg.ui.pages.why_panel import NEXT_FILTERS, whys
 
 ANY = "(any)"
@@ -80,8 +81,8 @@ def obligations() -> None:
     shown = [o for o in filter_obligations(view.obligations, facets) if o.id in wanted(work)]
     st.caption(f"{len(shown)} of {len(view.obligations)} obligations")
     if shown:
-        frame = table(shown[:SHOWN_AT_MOST], work, portfolio)
-        st.table(frame.set_index(frame.columns[0]))
+        frame = table(shown[:SHOWN_AT_MOST], work, portfolio)  # every cell escaped or built here
+        st.markdown(markdown_table(list(frame.columns), list(frame.itertuples(index=False, name=None))))
         st.caption("Open an obligation by its name (a new tab), or choose it under 'Obligation detail' below.")
     else:
         st.caption("(none)")
