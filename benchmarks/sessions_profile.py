@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sessions import PAGES, TITLES, cpu_of, descendants, open_page, prepared, serve_timed, settled
+from sessions import PAGES, TITLES, cpu_of, descendants, open_page, prepared, serve_timed, settled, warm_up
 
 from browser_support import ARGS, CHROMIUM
 
@@ -88,7 +88,7 @@ def main() -> None:
     ap.add_argument("--visits", type=int, default=2)
     ap.add_argument("--pages", default=",".join(PAGES[1:] + PAGES[:1]))
     ap.add_argument("--persistent", action="store_true",
-                    help="a persistent context whose profile (HTTP and code cache) was filled by one earlier visit")
+                    help="a persistent context whose profile (HTTP and code cache) was filled by two earlier visits")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     pages = [p for p in args.pages.split(",") if p]
@@ -98,7 +98,7 @@ def main() -> None:
         with serve_timed(root, Path(tmp) / "server-times.jsonl") as (url, server):
             user_data = Path(tmp) / "profile" if args.persistent else None
             if user_data:
-                asyncio.run(profile(url, server, [], 0, user_data))  # the earlier visit: fills the caches
+                asyncio.run(warm_up(url, user_data))  # two earlier visits of every page: the caches filled
             rows = asyncio.run(profile(url, server, pages, args.visits, user_data))
     out = {"load_before": [round(x, 2) for x in os.getloadavg()], "persistent": args.persistent, "rows": rows}
     if args.out:

@@ -148,7 +148,11 @@ def choose(view: ObligationsView, shown: list[ObligationView]) -> ObligationView
 def add_resolution(ws: Workspace) -> None:
     """Upload a resolution: parsed by the same pipeline as the CLI; saved only on request."""
     kinds = sorted({s.lstrip(".") for s in pipeline.READABLE})
-    with st.expander(f"Add a resolution ({', '.join('.' + k for k in kinds)}; at most 5 MB)"):
+    box = st.expander(f"Add a resolution ({', '.join('.' + k for k in kinds)}; at most 5 MB)", key="add-resolution",
+                      on_change="rerun")
+    with box:
+        if not box.open:  # made when opened: every browser drew the file picker, hidden, on every visit
+            return
         n = st.session_state.setdefault(UPLOADS, 0)
         upload = st.file_uploader("Resolution file", type=kinds, key=f"upload-resolution-{n}")
         code = st.text_input("Code (when the text has none in [brackets])", key="upload-code")
