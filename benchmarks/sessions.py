@@ -27,10 +27,9 @@ Runs (`--runs`, all eight by default):
   browsers. The cold runs give every session a new incognito context, so each one downloads and
   compiles Streamlit's frontend; an analyst's own browser, who opens the app every day, has its
   hashed static files in its HTTP cache and their compiled code in V8's code cache. The warm runs
-  fill one persistent Chromium profile by visiting every page twice before the runs, and open
-  each session as a tab of a copy of it (one copy a run): every tab is still its own Streamlit
-  session, and page time is measured the same way. The 20 browsers still run on the server's
-  cores, as in the cold runs.
+  fill one persistent Chromium profile by visiting every page twice before the runs, and give
+  each session its own Chromium on a copy of it: page time is measured the same way. The 20
+  browsers still run on the server's cores, as in the cold runs.
 
 Server-side page time: the server runs under benchmarks/timed_server.py, which logs, for every
 run of the page script, the moment the browser's rerun request reached the server and the moment
@@ -275,14 +274,19 @@ def server_times(log: Path, since: float, until: float) -> dict:
 
 
 VIEWPORT = {"width": 1280, "height": 900}
+# warm runs: 20 tabs of one browser, but each stands for the front tab of an analyst's own browser, so
+# Chromium's throttling of background tabs (timers once a second, renderers at low priority) is off
+FRONT_TABS = ["--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+              "--disable-backgrounding-occluded-windows"]
 
 
 async def launched(pw, profile: Path | None):
     """The browser the sessions open their pages in, and how a session opens its page (the page,
     and how to close it). Cold (`profile` None): one Chromium, a new incognito context for each
-    session, nothing cached. Warm: one Chromium with a persistent profile copied from `profile`
-    (its HTTP cache and V8 code cache filled by earlier visits, as an analyst's browser is who opens
-    the app every day), a new tab for each session: each tab is still its own Streamlit session."""
+    session, nothing cached. Warm: each session its own Chromium with a persistent profile copied
+    from `profile` (its HTTP cache and V8 code cache filled by earlier visits, as an analyst's own
+    browser is who opens the app every day; one shared browser made its 20 tabs wait on each
+    other: 1.2-1.5 s p50 for pages that cost 0.15-0.3 CPU s)."""
     if profile is None:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
 
@@ -291,21 +295,25 @@ async def launched(pw, profile: Path | None):
             return await context.new_page(), context.close
 
         return browser, new_context
-    copy = Path(tempfile.mkdtemp(prefix="mvkg-warm-"))
-    shutil.copytree(profile, copy, dirs_exist_ok=True)
-    context = await pw.chromium.launch_persistent_context(str(copy), executable_path=CHROMIUM, args=ARGS,
-                                                          viewport=VIEWPORT)
 
-    async def new_tab():
-        page = await context.new_page()
-        return page, page.close
+    async def own_browser():
+        copy = Path(tempfile.mkdtemp(prefix="mvkg-warm-"))
+        shutil.copytree(profile, copy, dirs_exist_ok=True)
+        context = await pw.chromium.launch_persistent_context(str(copy), executable_path=CHROMIUM,
+                                                              args=ARGS + FRONT_TABS, viewport=VIEWPORT)
+        page = context.pages[0] if context.pages else await context.new_page()
 
-    class Closing:  # the persistent context is the browser; its profile copy goes with it
-        async def close(self) -> None:
+        async def close() -> None:
             await context.close()
             shutil.rmtree(copy, ignore_errors=True)
 
-    return Closing(), new_tab
+        return page, close
+
+    class Nothing:  # each session closes its own browser
+        async def close(self) -> None:
+            return None
+
+    return Nothing(), own_browser
 
 
 async def warm_up(url: str, profile: Path, visits: int = 2) -> None:
@@ -394,8 +402,16 @@ def render(result: dict) -> str:
              f"Python {m['python']}; load average before the run {m['load_before']} (other work on the machine counts)",
              f"- {result['sessions']} Chromium contexts (one headless Chromium, flags: `{' '.join(result['chromium_args'])}`) "
              f"on one `streamlit run app.py` (seed workspace, on-disk store), each visiting {', '.join(PAGES)} "
-             f"{result['rounds']} time(s) through the navigation bar; page time = click to title shown and running "
-             "indicator gone",
+             f"{result['rounds']} time(s) through the navigation bar; page time = click to title shown, running "
+             "indicator gone and script state not running",
+             "- browsers: the runs without a prefix are cold (a new incognito context a session: each downloads and "
+             "compiles Streamlit's frontend); `warm-*` runs give each session " + ("its own Chromium on a copy of "
+             if result.get("warm_browser_each") else "a tab of ") + "one persistent profile whose "
+             "HTTP and V8 code caches two earlier visits of every page filled (an analyst's browser that opens the app "
+             "every day), " + (f"with `{' '.join(result['warm_chromium_args'])}` (each tab stands for the front tab "
+                               "of an analyst's own browser)" if result.get("warm_chromium_args") else
+                               "Chromium's throttling of background tabs left on (19 of the 20 tabs are in the background)")
+             + "; both kinds run the 20 browsers on the server's 2 cores",
              "- pace: `browse`/`heavy` click the next page as soon as the last one settled; `think`/`think-heavy` "
              f"start at a random moment in the first {result['pace']['ramp_s']:g} s and read each page "
              f"{result['pace']['think_s'][0]:g}–{result['pace']['think_s'][1]:g} s (uniform, seed "
@@ -437,6 +453,11 @@ def render(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def rerender(name: str) -> None:
+    """benchmarks/NAME.md written again from NAME.json (the report's wording changed, not the numbers)."""
+    (OUT / f"{name}.md").write_text(render(json.loads((OUT / f"{name}.json").read_text())))
+
+
 @contextmanager
 def serve_timed(root: Path, log: Path):
     """The app for the workspace at `root` on a free port of 127.0.0.1, as the browser tests serve
@@ -471,6 +492,7 @@ def main() -> None:
     thinking = Pace(tuple(args.think), args.ramp, args.seed)
     result: dict = {"machine": machine(), "rounds": args.rounds, "sessions": args.sessions,
                     "caps": ProcessCaps.from_environment().__dict__, "chromium_args": ARGS,
+                    "warm_chromium_args": FRONT_TABS, "warm_browser_each": True,
                     "pace": {"think_s": list(args.think), "ramp_s": args.ramp, "seed": args.seed}}
     with tempfile.TemporaryDirectory(prefix="mvkg-sessions-") as tmp:
         root, query_id = prepared(Path(tmp))
