@@ -27,9 +27,10 @@ Runs (`--runs`, all eight by default):
   browsers. The cold runs give every session a new incognito context, so each one downloads and
   compiles Streamlit's frontend; an analyst's own browser, who opens the app every day, has its
   hashed static files in its HTTP cache and their compiled code in V8's code cache. The warm runs
-  fill one persistent Chromium profile by visiting every page twice before the runs, and give
-  each session its own Chromium on a copy of it: page time is measured the same way. The 20
-  browsers still run on the server's cores, as in the cold runs.
+  fill one persistent Chromium profile by visiting every page twice before the runs; each
+  session is a tab of one Chromium on a copy of it (`--warm-browsers shared`, the default) or
+  its own Chromium on its own copy (`--warm-browsers own`); page time is measured the same way.
+  The 20 browsers still run on the server's cores, as in the cold runs.
 
 Server-side page time: the server runs under benchmarks/timed_server.py, which logs, for every
 run of the page script, the moment the browser's rerun request reached the server and the moment
@@ -280,13 +281,15 @@ FRONT_TABS = ["--disable-background-timer-throttling", "--disable-renderer-backg
               "--disable-backgrounding-occluded-windows"]
 
 
-async def launched(pw, profile: Path | None):
+async def launched(pw, profile: Path | None, own: bool = False):
     """The browser the sessions open their pages in, and how a session opens its page (the page,
     and how to close it). Cold (`profile` None): one Chromium, a new incognito context for each
-    session, nothing cached. Warm: each session its own Chromium with a persistent profile copied
-    from `profile` (its HTTP cache and V8 code cache filled by earlier visits, as an analyst's own
-    browser is who opens the app every day; one shared browser made its 20 tabs wait on each
-    other: 1.2-1.5 s p50 for pages that cost 0.15-0.3 CPU s)."""
+    session, nothing cached. Warm: a persistent profile copied from `profile` (its HTTP cache and V8
+    code cache filled by earlier visits, as an analyst's browser is who opens the app every day),
+    each session a tab of one Chromium on one copy, or (`own`) its own Chromium on its own copy.
+    In one shared browser the 20 tabs share its browser process (Snapshots p50 1.2-1.3 s for
+    0.15 CPU s); with their own browsers they do not, but their 20 launches fall in the ramp and
+    the CPU of a browser closed before the run ends is not all counted (its processes are gone)."""
     if profile is None:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
 
@@ -295,6 +298,22 @@ async def launched(pw, profile: Path | None):
             return await context.new_page(), context.close
 
         return browser, new_context
+    if not own:
+        copy = Path(tempfile.mkdtemp(prefix="mvkg-warm-"))
+        shutil.copytree(profile, copy, dirs_exist_ok=True)
+        shared = await pw.chromium.launch_persistent_context(str(copy), executable_path=CHROMIUM,
+                                                             args=ARGS + FRONT_TABS, viewport=VIEWPORT)
+
+        async def new_tab():
+            page = await shared.new_page()
+            return page, page.close
+
+        class Closing:  # the persistent context is the browser; its profile copy goes with it
+            async def close(self) -> None:
+                await shared.close()
+                shutil.rmtree(copy, ignore_errors=True)
+
+        return Closing(), new_tab
 
     async def own_browser():
         copy = Path(tempfile.mkdtemp(prefix="mvkg-warm-"))
@@ -336,7 +355,7 @@ async def warm_up(url: str, profile: Path, visits: int = 2) -> None:
 
 
 async def run(url: str, sessions: int, rounds: int, query_id: str | None, server: int, pace: Pace = Pace(),
-              log: Path | None = None, profile: Path | None = None) -> dict:
+              log: Path | None = None, profile: Path | None = None, own: bool = False) -> dict:
     from playwright.async_api import async_playwright
 
     times: list[tuple[str, float]] = []
@@ -353,7 +372,7 @@ async def run(url: str, sessions: int, rounds: int, query_id: str | None, server
 
     sampler = threading.Thread(target=sample, daemon=True)
     async with async_playwright() as pw:
-        browser, opener = await launched(pw, profile)
+        browser, opener = await launched(pw, profile, own)
         done = asyncio.Event()
         browsers = sessions - (1 if query_id else 0)
         started, wall_start = time.perf_counter(), time.time()
@@ -482,8 +501,11 @@ def main() -> None:
                     help="seconds an analyst reads a page in the think runs (uniform)")
     ap.add_argument("--ramp", type=float, default=30.0, help="think runs: sessions start within this many seconds")
     ap.add_argument("--seed", type=int, default=18)
+    ap.add_argument("--warm-browsers", choices=("shared", "own"), default="shared",
+                    help="warm runs: each session a tab of one Chromium (shared) or its own Chromium (own)")
     ap.add_argument("--out", default="sessions", help="results in benchmarks/OUT.json and OUT.md")
     args = ap.parse_args()
+    result_extra = {"warm_browser_each": args.warm_browsers == "own"}
     if not Path(CHROMIUM).exists():
         sys.exit(f"Chromium is missing ({CHROMIUM}): `make test` installs it")
     chosen = [r for r in args.runs.split(",") if r and not (args.no_heavy and r.endswith("heavy"))]
@@ -492,8 +514,8 @@ def main() -> None:
     thinking = Pace(tuple(args.think), args.ramp, args.seed)
     result: dict = {"machine": machine(), "rounds": args.rounds, "sessions": args.sessions,
                     "caps": ProcessCaps.from_environment().__dict__, "chromium_args": ARGS,
-                    "warm_chromium_args": FRONT_TABS, "warm_browser_each": True,
-                    "pace": {"think_s": list(args.think), "ramp_s": args.ramp, "seed": args.seed}}
+                    "warm_chromium_args": FRONT_TABS,
+                    "pace": {"think_s": list(args.think), "ramp_s": args.ramp, "seed": args.seed}, **result_extra}
     with tempfile.TemporaryDirectory(prefix="mvkg-sessions-") as tmp:
         root, query_id = prepared(Path(tmp))
         log = Path(tmp) / "server-times.jsonl"
@@ -509,7 +531,8 @@ def main() -> None:
                 pace = thinking if base.startswith("think") else Pace()
                 result[name] = asyncio.run(run(url, args.sessions, args.rounds,
                                                query_id if name.endswith("heavy") else None, server, pace, log,
-                                               profile if name.startswith("warm-") else None))
+                                               profile if name.startswith("warm-") else None,
+                                               args.warm_browsers == "own"))
                 print(name, result[name], flush=True)
         shutil.rmtree(tmp, ignore_errors=True)
     (OUT / f"{args.out}.json").write_text(json.dumps(result, indent=2) + "\n")
