@@ -1,15 +1,16 @@
 """Many analysts at once (never part of the test suite).
 
-    .venv/bin/python benchmarks/sessions.py [--sessions 20] [--rounds 1] [--runs browse,heavy,think,think-heavy]
+    .venv/bin/python benchmarks/sessions.py [--sessions 20] [--rounds 1] [--runs browse,heavy,think,think-heavy,
+                                            warm-browse,warm-heavy,warm-think,warm-think-heavy]
                                             [--think 5 20] [--ramp 30] [--seed 18]
 
 One `streamlit run app.py` (started as the browser tests start it: tests/browser_support.serve)
 serves a built copy of the seed workspace. N Chromium contexts (default 20, one browser) each
 open the app and visit the main pages through the navigation bar, as an analyst does, `rounds`
 times. A page's time runs from the click (or, for the first page, from `goto`) to the page
-settled: its title shown and Streamlit's running indicator gone.
+settled: its title shown, Streamlit's running indicator gone and its script state not running.
 
-Runs (`--runs`, all four by default):
+Runs (`--runs`, all eight by default):
 - `browse`: every session browses, clicking the next page the moment the last one settled (no
   pause: the worst case, 20 analysts clicking without reading);
 - `heavy`: the same, while one session opens a saved cross-join query on the SPARQL page and
@@ -21,7 +22,15 @@ Runs (`--runs`, all four by default):
   (Locust's `wait_time = between(a, b)`, JMeter's uniform random timer): each session starts at
   a random moment in the first `--ramp` seconds and reads each page for a random `--think`
   interval (uniform, seconds) before the next click; the draws are seeded (`--seed`, one stream per
-  session), so a rerun makes the same pauses. The think time is not part of any page time.
+  session), so a rerun makes the same pauses. The think time is not part of any page time;
+- `warm-browse`, `warm-heavy`, `warm-think`, `warm-think-heavy`: the same four with warm
+  browsers. The cold runs give every session a new incognito context, so each one downloads and
+  compiles Streamlit's frontend; an analyst's own browser, who opens the app every day, has its
+  hashed static files in its HTTP cache and their compiled code in V8's code cache. The warm runs
+  fill one persistent Chromium profile by visiting every page twice before the runs; each
+  session is a tab of one Chromium on a copy of it (`--warm-browsers shared`, the default) or
+  its own Chromium on its own copy (`--warm-browsers own`); page time is measured the same way.
+  The 20 browsers still run on the server's cores, as in the cold runs.
 
 Server-side page time: the server runs under benchmarks/timed_server.py, which logs, for every
 run of the page script, the moment the browser's rerun request reached the server and the moment
@@ -72,17 +81,22 @@ PAGES = ("Overview", "Obligations", "Standards & portfolios", "Validation", "SPA
 TITLES = {"Standards & portfolios": "Standards & portfolios (what-if)"}
 HEAVY_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 4k^3 rows: runs to the time limit
 GOAL_P95 = 2.0
-RUNS = ("browse", "heavy", "think", "think-heavy")
+COLD = ("browse", "heavy", "think", "think-heavy")
+RUNS = COLD + tuple(f"warm-{name}" for name in COLD)
 QUIET_POLLS = 3  # polls (50 ms apart) with no running indicator: the page is settled
 
 
 async def settled(page, title: str, started: float) -> float:
-    """Seconds from `started` until the page shows `title` and has stopped running."""
+    """Seconds from `started` until the page shows `title` and has stopped running: neither
+    Streamlit's running indicator nor its script state (the app's `data-test-script-state`,
+    which Streamlit's own end-to-end tests wait on; the indicator alone shows only after a
+    delay, so a short run could pass for settled before its elements were drawn) says running."""
     await page.get_by_role("heading", name=title).first.wait_for(timeout=180_000)
     quiet, first_quiet = 0, None
     deadline = time.monotonic() + 180
     while quiet < QUIET_POLLS and time.monotonic() < deadline:
-        running = await page.locator('[data-testid="stStatusWidget"]').count() > 0
+        running = await page.locator('[data-testid="stStatusWidget"], '
+                                     '[data-testid="stApp"]:not([data-test-script-state="notRunning"])').count() > 0
         if running:
             quiet, first_quiet = 0, None
         else:
@@ -116,12 +130,11 @@ class Pace:
         return random.Random(self.seed * 1000 + session)
 
 
-async def browse(browser, url: str, rounds: int, times: list[tuple[str, float]], errors: list[str],
+async def browse(opener, url: str, rounds: int, times: list[tuple[str, float]], errors: list[str],
                  pace: Pace = Pace(), session: int = 0) -> None:
     rng = pace.rng(session)
     await asyncio.sleep(rng.uniform(0, pace.ramp) if pace.ramp else 0)
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    page = await context.new_page()
+    page, close = await opener()
     try:
         started = time.perf_counter()
         await page.goto(url, timeout=180_000)
@@ -137,13 +150,12 @@ async def browse(browser, url: str, rounds: int, times: list[tuple[str, float]],
     except Exception as exc:  # a session that breaks is reported, not hidden
         errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
     finally:
-        await context.close()
+        await close()
 
 
-async def heavy(browser, url: str, query_id: str, done: asyncio.Event, clicks: list[float], notes: list[str]) -> None:
+async def heavy(opener, url: str, query_id: str, done: asyncio.Event, clicks: list[float], notes: list[str]) -> None:
     """One analyst running the cross join again and again until the others have finished."""
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
-    page = await context.new_page()
+    page, close = await opener()
     try:
         started = time.perf_counter()
         await page.goto(f"{url}/sparql?q={query_id}", timeout=180_000)
@@ -157,7 +169,7 @@ async def heavy(browser, url: str, query_id: str, done: asyncio.Event, clicks: l
     except Exception as exc:
         notes.append(f"heavy session: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
     finally:
-        await context.close()
+        await close()
 
 
 def query_processes(server: int) -> int:
@@ -262,8 +274,88 @@ def server_times(log: Path, since: float, until: float) -> dict:
             "script_runs_by_script": sum(1 for r in records if r["by"] == "script")}
 
 
+VIEWPORT = {"width": 1280, "height": 900}
+# warm runs: 20 tabs of one browser, but each stands for the front tab of an analyst's own browser, so
+# Chromium's throttling of background tabs (timers once a second, renderers at low priority) is off
+FRONT_TABS = ["--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+              "--disable-backgrounding-occluded-windows"]
+
+
+async def launched(pw, profile: Path | None, own: bool = False):
+    """The browser the sessions open their pages in, and how a session opens its page (the page,
+    and how to close it). Cold (`profile` None): one Chromium, a new incognito context for each
+    session, nothing cached. Warm: a persistent profile copied from `profile` (its HTTP cache and V8
+    code cache filled by earlier visits, as an analyst's browser is who opens the app every day),
+    each session a tab of one Chromium on one copy, or (`own`) its own Chromium on its own copy.
+    In one shared browser the 20 tabs share its browser process (Snapshots p50 1.2-1.3 s for
+    0.15 CPU s); with their own browsers they do not, but their 20 launches fall in the ramp and
+    the CPU of a browser closed before the run ends is not all counted (its processes are gone)."""
+    if profile is None:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+
+        async def new_context():
+            context = await browser.new_context(viewport=VIEWPORT)
+            return await context.new_page(), context.close
+
+        return browser, new_context
+    if not own:
+        copy = Path(tempfile.mkdtemp(prefix="mvkg-warm-"))
+        shutil.copytree(profile, copy, dirs_exist_ok=True)
+        shared = await pw.chromium.launch_persistent_context(str(copy), executable_path=CHROMIUM,
+                                                             args=ARGS + FRONT_TABS, viewport=VIEWPORT)
+
+        async def new_tab():
+            page = await shared.new_page()
+            return page, page.close
+
+        class Closing:  # the persistent context is the browser; its profile copy goes with it
+            async def close(self) -> None:
+                await shared.close()
+                shutil.rmtree(copy, ignore_errors=True)
+
+        return Closing(), new_tab
+
+    async def own_browser():
+        copy = Path(tempfile.mkdtemp(prefix="mvkg-warm-"))
+        shutil.copytree(profile, copy, dirs_exist_ok=True)
+        context = await pw.chromium.launch_persistent_context(str(copy), executable_path=CHROMIUM,
+                                                              args=ARGS + FRONT_TABS, viewport=VIEWPORT)
+        page = context.pages[0] if context.pages else await context.new_page()
+
+        async def close() -> None:
+            await context.close()
+            shutil.rmtree(copy, ignore_errors=True)
+
+        return page, close
+
+    class Nothing:  # each session closes its own browser
+        async def close(self) -> None:
+            return None
+
+    return Nothing(), own_browser
+
+
+async def warm_up(url: str, profile: Path, visits: int = 2) -> None:
+    """An analyst's browser that has opened the app before: `visits` times every page, in a
+    persistent profile at `profile` (a second visit is what makes V8 keep compiled code)."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as pw:
+        context = await pw.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=ARGS,
+                                                              viewport=VIEWPORT)
+        for _ in range(visits):
+            page = await context.new_page()
+            started = time.perf_counter()
+            await page.goto(url, timeout=180_000)
+            await settled(page, "Overview", started)
+            for name in PAGES[1:] + PAGES[:1]:
+                await open_page(page, name)
+            await page.close()
+        await context.close()
+
+
 async def run(url: str, sessions: int, rounds: int, query_id: str | None, server: int, pace: Pace = Pace(),
-              log: Path | None = None) -> dict:
+              log: Path | None = None, profile: Path | None = None, own: bool = False) -> dict:
     from playwright.async_api import async_playwright
 
     times: list[tuple[str, float]] = []
@@ -280,14 +372,14 @@ async def run(url: str, sessions: int, rounds: int, query_id: str | None, server
 
     sampler = threading.Thread(target=sample, daemon=True)
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser, opener = await launched(pw, profile, own)
         done = asyncio.Event()
         browsers = sessions - (1 if query_id else 0)
         started, wall_start = time.perf_counter(), time.time()
         cpu_before = cpu_split(server)
         sampler.start()
-        tasks = [browse(browser, url, rounds, times, errors, pace, i) for i in range(browsers)]
-        hv = asyncio.create_task(heavy(browser, url, query_id, done, clicks, notes)) if query_id else None
+        tasks = [browse(opener, url, rounds, times, errors, pace, i) for i in range(browsers)]
+        hv = asyncio.create_task(heavy(opener, url, query_id, done, clicks, notes)) if query_id else None
         await asyncio.gather(*tasks)
         done.set()
         if hv is not None:
@@ -302,6 +394,7 @@ async def run(url: str, sessions: int, rounds: int, query_id: str | None, server
     on_server = server_times(log, wall_start, time.time()) if log else {}
     return {**summary([t for _, t in times]), "per_page": per_page, "server": on_server,
             "pace": {"think_s": list(pace.think) if pace.think else None, "ramp_s": pace.ramp, "seed": pace.seed},
+            "browser": "warm (persistent profile, a tab a session)" if profile else "cold (a new context a session)",
             "sessions": sessions, "browsing_sessions": browsers,
             "wall_s": round(wall, 1), "cpu_s": cpu, "load_after": [round(x, 2) for x in os.getloadavg()],
             "errors": errors[:10], "error_count": len(errors), "heavy_runs_clicked": len(clicks),
@@ -328,8 +421,16 @@ def render(result: dict) -> str:
              f"Python {m['python']}; load average before the run {m['load_before']} (other work on the machine counts)",
              f"- {result['sessions']} Chromium contexts (one headless Chromium, flags: `{' '.join(result['chromium_args'])}`) "
              f"on one `streamlit run app.py` (seed workspace, on-disk store), each visiting {', '.join(PAGES)} "
-             f"{result['rounds']} time(s) through the navigation bar; page time = click to title shown and running "
-             "indicator gone",
+             f"{result['rounds']} time(s) through the navigation bar; page time = click to title shown, running "
+             "indicator gone and script state not running",
+             "- browsers: the runs without a prefix are cold (a new incognito context a session: each downloads and "
+             "compiles Streamlit's frontend); `warm-*` runs give each session " + ("its own Chromium on a copy of "
+             if result.get("warm_browser_each") else "a tab of ") + "one persistent profile whose "
+             "HTTP and V8 code caches two earlier visits of every page filled (an analyst's browser that opens the app "
+             "every day), " + (f"with `{' '.join(result['warm_chromium_args'])}` (each tab stands for the front tab "
+                               "of an analyst's own browser)" if result.get("warm_chromium_args") else
+                               "Chromium's throttling of background tabs left on (19 of the 20 tabs are in the background)")
+             + "; both kinds run the 20 browsers on the server's 2 cores",
              "- pace: `browse`/`heavy` click the next page as soon as the last one settled; `think`/`think-heavy` "
              f"start at a random moment in the first {result['pace']['ramp_s']:g} s and read each page "
              f"{result['pace']['think_s'][0]:g}–{result['pace']['think_s'][1]:g} s (uniform, seed "
@@ -371,6 +472,11 @@ def render(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def rerender(name: str) -> None:
+    """benchmarks/NAME.md written again from NAME.json (the report's wording changed, not the numbers)."""
+    (OUT / f"{name}.md").write_text(render(json.loads((OUT / f"{name}.json").read_text())))
+
+
 @contextmanager
 def serve_timed(root: Path, log: Path):
     """The app for the workspace at `root` on a free port of 127.0.0.1, as the browser tests serve
@@ -395,8 +501,11 @@ def main() -> None:
                     help="seconds an analyst reads a page in the think runs (uniform)")
     ap.add_argument("--ramp", type=float, default=30.0, help="think runs: sessions start within this many seconds")
     ap.add_argument("--seed", type=int, default=18)
+    ap.add_argument("--warm-browsers", choices=("shared", "own"), default="shared",
+                    help="warm runs: each session a tab of one Chromium (shared) or its own Chromium (own)")
     ap.add_argument("--out", default="sessions", help="results in benchmarks/OUT.json and OUT.md")
     args = ap.parse_args()
+    result_extra = {"warm_browser_each": args.warm_browsers == "own"}
     if not Path(CHROMIUM).exists():
         sys.exit(f"Chromium is missing ({CHROMIUM}): `make test` installs it")
     chosen = [r for r in args.runs.split(",") if r and not (args.no_heavy and r.endswith("heavy"))]
@@ -405,18 +514,25 @@ def main() -> None:
     thinking = Pace(tuple(args.think), args.ramp, args.seed)
     result: dict = {"machine": machine(), "rounds": args.rounds, "sessions": args.sessions,
                     "caps": ProcessCaps.from_environment().__dict__, "chromium_args": ARGS,
-                    "pace": {"think_s": list(args.think), "ramp_s": args.ramp, "seed": args.seed}}
+                    "warm_chromium_args": FRONT_TABS,
+                    "pace": {"think_s": list(args.think), "ramp_s": args.ramp, "seed": args.seed}, **result_extra}
     with tempfile.TemporaryDirectory(prefix="mvkg-sessions-") as tmp:
         root, query_id = prepared(Path(tmp))
         log = Path(tmp) / "server-times.jsonl"
         with serve_timed(root, log) as (url, server):
             asyncio.run(run(url, 2, 1, None, server))  # warm up: the first start opens the graph and fills caches
+            profile = Path(tmp) / "browser-profile"
+            if any(name.startswith("warm-") for name in chosen):
+                asyncio.run(warm_up(url, profile))
             for name in chosen:
                 if name.endswith("heavy") and not query_id:
                     continue
-                pace = thinking if name.startswith("think") else Pace()
+                base = name.removeprefix("warm-")
+                pace = thinking if base.startswith("think") else Pace()
                 result[name] = asyncio.run(run(url, args.sessions, args.rounds,
-                                               query_id if name.endswith("heavy") else None, server, pace, log))
+                                               query_id if name.endswith("heavy") else None, server, pace, log,
+                                               profile if name.startswith("warm-") else None,
+                                               args.warm_browsers == "own"))
                 print(name, result[name], flush=True)
         shutil.rmtree(tmp, ignore_errors=True)
     (OUT / f"{args.out}.json").write_text(json.dumps(result, indent=2) + "\n")

@@ -16,6 +16,7 @@ from mvkg.inputs.catalogue import ALL_COLUMNS
 from mvkg.inputs.catalogue_freshness import freshness, stale_after_days
 from mvkg.kernel.errors import InputError
 from mvkg.render.snapshot_reports import snapshot_md
+from tables_support import frames
 
 TODAY = date(2026, 12, 5)
 
@@ -134,7 +135,7 @@ def test_standards_page_marks_stale_entries(built, monkeypatch):
     rows = [r for path in sorted(ws.catalogue_dir.glob("*.csv")) for r in csv.DictReader(path.open(encoding="utf-8"))]
     stale = sum(1 for r in rows if freshness(r["checked"], date.today(), 183).stale)
     assert any(f"{stale} of {len(rows)} entries are stale" in c.value for c in at.caption)
-    shown = next(t.value for t in at.table if "checked" in t.value.columns)
+    shown = next(f for f in frames(at) if "checked" in f.columns)
     assert shown["checked"].astype(str).str.contains("stale").any()
 
 

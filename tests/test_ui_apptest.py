@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from actors import OS_USER
+from tables_support import frames
 
 PAGES = ["overview", "obligations", "standards", "validation", "sparql", "snapshots", "compare", "graph"]
 
@@ -26,8 +27,8 @@ def plain(value: str) -> str:
 
 def table(at: AppTest, having: str):
     """The first table with a column (or index) named `having`, its cells as read on screen."""
-    for t in at.table:
-        frame = t.value.reset_index().map(plain)
+    for found in frames(at):
+        frame = found.map(plain)
         frame.columns = [plain(c) for c in frame.columns]
         if having in frame.columns:
             return frame

@@ -158,7 +158,7 @@ def test_filter_needs_assessment(browser, fresh, resources):
     page = _open(browser, f"{url}/obligations")
     pick(page, "Next action", "needs assessment")
     assert page.get_by_text(f"{len(needing)} of {len(cov.rows)} obligations").count() == 1
-    cells = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stTable"] td'), td => td.innerText.trim())""")
+    cells = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stTable"] td, [data-testid="stMarkdownContainer"] td'), td => td.innerText.trim())""")
     for w in needing:
         assert f"{w.label} ({next(r for r in cov.rows if r.id == w.id).strength})" in cells
     assert "next=needs+assessment" in page.url  # shareable by URL

@@ -256,7 +256,7 @@ def test_a_theme_label_with_a_comma_is_one_theme(browser, seed_url, built, resou
     assert page.get_by_text(f"{expected} of {len(cov.rows)} obligations").count() == 1
     page = open_page(browser, f"{seed_url}/validation", "Validation")
     cells = [c.strip() for c in page.evaluate("""() => Array.from(
-        document.querySelectorAll('[data-testid="stTable"] td, [data-testid="stTable"] th, [role="gridcell"]'),
+        document.querySelectorAll('[data-testid="stTable"] td, [data-testid="stTable"] th, [data-testid="stMarkdownContainer"] td, [role="gridcell"]'),
         c => c.textContent)""")]
     assert label in cells
     assert "architecture" not in cells and "infrastructure and enabling technologies" not in cells
@@ -389,7 +389,7 @@ def _overflowing(page) -> list[str]:
     viewport's right edge."""
     return page.evaluate("""() => {
         const out = [];
-        for (const td of document.querySelectorAll('[data-testid="stTable"] td, [data-testid="stTable"] th')) {
+        for (const td of document.querySelectorAll('[data-testid="stTable"] td, [data-testid="stTable"] th, [data-testid="stMarkdownContainer"] td, [data-testid="stMarkdownContainer"] th')) {
             const r = td.getBoundingClientRect();
             if (td.scrollWidth > td.clientWidth + 1 || r.right > window.innerWidth + 1) out.push(td.innerText.slice(0, 60));
         }
@@ -400,7 +400,7 @@ def _overflowing(page) -> list[str]:
 def _shown_in_full(page, texts) -> list[str]:
     """The texts that are not the whole content of some table cell on the page."""
     cells = set(page.evaluate("""() => Array.from(
-        document.querySelectorAll('[data-testid="stTable"] td, [data-testid="stTable"] tbody th'),
+        document.querySelectorAll('[data-testid="stTable"] td, [data-testid="stTable"] tbody th, [data-testid="stMarkdownContainer"] td'),
         td => td.innerText.trim())"""))
     return [t for t in texts if t.strip() not in cells]
 
@@ -420,7 +420,7 @@ def test_obligations_at_800px_keep_the_verdict_and_whole_texts(browser, seed_url
     words whole; the detail shows each covering entry's rationale whole."""
     details = obligation_details(open_read_only(built[0]))
     page = open_page(browser, f"{seed_url}/obligations?ob=atu-mv/resolves/para_a", "Obligations", NARROW)
-    header = page.locator('[data-testid="stTable"] th').filter(has_text=re.compile("^verdict$")).first
+    header = page.locator('[data-testid="stTable"] th, [data-testid="stMarkdownContainer"] th').filter(has_text=re.compile("^verdict$")).first
     box = header.bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= NARROW["width"], box
     assert not _shown_in_full(page, [d.text for d in details.values()])

@@ -17,6 +17,7 @@ from mvkg import pipeline
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.kernel.workspace import Workspace
 from mvkg.ui import data
+from tables_support import frames
 
 OBLIGATION = "atu-mv/resolves/para_b"  # not covered by the seed's in-force portfolio
 
@@ -37,7 +38,7 @@ def run_page(name: str) -> AppTest:
 
 def verdict_counts(at: AppTest) -> dict[str, int]:
     """The Overview's "Verdicts" table: verdict notation → obligations."""
-    frame = next(t.value for t in at.table if t.value.index.name == "verdict")
+    frame = next(f for f in frames(at) if f.columns[0] == "verdict").set_index("verdict")
     plain = {re.sub(r"\\(.)", r"\1", str(k)): int(v) for k, v in frame["obligations"].items()}
     return {v.notation: plain[v.mark] for v in VOCABULARY.verdicts}
 

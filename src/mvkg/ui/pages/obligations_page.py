@@ -33,6 +33,7 @@ from mvkg.ui.pages.shared import (
     url_choice,
     verdict_of,
 )
+from mvkg.ui.pages.tables import markdown_table
 from mvkg.ui.pages.why_panel import NEXT_FILTERS, whys
 
 ANY = "(any)"
@@ -80,8 +81,8 @@ def obligations() -> None:
     shown = [o for o in filter_obligations(view.obligations, facets) if o.id in wanted(work)]
     st.caption(f"{len(shown)} of {len(view.obligations)} obligations")
     if shown:
-        frame = table(shown[:SHOWN_AT_MOST], work, portfolio)
-        st.table(frame.set_index(frame.columns[0]))
+        frame = table(shown[:SHOWN_AT_MOST], work, portfolio)  # every cell escaped or built here
+        st.markdown(markdown_table(list(frame.columns), list(frame.itertuples(index=False, name=None))))
         st.caption("Open an obligation by its name (a new tab), or choose it under 'Obligation detail' below.")
     else:
         st.caption("(none)")
@@ -147,7 +148,11 @@ def choose(view: ObligationsView, shown: list[ObligationView]) -> ObligationView
 def add_resolution(ws: Workspace) -> None:
     """Upload a resolution: parsed by the same pipeline as the CLI; saved only on request."""
     kinds = sorted({s.lstrip(".") for s in pipeline.READABLE})
-    with st.expander(f"Add a resolution ({', '.join('.' + k for k in kinds)}; at most 5 MB)"):
+    box = st.expander(f"Add a resolution ({', '.join('.' + k for k in kinds)}; at most 5 MB)", key="add-resolution",
+                      on_change="rerun")
+    with box:
+        if not box.open:  # made when opened: every browser drew the file picker, hidden, on every visit
+            return
         n = st.session_state.setdefault(UPLOADS, 0)
         upload = st.file_uploader("Resolution file", type=kinds, key=f"upload-resolution-{n}")
         code = st.text_input("Code (when the text has none in [brackets])", key="upload-code")

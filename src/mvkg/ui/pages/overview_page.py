@@ -12,7 +12,8 @@ from mvkg.exchange.spreadsheet import coverage_sheet, workbook_bytes
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.kernel.workspace import Workspace
 from mvkg.ui import data
-from mvkg.ui.pages.shared import context, md_escape, pct, portfolio_picker, text_table
+from mvkg.ui.pages.shared import context, md_escape, pct, portfolio_picker
+from mvkg.ui.pages.tables import light_table
 
 
 def overview() -> None:
@@ -30,12 +31,12 @@ def overview() -> None:
     st.download_button("Coverage (xlsx)", lambda: workbook_bytes(coverage_sheet(cov)), f"coverage-{portfolio}.xlsx",
                        XLSX, on_click="ignore")  # the rows of `mvkg coverage --format xlsx`, made on click
     st.subheader("Verdicts")
-    text_table([{"verdict": v.mark, "obligations": cov.summary.counts[v.notation]} for v in verdicts])
+    light_table([{"verdict": v.mark, "obligations": cov.summary.counts[v.notation]} for v in verdicts])
     st.subheader("Coverage per resolution")
-    text_table([{"resolution": k, "obligations": v["n"], "coverage": pct(v["coverage_percent"]),
+    light_table([{"resolution": k, "obligations": v["n"], "coverage": pct(v["coverage_percent"]),
                  **{x.mark: v["counts"][x.notation] for x in verdicts}} for k, v in view.per_resolution.items()])
     st.subheader("Coverage per theme (with broader themes)")
-    text_table([{"theme": k, "obligations": v["n"], "coverage": pct(v["coverage_percent"])}
+    light_table([{"theme": k, "obligations": v["n"], "coverage": pct(v["coverage_percent"])}
                 for k, v in view.per_theme.items()])
     st.caption(f"Formula: {FORMULA}")
     st.subheader("Obligations × themes")
@@ -59,7 +60,7 @@ def heatmap(view: OverviewView, spec: dict) -> None:
     table = st.expander("The heatmap as a table", key="heatmap-table", on_change="rerun")
     with table:
         if table.open:  # made when opened: every browser drew every cell of it, hidden, on every visit
-            text_table([{"obligation": c.obligation, "theme": c.theme, "verdict": verdicts.get(c.verdict).mark}
+            light_table([{"obligation": c.obligation, "theme": c.theme, "verdict": verdicts.get(c.verdict).mark}
                         for c in view.cells])
 
 
@@ -76,7 +77,7 @@ def latest_snapshot(ws: Workspace, key: str, portfolio: str) -> None:
     changed = data.changed_since_snapshot(str(ws.root), key, portfolio, latest.id)
     if changed:
         st.write(f"Changed since: {len(changed)} obligation(s)")
-        text_table([{"obligation": f"{c.resolution} {c.section} {c.item}", "then": c.then or "(absent)", "now": c.now}
+        light_table([{"obligation": f"{c.resolution} {c.section} {c.item}", "then": c.then or "(absent)", "now": c.now}
                     for c in changed])
     else:
         st.write("No verdict changed since.")

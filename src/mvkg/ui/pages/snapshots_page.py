@@ -20,7 +20,8 @@ from mvkg.kernel.errors import MvkgError
 from mvkg.render import snapshot_reports
 from mvkg.ui import data
 from mvkg.ui.identity import current_actor
-from mvkg.ui.pages.shared import context, pct, portfolio_picker, show_error, text_table
+from mvkg.ui.pages.shared import context, pct, portfolio_picker, show_error
+from mvkg.ui.pages.tables import light_table
 
 
 def when(created: str) -> str:
@@ -77,7 +78,7 @@ def snapshots() -> None:
 
 def history(infos: list[SnapshotInfo]) -> None:
     st.subheader("History")
-    text_table([{"label": i.label or "(no label)", "taken": when(i.created), "portfolio": i.portfolio,
+    light_table([{"label": i.label or "(no label)", "taken": when(i.created), "portfolio": i.portfolio,
                  "coverage": pct(i.coverage_percent), "binding": pct(i.binding_percent),
                  "id": i.id + (f" (damaged: {i.damaged})" if getattr(i, "damaged", None) else "")} for i in infos])
     st.caption(f"Formula: {FORMULA}")
@@ -99,7 +100,7 @@ def compare_two(store: SnapshotStore, ids: list[str], names: dict[str, str]) -> 
     d = diff_snapshots(store.load(a), store.load(b))
     st.write(f"{d.summary['changed']} obligation(s) changed; coverage {pct(d.summary['coverage_percent']['from'])} → "
              f"{pct(d.summary['coverage_percent']['to'])}")
-    text_table([{"obligation": f"{c.resolution} {c.section} {c.item}", "from": c.from_verdict or "(absent)",
+    light_table([{"obligation": f"{c.resolution} {c.section} {c.item}", "from": c.from_verdict or "(absent)",
                  "to": c.to_verdict or "(absent)", "why": [f"{x.kind}: {x.detail}" for x in c.causes]}
                 for c in d.changes])
     st.download_button("Diff (JSON)", json.dumps(d.to_json(), indent=2), f"diff-{a}-{b}.json", "application/json",

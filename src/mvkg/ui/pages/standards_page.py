@@ -21,7 +21,8 @@ from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.ui import data
 from mvkg.ui.conflict import show_conflict
 from mvkg.ui.identity import current_actor
-from mvkg.ui.pages.shared import context, flash, mark, md_escape, pct, portfolio_picker, say, show_error, text_table
+from mvkg.ui.pages.shared import context, flash, mark, md_escape, pct, portfolio_picker, say, show_error
+from mvkg.ui.pages.tables import light_table
 
 SESSION_KEY = "hypotheticals"  # the session's hypothetical entries (saved only with a portfolio)
 READ_VERSION = "portfolio-version-{}"  # the version of the base portfolio when this session's what-if started from it
@@ -61,10 +62,10 @@ def standards() -> None:
     c2.metric("Projected", pct(projected.summary.coverage_percent), delta=whatif.coverage_delta(cov_now, projected))
     st.caption(f"Formula: {FORMULA} Proposed and in-progress entries never count as coverage.")
     changes = sorted(whatif.projections(cov_now, projected), key=lambda p: not p.changed)  # changed rows first
-    text_table([{"obligation": p.obligation, "current": mark(p.current), "projected": mark(p.projected),
+    light_table([{"obligation": p.obligation, "current": mark(p.current), "projected": mark(p.projected),
                  "changed": "yes" if p.changed else ""} for p in changes])
     st.caption("Projected verdicts per theme (obligations tagged with the theme)")
-    text_table([{"theme": labels["themes"].get(t, t), **{v.mark: c.get(v.notation, 0) for v in VOCABULARY.verdicts}}
+    light_table([{"theme": labels["themes"].get(t, t), **{v.mark: c.get(v.notation, 0) for v in VOCABULARY.verdicts}}
                 for t, c in per_theme.items()])
     save(ws, base, tuple(ticked), tuple(hypos))
 
@@ -130,7 +131,7 @@ def catalogue(rows: list[dict[str, str]]) -> None:
     if stale:
         st.caption(f"{stale} of {len(rows)} entries are stale: their status, date and URL were not checked on the "
                    "publisher's own page within the window of data/catalogue/freshness.toml (or never).")
-    text_table([{k: r[k] for k in ("id", "title", "publisher", "kind", "status", "date", "checked", "themes")}
+    light_table([{k: r[k] for k in ("id", "title", "publisher", "kind", "status", "date", "checked", "themes")}
                 for r in found[:CATALOGUE_SHOWN]])
 
 

@@ -9,7 +9,8 @@ import streamlit as st
 from mvkg.analysis.views import validation_rows
 from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.ui import data
-from mvkg.ui.pages.shared import context, portfolio_picker, text_table
+from mvkg.ui.pages.shared import context, portfolio_picker
+from mvkg.ui.pages.tables import light_table
 
 
 def validation() -> None:
@@ -26,13 +27,13 @@ def validation() -> None:
     for col, sev in zip(st.columns(len(severities)), severities):
         col.metric(sev.capitalize(), int((frame["severity"] == sev).sum()))
     st.subheader("By resolution and severity")
-    text_table(frame.groupby(["resolution", "severity"]).size().rename("results").reset_index())
+    light_table(frame.groupby(["resolution", "severity"]).size().rename("results").reset_index())
     st.subheader("By theme")
     by_theme = frame.assign(theme=frame["themes"].map(list)).explode("theme").dropna(subset=["theme"])
-    text_table(by_theme.groupby(["theme", "severity"]).size().rename("results").reset_index())
+    light_table(by_theme.groupby(["theme", "severity"]).size().rename("results").reset_index())
     st.subheader(f"All {len(frame)} results")
     for sev in severities:
         part = frame[frame["severity"] == sev]
         if len(part):
             st.write(f"**{sev.capitalize()}** ({len(part)})")
-            text_table(part.drop(columns=["severity"])[["message", "resolution", "section", "item", "verdict", "themes"]])
+            light_table(part.drop(columns=["severity"])[["message", "resolution", "section", "item", "verdict", "themes"]])
