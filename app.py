@@ -11,6 +11,13 @@ from mvkg.ui.pages.shared import show_error
 st.set_page_config(page_title="mvkg", page_icon="🧭", layout="wide")
 access = login.require_access()  # an anonymous visitor sees the login screen and nothing else
 
+# The pages' Markdown tables (mvkg.ui.pages.tables) fit the page at any width: long words and
+# addresses break where they must, so no cell runs past the right edge (800 px included).
+TABLE_STYLE = """<style>
+[data-testid="stMarkdownContainer"] table { display: table; max-width: 100%; }
+[data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td { overflow-wrap: anywhere; }
+</style>"""
+
 HOME = st.Page(pages.overview, title="Overview", url_path="home", default=True)  # served at /
 
 
@@ -35,6 +42,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES, position="top")
+st.html(TABLE_STYLE)  # a style only: it takes no place on the page
 login.banner(access)
 reasoning_status.show()  # "Reasoning… N%" while a write's reasoning still runs
 try:

@@ -148,7 +148,10 @@ def test_query_guard_on_screen(ui_workspace):
     assert at.error and "read-only" in plain(at.error[0].value)
 
 
-def test_take_a_snapshot(ui_workspace, tmp_path):
+def test_take_a_snapshot(live, monkeypatch):
+    """On a private copy: a snapshot on the session's shared workspace would go into the audit
+    journal that later copies of it (the `live` fixture) start from."""
+    monkeypatch.setenv("MVKG_WORKSPACE", str(live.root))
     at = page("snapshots")
     at.text_input[0].set_value("from the UI test")
     at.button[0].click().run()

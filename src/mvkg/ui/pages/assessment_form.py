@@ -19,7 +19,8 @@ from mvkg.kernel.namespaces import slugify
 from mvkg.kernel.workspace import Workspace
 from mvkg.ui import data
 from mvkg.ui.identity import current_actor
-from mvkg.ui.pages.shared import md_escape, say, show_error, text_table
+from mvkg.ui.pages.shared import md_escape, say, show_error
+from mvkg.ui.pages.tables import light_table
 from mvkg.ui.pages.why_panel import FOCUS_NEW, focus, suggestion_rows, suggestions_for
 
 NOT_APPLICABLE = "not-applicable"
@@ -36,7 +37,7 @@ def assess(ws: Workspace, key: str, w: Why, portfolio: str) -> None:
     theme = focus(w)
     if theme:
         st.caption(md_escape(f"Entries that address {theme} first."))
-    text_table(suggestion_rows(found))
+    light_table(suggestion_rows(found))
     if st.session_state.pop(FOCUS_NEW, False) and found:  # a gap was just chosen: start the form from its best entry
         st.session_state[f"assess-entry-{w.short}"] = found[0].entry
     record_form(ws, key, w, [s.entry for s in found])
@@ -124,7 +125,7 @@ def on_record(ws: Workspace, w: Why) -> None:
         st.write("None yet.")
         outcome(f"actions-{w.short}")  # the last one removed: said here
         return
-    text_table([{"entry": s.row["entry"] or "(not applicable)", "relation": s.row["relation"],
+    light_table([{"entry": s.row["entry"] or "(not applicable)", "relation": s.row["relation"],
                  "review": _review(s), "assessor": s.row["assessor"], "date": s.row["date"],
                  "confidence": s.row["confidence"] or "—", "rationale": s.row["rationale"],
                  "evidence": " ".join(x for x in (s.row["evidence"], s.row["evidence_url"]) if x) or "—"} for s in stored])

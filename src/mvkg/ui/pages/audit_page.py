@@ -12,7 +12,8 @@ from mvkg.kernel.audit import Journal
 from mvkg.kernel.errors import MvkgError
 from mvkg.render.audit import entry_row, entry_text, verdict_text
 from mvkg.ui import data
-from mvkg.ui.pages.shared import show_error, text_table
+from mvkg.ui.pages.shared import show_error
+from mvkg.ui.pages.tables import light_table
 
 SHOWN = 200  # changes listed at once (the newest)
 
@@ -34,7 +35,7 @@ def audit() -> None:
     newest = list(reversed(entries))[:SHOWN]
     st.caption(f"{len(entries)} change(s); the newest {len(newest)} first. Each line names who, when, the kind "
                "of write, the record and the files it changed.")
-    text_table([entry_row(e) for e in newest])
+    light_table([entry_row(e) for e in newest])
     numbers = [e.n for e in newest]
     chosen = st.selectbox("Change", numbers, key="audit-change")
     found = next(e for e in newest if e.n == chosen)

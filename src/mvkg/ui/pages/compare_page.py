@@ -13,7 +13,8 @@ from mvkg.analysis.views import default_drafts
 from mvkg.kernel.errors import MvkgError
 from mvkg.ui import data
 from mvkg.ui.identity import current_actor
-from mvkg.ui.pages.shared import after_write, context, flash, show_error, text_table
+from mvkg.ui.pages.shared import after_write, context, flash, show_error
+from mvkg.ui.pages.tables import light_table
 
 
 def compare() -> None:
@@ -34,14 +35,14 @@ def compare() -> None:
                "unmatched = only one draft asks for it. Suggestions combine text similarity with shared themes, "
                "bearers and action; an analyst's review wins.")
     st.subheader("Clause by clause")
-    text_table([{
+    light_table([{
         a: f"{p.a.section} {p.a.item}" if p.a else "—", "relation": p.relation, b: f"{p.b.section} {p.b.item}" if p.b else "—",
         "score": round(p.score, 2), "status": p.status + (f" by {p.decided_by} on {p.decided_on}" if p.decided_by else ""),
         "shared themes": tuple(p.evidence.get("shared_themes", [])),
         "key phrases": tuple(p.evidence.get("key_phrases", []))} for p in pairs])
     st.subheader("Merged view (for a compromise text)")
     merged = merged_view(pairs)
-    text_table([{a if k == "a" else b if k == "b" else k: v for k, v in row.items()} for row in merged])
+    light_table([{a if k == "a" else b if k == "b" else k: v for k, v in row.items()} for row in merged])
     st.subheader("Review a pair")
     matched = {(p.a.key, p.b.key): p for p in pairs if p.a and p.b}
 

@@ -10,7 +10,8 @@ from mvkg.analysis.views import ObligationView
 from mvkg.analysis.why import Why
 from mvkg.kernel.workspace import Workspace
 from mvkg.ui.pages.assessment_form import assess
-from mvkg.ui.pages.shared import mark, md_escape, text_table
+from mvkg.ui.pages.shared import mark, md_escape
+from mvkg.ui.pages.tables import light_table
 from mvkg.ui.pages.why_panel import why_panel
 
 
@@ -40,7 +41,7 @@ def source(o: ObligationView) -> None:
     if d.condition or d.deadline:
         st.write("**Condition:** " + md_escape(d.condition or "—") + "  ·  **Deadline:** " + md_escape(d.deadline or "—"))
     st.write("**Themes and topics, with the words that triggered them**")
-    text_table([{"kind": e.kind, "concept": e.label, "words": e.words} for e in d.evidence])
+    light_table([{"kind": e.kind, "concept": e.label, "words": e.words} for e in d.evidence])
     st.write("**SHACL messages**")
     for r in o.results:
         st.write("- " + md_escape(f"{r.severity}: {r.message}"))

@@ -2,15 +2,13 @@
 that follow the URL, the way a write is shown (the page read again, its message kept), and
 the way values are written on screen. Text that comes from data is always shown as text: in
 widgets that render no Markdown (st.text, st.code, dataframes, dropdown options), or escaped
-(`md_escape`) where Streamlit renders Markdown (headings, st.write, captions, alerts, st.table
-cells), so no data can make a reader's browser fetch anything."""
+(`md_escape`) where Streamlit renders Markdown (headings, st.write, captions, alerts, the
+Markdown tables of `tables.light_table`), so no data can make a reader's browser fetch anything."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
-import pandas as pd
 import streamlit as st
 
 from mvkg.inputs.portfolios import DEFAULT_PORTFOLIO
@@ -56,22 +54,6 @@ def context() -> tuple[Workspace, str]:
 
 
 # ------------------------------------------------------------------ showing text from data
-
-
-def text_table(rows: pd.DataFrame | Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> None:
-    """A table whose cells wrap, so no text is ever cut off (st.table), every cell escaped."""
-    if isinstance(rows, pd.DataFrame):
-        names, cells = list(rows.columns), rows.itertuples(index=False, name=None)
-    else:
-        rows = list(rows)
-        names = list(columns or (rows[0] if rows else ()))
-        cells = ([row.get(c) for c in names] for row in rows)
-    # escaped cell by cell in Python: DataFrame.map on Arrow-backed text cost twice as much on every run
-    shown = pd.DataFrame([[md_escape(v) for v in row] for row in cells], columns=[md_escape(c) for c in names])
-    if shown.empty:
-        st.caption("(none)")
-        return
-    st.table(shown.set_index(shown.columns[0]))
 
 
 def show_error(exc: MvkgError) -> None:

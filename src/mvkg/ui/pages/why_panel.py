@@ -15,7 +15,8 @@ from mvkg.analysis.suggest import Suggestion, suggest
 from mvkg.analysis.why import ADD_STANDARD, CHECK_EXTRACTION, NEEDS_ASSESSMENT, NEEDS_REVIEW, Examined, Why, explain_all
 from mvkg.kernel.workspace import Workspace
 from mvkg.ui import data
-from mvkg.ui.pages.shared import mark, md_escape, text_table
+from mvkg.ui.pages.shared import mark, md_escape
+from mvkg.ui.pages.tables import light_table
 
 FOCUS = "why-focus"  # session state: the gap (theme, or "" for any) whose suggestions the form offers first
 FOCUS_NEW = "why-focus-new"  # set when a gap was just chosen: the form starts from its best suggestion
@@ -52,7 +53,7 @@ def _suggestions(root: str, reads: str, obligation: str, portfolio: str | None, 
 
 
 def _entries_table(entries: tuple[Examined, ...], closest_first: bool = False) -> None:
-    text_table([{"entry": e.entry, "status": e.status, "relation": e.relation, "review": e.review,
+    light_table([{"entry": e.entry, "status": e.status, "relation": e.relation, "review": e.review,
                  "its themes that count": e.themes or "—", "rationale": e.rationale} for e in entries])
     if closest_first:
         st.caption("Closest first: full before partial, in force before drafts, more of the obligation's themes first.")
