@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import os
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -137,3 +138,36 @@ def test_a_query_process_that_fails_says_why_instead_of_blaming_memory(tmp_path)
 
     with pytest.raises(QueryError, match="the query process failed: .*No such file"):
         run_query_bounded(str(tmp_path / "no-store"), "SELECT * WHERE { ?s ?p ?o }", QueryLimits())
+
+
+def test_a_spawned_query_process_has_a_cpu_limit_of_its_own(built):
+    """The parent stops a query at its time limit; the kernel stops a query process whose
+    parent is gone (a server stopped while a cross join ran left such processes using a core
+    each until they were killed by hand), at child_cpu_seconds of CPU."""
+    from mvkg.query.bounded import child_cpu_seconds
+
+    limits = QueryLimits(seconds=3.0)
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            run_query_bounded(str(built[0].store_dir), RUNAWAY, limits)
+        finally:
+            done.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    soft = None
+    while soft is None and not done.is_set():
+        for pid in os.listdir("/proc"):
+            try:
+                proc = Path("/proc") / pid
+                if not pid.isdigit() or b"child_main" not in (proc / "cmdline").read_bytes():
+                    continue
+                if int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1]) != os.getpid():
+                    continue
+                line = next(x for x in (proc / "limits").read_text().splitlines() if x.startswith("Max cpu time"))
+            except (OSError, StopIteration, IndexError, ValueError):
+                continue
+            soft = line.split()[3]
+    done.wait(60)
+    assert soft == str(child_cpu_seconds(limits)), soft

@@ -238,6 +238,8 @@ def _run_spawned(location: str, query: str, limits: QueryLimits, subs: dict[str,
     def cap_memory() -> None:  # runs in the child before exec
         limit = limits.memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        cpu = child_cpu_seconds(limits)  # the kernel ends a child whose parent is gone (it enforced the time limit)
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
         os.nice(QUERY_NICENESS)
 
     cmd = [sys.executable, "-c", "import sys; from mvkg.query.bounded import child_main; child_main(int(sys.argv[1]))",
@@ -279,7 +281,16 @@ def _answer_of(proc: subprocess.Popen, request: bytes, limits: QueryLimits) -> Q
     return _result_from(out)
 
 
+def child_cpu_seconds(limits: QueryLimits) -> int:
+    """The CPU seconds a query process may use at most, whatever happens to its parent: its
+    start and the query's time limit, twice over. The parent stops a query at its time limit;
+    this backstop ends a child the parent can no longer stop (a server stopped or killed while
+    a cross join ran: such orphans went on using a core each for good)."""
+    return int(STARTUP_CPU_SECONDS + 2 * limits.seconds) + 1
+
+
 READY = b"R"  # the child's first byte: store open, query starting
+STARTUP_CPU_SECONDS = 30.0  # CPU for the child's start (Python, the store's opening), beside the query's
 STARTUP_SECONDS = 120.0  # for the child to start Python and open the store, apart from the query's limit
 
 
