@@ -18,8 +18,6 @@ import streamlit as st
 
 from mvkg.ui.pages.shared import md_escape
 
-TABLE_CLASS = "mvkg-table"  # not an HTML class (Markdown has none): the key of the element holding the table
-
 
 def markdown_table(names: Sequence[str], cells: Sequence[Sequence[str]]) -> str:
     """Rows of already-shown cell texts (escaped, or Markdown made here, like a link) as one GFM
@@ -30,10 +28,8 @@ def markdown_table(names: Sequence[str], cells: Sequence[Sequence[str]]) -> str:
     return "\n".join([line(names), "|" + "---|" * len(names), *(line(row) for row in cells)])
 
 
-def light_table(rows: pd.DataFrame | Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None, *,
-                escaped: Sequence[str] = ()) -> None:
-    """`rows` (dicts or a frame) as one Markdown table, every cell escaped except in the columns
-    named in `escaped` (cells the caller made safe itself, e.g. a link it built from escaped text)."""
+def light_table(rows: pd.DataFrame | Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> None:
+    """`rows` (dicts or a frame) as one Markdown table, every cell escaped."""
     if isinstance(rows, pd.DataFrame):
         names, cells = list(rows.columns), list(rows.itertuples(index=False, name=None))
     else:
@@ -43,6 +39,5 @@ def light_table(rows: pd.DataFrame | Sequence[Mapping[str, Any]], columns: Seque
     if not cells:
         st.caption("(none)")
         return
-    keep = [n in escaped for n in names]
-    shown = [[v if kept else md_escape(v) for v, kept in zip(row, keep)] for row in cells]
+    shown = [[md_escape(v) for v in row] for row in cells]
     st.markdown(markdown_table([md_escape(n) for n in names], shown))
