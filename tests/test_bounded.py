@@ -119,6 +119,22 @@ def test_the_child_runs_at_a_lower_priority_than_the_server(image):
     worker.close()
 
 
+def test_a_forked_child_has_a_cpu_limit_for_each_query(image):
+    """A forked child answers many queries; its CPU cap moves on with each, to twice the query's
+    time limit past what it has used, so a child left running by a killed server stops by itself."""
+    worker = QueryWorker(load_image(image))
+    limits = QueryLimits(seconds=4.0)
+    for _ in range(2):
+        worker.run(COUNT, limits)
+        proc = Path("/proc") / str(worker.pid)
+        soft = next(x for x in (proc / "limits").read_text().splitlines() if x.startswith("Max cpu time")).split()[3]
+        fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        used = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        assert soft != "unlimited"
+        assert int(used) + 2 * 4 + 1 - 1 <= int(soft) <= used + 2 * 4 + 1, (soft, used)
+    worker.close()
+
+
 def test_the_child_ends_with_its_worker(image):
     worker = QueryWorker(load_image(image))
     _count(worker)

@@ -117,9 +117,19 @@ def _serve(store, requests: int, answers: int) -> None:
             request = orjson.loads(read_frame(requests, None))
         except EOFError:
             return
+        cap_cpu_from_now(request["cpu"])
         write_frame(answers, _answer(store, request["query"], request["subs"], request["rows"], request["form"],
                                       request["dataset"]))
         gc.collect()
+
+
+def cap_cpu_from_now(seconds: int) -> None:
+    """Let this process use at most `seconds` more CPU seconds (the kernel ends it after that).
+    A forked child answers many queries, so its cap moves on with each one."""
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = int(used.ru_utime + used.ru_stime) + seconds
+    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
 
 
 def _fork(store, memory_mb: int) -> _Child:
@@ -200,7 +210,8 @@ class QueryWorker:
         assert child is not None
         try:
             write_frame(child.requests, orjson.dumps({"query": query, "subs": subs, "rows": limits.rows,
-                                                       "form": checked.form, "dataset": checked.dataset}))
+                                                       "form": checked.form, "dataset": checked.dataset,
+                                                       "cpu": int(2 * limits.seconds) + 1}))
             answer = read_frame(child.answers, started + limits.seconds)
         except TimeoutError:
             _end(self._slot)
@@ -285,7 +296,8 @@ def child_cpu_seconds(limits: QueryLimits) -> int:
     """The CPU seconds a query process may use at most, whatever happens to its parent: its
     start and the query's time limit, twice over. The parent stops a query at its time limit;
     this backstop ends a child the parent can no longer stop (a server stopped or killed while
-    a cross join ran: such orphans went on using a core each for good)."""
+    a cross join ran: such orphans went on using a core each for good). A forked child has
+    twice the time limit for each query (cap_cpu_from_now)."""
     return int(STARTUP_CPU_SECONDS + 2 * limits.seconds) + 1
 
 
