@@ -28,9 +28,10 @@ Runs (`--runs`, all eight by default):
   compiles Streamlit's frontend; an analyst's own browser, who opens the app every day, has its
   hashed static files in its HTTP cache and their compiled code in V8's code cache. The warm runs
   fill one persistent Chromium profile by visiting every page twice before the runs; each
-  session is a tab of one Chromium on a copy of it (`--warm-browsers shared`, the default) or
-  its own Chromium on its own copy (`--warm-browsers own`); page time is measured the same way.
-  The 20 browsers still run on the server's cores, as in the cold runs.
+  session is its own Chromium on its own copy, launched before the run starts (`--warm-browsers
+  own`, the default), or a tab of one Chromium on a copy (`--warm-browsers shared`: the tabs slow
+  each other down, see `launched`); page time is measured the same way. The 20 browsers still
+  run on the server's cores, as in the cold runs.
 
 Server-side page time: the server runs under benchmarks/timed_server.py, which logs, for every
 run of the page script, the moment the browser's rerun request reached the server and the moment
@@ -281,15 +282,15 @@ FRONT_TABS = ["--disable-background-timer-throttling", "--disable-renderer-backg
               "--disable-backgrounding-occluded-windows"]
 
 
-async def launched(pw, profile: Path | None, own: bool = False):
+async def launched(pw, profile: Path | None, own: bool = False, count: int = 0):
     """The browser the sessions open their pages in, and how a session opens its page (the page,
     and how to close it). Cold (`profile` None): one Chromium, a new incognito context for each
     session, nothing cached. Warm: a persistent profile copied from `profile` (its HTTP cache and V8
     code cache filled by earlier visits, as an analyst's browser is who opens the app every day),
     each session a tab of one Chromium on one copy, or (`own`) its own Chromium on its own copy.
-    In one shared browser the 20 tabs share its browser process (Snapshots p50 1.2-1.3 s for
-    0.15 CPU s); with their own browsers they do not, but their 20 launches fall in the ramp and
-    the CPU of a browser closed before the run ends is not all counted (its processes are gone)."""
+    In one shared browser the 20 tabs share its browser process, and pages come slower than in
+    separate browsers even with 3 sessions (Snapshots p50 0.96 s against 0.14 s own, 0.10 s cold);
+    own browsers are all launched before the run starts, as analysts' browsers are already open."""
     if profile is None:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
 
@@ -328,11 +329,26 @@ async def launched(pw, profile: Path | None, own: bool = False):
 
         return page, close
 
-    class Nothing:  # each session closes its own browser
-        async def close(self) -> None:
+    # every analyst's browser is open before the run starts (it is their everyday browser, not
+    # launched for the app): the launches are neither in the page times nor in the run's CPU; all
+    # close after the run's CPU is read (a closed browser's processes can no longer be counted)
+    browsers = [await own_browser() for _ in range(count)]
+    unused = list(browsers)
+
+    async def next_browser():
+        page, _ = unused.pop()
+
+        async def stays_open() -> None:
             return None
 
-    return Nothing(), own_browser
+        return page, stays_open
+
+    class All:
+        async def close(self) -> None:
+            for _, close in browsers:
+                await close()
+
+    return All(), next_browser
 
 
 async def warm_up(url: str, profile: Path, visits: int = 2) -> None:
@@ -372,7 +388,7 @@ async def run(url: str, sessions: int, rounds: int, query_id: str | None, server
 
     sampler = threading.Thread(target=sample, daemon=True)
     async with async_playwright() as pw:
-        browser, opener = await launched(pw, profile, own)
+        browser, opener = await launched(pw, profile, own, sessions)
         done = asyncio.Event()
         browsers = sessions - (1 if query_id else 0)
         started, wall_start = time.perf_counter(), time.time()
@@ -501,7 +517,7 @@ def main() -> None:
                     help="seconds an analyst reads a page in the think runs (uniform)")
     ap.add_argument("--ramp", type=float, default=30.0, help="think runs: sessions start within this many seconds")
     ap.add_argument("--seed", type=int, default=18)
-    ap.add_argument("--warm-browsers", choices=("shared", "own"), default="shared",
+    ap.add_argument("--warm-browsers", choices=("shared", "own"), default="own",
                     help="warm runs: each session a tab of one Chromium (shared) or its own Chromium (own)")
     ap.add_argument("--out", default="sessions", help="results in benchmarks/OUT.json and OUT.md")
     args = ap.parse_args()
