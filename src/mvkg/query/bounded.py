@@ -30,7 +30,7 @@ import orjson
 import pyoxigraph as ox
 
 from mvkg.kernel.errors import MvkgError, QueryError
-from mvkg.query.isolated import cap_address_space, read_frame, write_frame
+from mvkg.query.isolated import cap_address_space, cap_cpu_from_now, read_frame, write_frame
 from mvkg.query.remote import RemoteStore
 from mvkg.query.sparql import CheckedQuery, QueryLimits, QueryResult, collector_paused, inspect_query, run_query
 
@@ -121,15 +121,6 @@ def _serve(store, requests: int, answers: int) -> None:
         write_frame(answers, _answer(store, request["query"], request["subs"], request["rows"], request["form"],
                                       request["dataset"]))
         gc.collect()
-
-
-def cap_cpu_from_now(seconds: int) -> None:
-    """Let this process use at most `seconds` more CPU seconds (the kernel ends it after that).
-    A forked child answers many queries, so its cap moves on with each one."""
-    used = resource.getrusage(resource.RUSAGE_SELF)
-    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    soft = int(used.ru_utime + used.ru_stime) + seconds
-    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
 
 
 def _fork(store, memory_mb: int) -> _Child:
