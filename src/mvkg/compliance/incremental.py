@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -102,16 +103,14 @@ class LiveValidation:
     def start(cls, view: DataView, shapes: Graph | Shapes, portfolio: str) -> LiveValidation:
         """`shapes`: the shapes graph, or the shapes already compiled (`Shapes`)."""
         own = memory_copy(view)
-        if isinstance(shapes, Shapes):
-            shapes, compiled = shapes.graph, shapes.compiled
-        else:
-            compiled = compile_shapes(without_sparql(shapes))
-        findings = run_engine(own, shapes, compiled=compiled)
+        graph = shapes.graph if isinstance(shapes, Shapes) else shapes
+        compiled = shapes.compiled if isinstance(shapes, Shapes) else compile_shapes(without_sparql(shapes))
+        findings = run_engine(own, graph, compiled=compiled)
         labels = theme_labels(own)
-        run = assemble(own, shapes, portfolio, findings, obligation_info(own), labels)
+        run = assemble(own, graph, portfolio, findings, obligation_info(own), labels)
         members = (frozenset(r["e"] for r in select(own, "portfolio_members", portfolio=own.portfolio))
                    if own.portfolio else frozenset())
-        return cls(own, shapes, portfolio, findings, run, Tally.of(own, run.verdicts), labels, compiled, members)
+        return cls(own, graph, portfolio, findings, run, Tally.of(own, run.verdicts), labels, compiled, members)
 
     def move_to(self, members: tuple[str, ...], extra: Graph | None = None) -> Validation:
         """Bring the data to a what-if state, the difference from the current one applied
@@ -119,7 +118,7 @@ class LiveValidation:
         entries and assessments) replaces the extra triples of the previous state."""
         node, member = ox.NamedNode(self.view.portfolio or ""), ox.NamedNode(str(MVKG.member))
         wanted = frozenset(members)
-        store = self.view.store
+        store = self._store()
         extra_now = {ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in (extra or ())}
         new_extra = frozenset(t for t in extra_now if t in self.added or ox.Quad(*t) not in store)
         added = [ox.Triple(node, member, ox.NamedNode(e)) for e in sorted(wanted - self.members)]
@@ -129,9 +128,14 @@ class LiveValidation:
         self.members, self.added = wanted, new_extra
         return self.apply(added, removed) if added or removed else self.run
 
-    def apply(self, added: list[ox.Triple] = (), removed: list[ox.Triple] = ()) -> Validation:
+    def _store(self) -> ox.Store:
+        """The private in-memory copy this validation changes (`memory_copy`)."""
+        assert isinstance(self.view.store, ox.Store)
+        return self.view.store
+
+    def apply(self, added: Sequence[ox.Triple] = (), removed: Sequence[ox.Triple] = ()) -> Validation:
         """Change the data and re-validate what the change can affect."""
-        store = self.view.store
+        store = self._store()
         linking = {str(MVKG.member), str(MVKG.coveredBy), str(MVKG.assessedObligation)}
         touched = {t.subject for t in [*added, *removed]} | {t.object for t in [*added, *removed]
                                                              if t.predicate.value in linking}
@@ -144,7 +148,8 @@ class LiveValidation:
         chosen = set(focus)
         self.findings = [f for f in self.findings if f.focus not in chosen] + fresh
         info = {o.iri: o for o in self.run.obligations}
-        changed_obligation = any(t.subject.value in info for t in [*added, *removed])
+        changed_obligation = any(isinstance(t.subject, ox.NamedNode) and t.subject.value in info
+                                 for t in [*added, *removed])
         if changed_obligation:  # its themes, bearers ... may have changed too
             info = obligation_info(self.view)
         old = self.run.verdicts

@@ -104,6 +104,14 @@ def _term(t: Node) -> str:
     return t.n3()
 
 
+def _int(n: Node) -> int:
+    """A count or length given in a shape (an xsd:integer literal)."""
+    try:
+        return int(n.toPython() if isinstance(n, Literal) else str(n))
+    except (TypeError, ValueError):
+        raise Unsupported(f"{n} as a count or length") from None
+
+
 def _path(g: Graph, p: Node) -> str:
     if isinstance(p, URIRef):
         return p.n3()
@@ -171,13 +179,14 @@ class _Compiler:
                 bad += " || !isNumeric(?value)"
             filtered("DatatypeConstraintComponent", bad)
         for kind in g.objects(shape, SH.nodeKind):
-            if kind not in _NODE_KINDS:
+            template = _NODE_KINDS.get(URIRef(str(kind)))
+            if template is None:
                 raise Unsupported(f"node kind {kind}")
-            filtered("NodeKindConstraintComponent", _NODE_KINDS[kind].format(v="?value"))
+            filtered("NodeKindConstraintComponent", template.format(v="?value"))
         for n in g.objects(shape, SH.minLength):
-            filtered("MinLengthConstraintComponent", f"isBlank(?value) || STRLEN(STR(?value)) < {int(n)}")
+            filtered("MinLengthConstraintComponent", f"isBlank(?value) || STRLEN(STR(?value)) < {_int(n)}")
         for n in g.objects(shape, SH.maxLength):
-            filtered("MaxLengthConstraintComponent", f"isBlank(?value) || STRLEN(STR(?value)) > {int(n)}")
+            filtered("MaxLengthConstraintComponent", f"isBlank(?value) || STRLEN(STR(?value)) > {_int(n)}")
         for pat in g.objects(shape, SH.pattern):
             flags = g.value(shape, SH.flags)
             args = f"{Literal(str(pat)).n3()}" + (f", {Literal(str(flags)).n3()}" if flags else "")
@@ -251,11 +260,11 @@ class _Compiler:
         if path_node is None:
             raise Unsupported("a property shape without sh:path")
         path = _path(g, path_node)
-        severity = g.value(prop, SH.severity) or SH.Violation
+        severity = URIRef(str(g.value(prop, SH.severity) or SH.Violation))
         message = str(g.value(prop, SH.message) or "")
         out = []
-        for n in g.objects(prop, SH.minCount):
-            n = int(n)
+        for least in g.objects(prop, SH.minCount):
+            n = _int(least)
             if n == 1:
                 pattern = f"{focus} MINUS {{ {FOCUS} ?this {path} {self.var()} . }}"
                 if isinstance(path_node, URIRef):
@@ -269,14 +278,14 @@ class _Compiler:
             else:
                 continue
             out.append(self.branch(prop, "MinCountConstraintComponent", path_node, severity, message, pattern))
-        for n in g.objects(prop, SH.maxCount):
+        for most in g.objects(prop, SH.maxCount):
             v = self.var()
             pattern = (f"{{ SELECT ?this WHERE {{ {focus} ?this {path} {v} . }} "
-                       f"GROUP BY ?this HAVING (COUNT(DISTINCT {v}) > {int(n)}) }}")
+                       f"GROUP BY ?this HAVING (COUNT(DISTINCT {v}) > {_int(most)}) }}")
             out.append(self.branch(prop, "MaxCountConstraintComponent", path_node, severity, message, pattern))
-        for v in g.objects(prop, SH.hasValue):
+        for wanted in g.objects(prop, SH.hasValue):
             out.append(self.branch(prop, "HasValueConstraintComponent", path_node, severity, message,
-                                   f"{focus} MINUS {{ {FOCUS} ?this {path} {_term(v)} . }}"))
+                                   f"{focus} MINUS {{ {FOCUS} ?this {path} {_term(wanted)} . }}"))
         for component, pattern in self.value_constraints(prop, focus, f"?this {path} ?value ."):
             out.append(self.branch(prop, component, path_node, severity, message, pattern))
         if any(True for k in _LOGICAL for _ in g.objects(prop, k)):
@@ -293,7 +302,7 @@ class _Compiler:
         focus = self.target(shape)
         if not focus:
             return None
-        severity = self.g.value(shape, SH.severity) or SH.Violation
+        severity = URIRef(str(self.g.value(shape, SH.severity) or SH.Violation))
         message = str(self.g.value(shape, SH.message) or "")
         branches = self.node_branches(shape, focus, severity, message)
         for prop in self.g.objects(shape, SH.property):

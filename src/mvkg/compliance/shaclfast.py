@@ -13,6 +13,7 @@ import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 import pyoxigraph as ox
 from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
@@ -197,7 +198,7 @@ def sparql_constraint_tasks(store, shapes: Graph, focus: tuple[str, ...] | None 
         for row in rows:
             binding = {n: row[n] for n in names if row[n] is not None}
             value = binding.get("value")
-            message = _TEMPLATE.sub(lambda m, b=binding: b[m.group(1)].value if m.group(1) in b else m.group(0), template)
+            message = _TEMPLATE.sub(partial(_filled, binding), template)
             for shape, target, severity in used_by:
                 if row["mvkgTarget"].value == str(target):
                     results.append(Finding(binding["this"].value, str(shape), str(constraint), severity,
@@ -208,7 +209,12 @@ def sparql_constraint_tasks(store, shapes: Graph, focus: tuple[str, ...] | None 
     return [lambda c=c, u=u: task(c, u) for c, u in users.items()]
 
 
-def _default_message(b: Branch, value: ox.Term | None) -> str:
+def _filled(binding: dict, m: re.Match) -> str:
+    """A `{?name}` placeholder of a message template: the bound value, or the placeholder itself."""
+    return binding[m.group(1)].value if m.group(1) in binding else m.group(0)
+
+
+def _default_message(b: Branch, value: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
     kind = b.component.removesuffix("ConstraintComponent")
     on = f" on {b.path}" if b.path is not None else ""
     return f"{kind} constraint violated{on}" + (f" by {value.value}" if value is not None else "")
@@ -242,7 +248,7 @@ def findings_from_report(report: Graph) -> list[Finding]:
         path = report.value(node, SH.resultPath)
         out.append(Finding(
             str(report.value(node, SH.focusNode)), str(report.value(node, SH.sourceShape) or ""),
-            str(report.value(node, SH.sourceConstraint) or ""), report.value(node, SH.resultSeverity) or SH.Violation,
+            str(report.value(node, SH.sourceConstraint) or ""), URIRef(str(report.value(node, SH.resultSeverity) or SH.Violation)),
             str(value) if value is not None else None,
             " ".join(str(m) for m in report.objects(node, SH.resultMessage)),
             str(report.value(node, SH.sourceConstraintComponent) or "").rsplit("#", 1)[-1],

@@ -157,7 +157,8 @@ def bind_portfolio(shapes: Graph, node: str | None, focused: bool = False) -> Gr
     for t in shapes:
         bound.add(t)
     for c, q in selects:
-        bound.set((c, SH.select, Literal(_bound(str(q), node, focused), datatype=q.datatype)))
+        datatype = q.datatype if isinstance(q, Literal) else None
+        bound.set((c, SH.select, Literal(_bound(str(q), node, focused), datatype=datatype)))
     return bound
 
 
@@ -203,7 +204,7 @@ def obligation_info(view: DataView) -> dict[str, ObligationInfo]:
 
 
 def _constraint_meta(shapes: Graph) -> dict[str, tuple[str | None, bool]]:
-    meta = {}
+    meta: dict[str, tuple[str | None, bool]] = {}
     for c in set(shapes.subjects(MVKG.reportsVerdict, None)):
         reported = shapes.value(c, MVKG.reportsVerdict)
         verdict = shapes.value(reported, SKOS.notation) or str(reported).rsplit("verdict-", 1)[-1]
@@ -324,17 +325,17 @@ def validate(ws: Workspace | None, resources: Resources | None, portfolio: str, 
         assert resources is not None, "validate needs the resources or the shapes"
         return validate_view(view, shapes_for(resources), portfolio, engine)
     assert resources is not None, "validate with extra shapes needs the resources"
-    shapes = shapes_for(resources, extra_shapes.graph if isinstance(extra_shapes, UserShapes) else extra_shapes)
+    combined = shapes_for(resources, extra_shapes.graph if isinstance(extra_shapes, UserShapes) else extra_shapes)
     files = ", ".join(extra_shapes.files) if isinstance(extra_shapes, UserShapes) else "the extra shapes"
     try:
-        findings = call_bounded(lambda: run_engine(view, shapes, engine), limits or USER_SHAPES_LIMITS,
+        findings = call_bounded(lambda: run_engine(view, combined, engine), limits or USER_SHAPES_LIMITS,
                                 what="the validation")
     except LimitReached as exc:
         raise UndeterminedShapes(f"validation is undetermined: {exc.message}; a shape's SPARQL or path may be too "
                                  "costly", path=files) from None
     except InputError as exc:  # a shape an engine cannot run: say which files were given
         raise InputError(exc.message, path=exc.path or files, line=exc.line) from None
-    return assemble(view, shapes, portfolio, findings, obligation_info(view))
+    return assemble(view, combined, portfolio, findings, obligation_info(view))
 
 
 def validate_view(view: DataView, shapes: Graph, portfolio: str, engine: str = "oxigraph",
