@@ -66,7 +66,8 @@ def login_settings(secrets: Mapping[str, Any], source: str = "") -> LoginSetting
     auth = secrets.get("auth")
     if auth is None:
         return LoginSettings(False, source=source)
-    mvkg = secrets.get("mvkg") if isinstance(secrets.get("mvkg"), Mapping) else {}
+    own = secrets.get("mvkg")
+    mvkg = own if isinstance(own, Mapping) else {}
     claim = str(mvkg.get("roles_claim", DEFAULT_ROLES_CLAIM))
     providers = tuple(provider_names(auth)) if isinstance(auth, Mapping) else ()
     return LoginSettings(True, tuple(auth_problems(auth)), claim, source, providers)

@@ -48,6 +48,7 @@ def compare() -> None:
 
     def named(k: tuple[str, str]) -> str:
         p = matched[k]
+        assert p.a and p.b  # matched holds only pairs with both sides
         return f"{p.a.section} {p.a.item} ~ {p.b.section} {p.b.item} ({p.relation}, {p.status})"
 
     with st.form("review"):
@@ -57,6 +58,7 @@ def compare() -> None:
         submitted = st.form_submit_button("Record decision")
     if submitted and choice:
         p = matched[choice]
+        assert p.a and p.b
         try:
             path = pipeline.review_pair(ws, p.a.key, p.b.key, decision, relation if decision == "changed" else "",
                                        current_actor())

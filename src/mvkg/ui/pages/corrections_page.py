@@ -19,7 +19,7 @@ from mvkg.kernel.errors import InputError, MvkgError
 from mvkg.kernel.namespaces import short_id
 from mvkg.ui import data
 from mvkg.ui.identity import current_actor
-from mvkg.ui.pages.shared import context, md_escape, say, show_error
+from mvkg.ui.pages.shared import context, md_escape, say, show_error, shown_as
 
 _VALUE_HELP = {
     "bearers": "Actors separated by ';' (labels or notations from the ontology), e.g. Director of TSB; Member States",
@@ -50,7 +50,7 @@ def corrections() -> None:
     st.subheader("Correct an obligation")
     ids = [r.id for r in rows]
     _follow_link(rows)
-    chosen = st.selectbox("Obligation", ids, format_func=label.get, key="correct-obligation")
+    chosen = st.selectbox("Obligation", ids, format_func=shown_as(label), key="correct-obligation")
     kind = st.selectbox("What is wrong", KINDS, key="correct-kind")
     current = next((r for r in rows if r.id == chosen), None)
     if current is not None:
@@ -59,7 +59,7 @@ def corrections() -> None:
                              f"item: {current.item or '—'} · modality: {current.modality}"))
     with st.form("correct"):
         if kind == "merge":
-            value = st.selectbox("Join with", [i for i in ids if i != chosen], format_func=label.get)
+            value = st.selectbox("Join with", [i for i in ids if i != chosen], format_func=shown_as(label))
             value = short_id(value) if value else ""
         else:
             value = st.text_input("Corrected value", help=_VALUE_HELP[kind], disabled=kind == "not-obligation")

@@ -7,7 +7,7 @@ Markdown tables of `tables.light_table`), so no data can make a reader's browser
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
@@ -45,6 +45,11 @@ def mark(verdict: str) -> str:
 def verdict_of(shown: str) -> str:
     """The verdict a mark stands for ("✔ covered" → "covered")."""
     return next(c.notation for c in VOCABULARY.verdicts if c.mark == shown)
+
+
+def shown_as(labels: Mapping[str, str]) -> Callable[[str], str]:
+    """A widget's `format_func`: an option's label, or the option itself when it has none."""
+    return lambda option: labels.get(option, option)
 
 
 def context() -> tuple[Workspace, str]:

@@ -20,7 +20,7 @@ from mvkg.kernel.errors import MvkgError
 from mvkg.render import snapshot_reports
 from mvkg.ui import data
 from mvkg.ui.identity import current_actor
-from mvkg.ui.pages.shared import context, pct, portfolio_picker, show_error
+from mvkg.ui.pages.shared import context, pct, portfolio_picker, show_error, shown_as
 from mvkg.ui.pages.tables import light_table
 
 
@@ -59,7 +59,7 @@ def snapshots() -> None:
     names = {i.id: f"{i.label or '(no label)'} · {i.portfolio} · {when(i.created)}" for i in readable}
     ids = list(names)
     st.subheader("Open")
-    chosen = st.selectbox("Snapshot", ids, index=len(ids) - 1, format_func=names.get, key="snapshot-open")
+    chosen = st.selectbox("Snapshot", ids, index=len(ids) - 1, format_func=shown_as(names), key="snapshot-open")
     snap = store.load(chosen)
     c1, c2, c3, c4, _ = st.columns([2, 2, 2, 2, 1])
     c1.download_button("Report (HTML)", snapshot_reports.snapshot_html(snap, store.infos(snap["portfolio"]["name"])),
@@ -95,8 +95,8 @@ def history(infos: list[SnapshotInfo]) -> None:
 def compare_two(store: SnapshotStore, ids: list[str], names: dict[str, str]) -> None:
     st.subheader("Compare two snapshots")
     c1, c2 = st.columns(2)
-    a = c1.selectbox("From", ids, index=len(ids) - 2, format_func=names.get, key="snapshot-from")
-    b = c2.selectbox("To", ids, index=len(ids) - 1, format_func=names.get, key="snapshot-to")
+    a = c1.selectbox("From", ids, index=len(ids) - 2, format_func=shown_as(names), key="snapshot-from")
+    b = c2.selectbox("To", ids, index=len(ids) - 1, format_func=shown_as(names), key="snapshot-to")
     d = diff_snapshots(store.load(a), store.load(b))
     st.write(f"{d.summary['changed']} obligation(s) changed; coverage {pct(d.summary['coverage_percent']['from'])} → "
              f"{pct(d.summary['coverage_percent']['to'])}")

@@ -24,7 +24,7 @@ from mvkg.query.saved import SavedQuery, list_saved, normalise, save_query
 from mvkg.query.sparql import QueryLimits, format_result
 from mvkg.query.store import store_location
 from mvkg.ui import data
-from mvkg.ui.pages.shared import context, md_escape, show_error, url_choice
+from mvkg.ui.pages.shared import context, md_escape, show_error, shown_as, url_choice
 
 FREE = "(free query)"
 DEFAULT = "(default)"
@@ -77,9 +77,10 @@ def sparql() -> None:
         text = q.text
         for p in q.params:
             values = values_of(root, key, location, p.values_query) if p.values_query else {}
-            value = st.selectbox(f"{p.name}: {p.description}", [DEFAULT, *values], key=f"param-{choice}-{p.name}",
-                                 format_func=lambda v, shown=values: shown.get(v, v))
-            if value != DEFAULT:
+            options: list[str] = [DEFAULT, *values]
+            value = st.selectbox(f"{p.name}: {p.description}", options, key=f"param-{choice}-{p.name}",
+                                 format_func=shown_as(values))
+            if value is not None and value != DEFAULT:
                 subs[p.name] = value
     elif choice in saved:
         st.caption(md_escape(f"Saved query {choice}: open it again with ?q={choice}"))

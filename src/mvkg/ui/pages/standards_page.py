@@ -21,7 +21,7 @@ from mvkg.kernel.vocabulary import VOCABULARY
 from mvkg.ui import data
 from mvkg.ui.conflict import show_conflict
 from mvkg.ui.identity import current_actor
-from mvkg.ui.pages.shared import context, flash, mark, md_escape, pct, portfolio_picker, say, show_error
+from mvkg.ui.pages.shared import context, flash, mark, md_escape, pct, portfolio_picker, say, show_error, shown_as
 from mvkg.ui.pages.tables import light_table
 
 SESSION_KEY = "hypotheticals"  # the session's hypothetical entries (saved only with a portfolio)
@@ -142,8 +142,8 @@ def hypotheticals(theme_labels: dict[str, str], obligations: dict[str, str]) -> 
         hid = st.text_input("Identifier", value=whatif.EXAMPLE_ID)
         title = st.text_input("Title", value=whatif.EXAMPLE_TITLE)
         theme_iris = sorted(theme_labels, key=lambda t: theme_labels[t])
-        theme_choice = st.multiselect("Themes", theme_iris, default=[], format_func=theme_labels.get)
-        covers = st.multiselect("Obligations it would cover", list(shorts), format_func=shorts.get)
+        theme_choice = st.multiselect("Themes", theme_iris, default=[], format_func=shown_as(theme_labels))
+        covers = st.multiselect("Obligations it would cover", list(shorts), format_func=shown_as(shorts))
         relation = st.radio("Coverage", list(whatif.RELATIONS), horizontal=True)
         status = st.radio("Status", list(whatif.STATUSES), horizontal=True,
                           help="Only published and approved entries count as coverage; a proposed one shows as "
