@@ -363,7 +363,7 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
         section=sec_iri,
         item=".".join(p for p in item.path() if p),
         modality=verb.iri,
-        strength=verb.strength or "binding",
+        strength=_strength(lex, verb, own.text),
         bearers=who,
         collaborators=collaborators,
         implicit_bearer=implicit,
@@ -377,3 +377,10 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
         suggested=themes.suggested,
     )
 
+
+def _strength(lex: Lexicon, verb: Verb, own: str) -> str:
+    """The heading verb's strength; a binding heading over "that … should …" recommends."""
+    strength = verb.strength or "binding"
+    if strength == "binding" and any(rx.search(own) for rx in lex.pattern("advisory-modal")):
+        return "recommendation"
+    return strength

@@ -1,0 +1,97 @@
+"""Texts of the ITU bodies and UN bodies the development corpus has none of (ITU-T, ITU-R and
+ITU-D assemblies, the ITU Council, UNESCO's General Conference), each read on a short made-up
+excerpt in the layout those bodies publish: who adopts, who is addressed, how strong."""
+
+from __future__ import annotations
+
+from mvkg.ingest.extract import build_record
+from mvkg.ingest.parse import parse_resolution
+from mvkg.kernel.model import ObligationRecord, ResolutionMeta
+
+
+def _record(lexicon, text: str):
+    parsed = parse_resolution(text, lexicon, "t.txt")
+    return build_record(parsed, ResolutionMeta("T"), lexicon, source_file="t.txt", sha256="0", media_type="text/plain")
+
+
+def _by_item(lexicon, text: str) -> dict[str, ObligationRecord]:
+    return {f"{o.section.rsplit('/', 1)[-1]}/{o.item}": o for o in _record(lexicon, text).obligations}
+
+
+def _names(lexicon, iris) -> list[str]:
+    return sorted(lexicon.actors[i].notation if i in lexicon.actors else i for i in iris)
+
+
+def test_a_council_decision_binds_the_union(lexicon):
+    """'The Council, … decides 1 to approve …': the ITU Council decides for the Union between
+    Plenipotentiary Conferences, as a Plenipotentiary 'resolves' binds ITU."""
+    record = _record(lexicon, "DECISION 9 (2031)\n\nThe Council,\n\nconsidering\n\nthe report of the working group,\n\n"
+                     "decides\n\n1 to approve the budget of the Union for 2032-2033;\n\n"
+                     "2 that the contributory unit shall remain unchanged,\n\n"
+                     "instructs the Secretary-General\n\nto report to the Council at its next session.\n")
+    assert record.assembly is not None and lexicon.actors[record.assembly].notation == "council"
+    assert [_names(lexicon, o.bearers) for o in record.obligations] == [["itu"], ["itu"], ["sg"]]
+
+
+def test_the_itu_radiocommunication_assembly_is_the_assembly_not_itu(lexicon):
+    """'The ITU Radiocommunication Assembly,': ITU-R's assembly, so a plain 'resolves' binds ITU-R."""
+    record = _record(lexicon, "RESOLUTION ITU-R 99\n\nThe ITU Radiocommunication Assembly,\n\nconsidering\n\n"
+                     "that studies are needed,\n\nresolves\n\n1 that the working methods are as given in Annex 1;\n\n"
+                     "2 to review them at the next assembly.\n")
+    assert lexicon.actors[record.assembly].notation == "ra"
+    assert [_names(lexicon, o.bearers) for o in record.obligations] == [["itu-r"], ["itu-r"]]
+
+
+def test_unescos_general_conference_adopts_for_unesco(lexicon):
+    """'The General Conference,' in a UNESCO text is UNESCO's; its 'Adopts the Recommendation …
+    annexed' is its own act, not an instruction to the Recommendation."""
+    record = _record(lexicon, "The General Conference,\n\nRecalling its earlier resolution on river data,\n\n"
+                     "1. Adopts the Recommendation on River Data annexed to this resolution;\n\n"
+                     "2. Encourages National Commissions for UNESCO to promote river data at the national level;\n\n"
+                     "3. Calls upon non-governmental organizations, academia and the scientific community to support "
+                     "the Recommendation;\n")
+    assert lexicon.actors[record.assembly].notation == "unesco"
+    got = {o.item: _names(lexicon, o.bearers) for o in record.obligations}
+    assert got == {"1": ["unesco"], "2": ["unesco-natcoms"], "3": ["acad", "ngos", "scientific-community"]}
+
+
+def test_a_should_under_resolves_is_a_recommendation(lexicon):
+    """'resolves 1 that administrations should consider …' states what ought to be done; 'shall'
+    first (even with 'should' in an aside after it) stays binding, as does a plain 'to …'."""
+    obs = _by_item(lexicon, "The World Radiocommunication Conference (Nowhere, 2031),\n\nconsidering\n\n"
+                   "that spectrum is scarce,\n\nresolves\n\n"
+                   "1 that administrations should consider the band 1-2 GHz for national planning;\n\n"
+                   "2 that the Bureau shall, should an administration so request, publish the data;\n\n"
+                   "3 to review the band at the next conference.\n")
+    assert {k: o.strength for k, o in obs.items()} == {
+        "resolves/1": "recommendation", "resolves/2": "binding", "resolves/3": "binding"}
+
+
+def test_sector_assembly_addressees(lexicon):
+    """'ITU-T Sector Members' are Sector Members (not ITU-T and them); 'regional and international
+    organizations' are named as 'international and regional organizations' are; 'the Directors of
+    the other two Bureaux' are the Directors beside the one instructed; 'in consultation with the
+    Coordination Committee' and 'cooperate with the United Nations Office for the Coordination of
+    Humanitarian Affairs' name those bodies, not the United Nations."""
+    obs = _by_item(lexicon, "The World Telecommunication Standardization Assembly (Nowhere, 2031),\n\nconsidering\n\n"
+                   "that the gap persists,\n\n"
+                   "resolves to instruct the Director of the Telecommunication Standardization Bureau, in collaboration "
+                   "with the Directors of the other two Bureaux\n\n1 to organize workshops on standards;\n\n"
+                   "2 to implement cost-efficiency measures, in consultation with the Coordination Committee,\n\n"
+                   "encourages ITU-T Sector Members\n\nto host interns,\n\n"
+                   "invites regional and international organizations\n\nto support this resolution,\n\n"
+                   "requests the Secretary-General\n\nto continue to cooperate with the United Nations Office for "
+                   "the Coordination of Humanitarian Affairs.\n")
+    got = {k: (_names(lexicon, o.bearers), _names(lexicon, o.collaborators)) for k, o in obs.items()}
+    assert got["instructs-dir-tsb/1"] == (["dir-tsb"], ["dir-bdt", "dir-br"])
+    assert got["instructs-dir-tsb/2"] == (["dir-tsb"], ["coordination-committee", "dir-bdt", "dir-br"])
+    assert [v for k, v in got.items() if k.startswith("encourages")] == [(["smem"], [])]
+    assert [v for k, v in got.items() if k.startswith("invites")] == [(["international-orgs"], [])]
+    assert [v for k, v in got.items() if k.startswith("requests")] == [(["sg"], ["ocha"])]
+
+
+def test_media_organizations_are_addressed(lexicon):
+    """'Encourages media organizations to …' binds them, not the Council that encourages."""
+    record = _record(lexicon, "The Human Rights Council,\n\nRecalling its earlier resolutions,\n\n"
+                     "1. Encourages media organizations to provide safety training to their staff;\n")
+    assert [_names(lexicon, o.bearers) for o in record.obligations] == [["media"]]
