@@ -95,3 +95,30 @@ def test_media_organizations_are_addressed(lexicon):
     record = _record(lexicon, "The Human Rights Council,\n\nRecalling its earlier resolutions,\n\n"
                      "1. Encourages media organizations to provide safety training to their staff;\n")
     assert [_names(lexicon, o.bearers) for o in record.obligations] == [["media"]]
+
+
+def test_the_study_groups_of_a_sector_text_are_that_sectors(lexicon):
+    """In a WTSA text 'the study groups' and 'that study groups shall' are ITU-T's; in an RA or
+    WRC text 'Study Group 5' is ITU-R's (terrestrial services), not ITU-T Study Group 5, and
+    'Study Group 1' ITU-R's; in a WTDC text 'Study Group 2' is ITU-D's."""
+    wtsa = _by_item(lexicon, "The World Telecommunication Standardization Assembly (Nowhere, 2031),\n\n"
+                    "considering\n\nthat topics overlap,\n\nresolves\n\n1 that study groups shall avoid duplication;\n\n"
+                    "2 to review the mandates,\n\nfurther instructs the study groups\n\nto report to TSAG.\n")
+    assert {k: _names(lexicon, o.bearers) for k, o in wtsa.items()} == {
+        "resolves/1": ["itu-t-sgs"], "resolves/2": ["itu-t"], "instructs-itu-t-sgs/": ["itu-t-sgs"]}
+    ra = _record(lexicon, "The ITU Radiocommunication Assembly,\n\nconsidering\n\nthat access is needed,\n\n"
+                 "resolves\n\n1 to instruct Study Group 5 to study rural access;\n\n"
+                 "2 to instruct Study Group 1 to study spectrum management,\n\n"
+                 "invites the study groups\n\nto report.\n")
+    assert [_names(lexicon, o.bearers) for o in ra.obligations] == [["itu-r-sg5"], ["itu-r-sg1"], ["itu-r-sgs"]]
+    wtdc = _record(lexicon, "The World Telecommunication Development Conference (Nowhere, 2031),\n\nconsidering\n\n"
+                   "that gaps persist,\n\ninstructs Study Group 2\n\nto study digital services.\n")
+    assert [_names(lexicon, o.bearers) for o in wtdc.obligations] == [["itu-d-sg2"]]
+
+
+def test_a_plenipotentiary_text_keeps_itu_t_study_groups_and_generic_ones(lexicon):
+    """Outside a Sector's text 'Study Group 17' stays ITU-T's and 'the study groups' no Sector's."""
+    record = _record(lexicon, "The Plenipotentiary Conference of the International Telecommunication Union (Nowhere, 2030),\n\n"
+                     "considering\n\nthat threats grow,\n\ninstructs Study Group 17\n\nto study security,\n\n"
+                     "invites the study groups\n\nto cooperate.\n")
+    assert [_names(lexicon, o.bearers) for o in record.obligations] == [["sg17"], ["study-groups"]]
