@@ -122,3 +122,29 @@ def test_a_plenipotentiary_text_keeps_itu_t_study_groups_and_generic_ones(lexico
                      "considering\n\nthat threats grow,\n\ninstructs Study Group 17\n\nto study security,\n\n"
                      "invites the study groups\n\nto cooperate.\n")
     assert [_names(lexicon, o.bearers) for o in record.obligations] == [["sg17"], ["study-groups"]]
+
+
+def test_items_labelled_with_their_parents_labels_nest(lexicon):
+    """ITU texts number sub-items '2.1', '2.2' under item 2 (and Word prints its multi-level
+    numbering '1.5.b.i'): each is its own unit under its parent, and '3' after '2.2.b' is item 3
+    again, not 2.3."""
+    obs = _by_item(lexicon, "The World Telecommunication Standardization Assembly (Nowhere, 2031),\n\n"
+                   "considering\n\nthat numbers are scarce,\n\nresolves\n\n1 to keep the procedures;\n\n"
+                   "2 that the Director of the Telecommunication Standardization Bureau shall:\n\n"
+                   "2.1 consult Study Group 2;\n\n2.2 in case of misuse:\n\na) inform the administration;\n\n"
+                   "b) publish the case;\n\n3 to review the procedures,\n\n"
+                   "instructs Study Group 2\n\n1.\tto study numbers;\n\n1.1\tin particular short codes;\n\n"
+                   "1.2\tand the use of letters:\n\n1.2.a\tfor services;\n\n1.2.a.i\tnamed by region;\n\n"
+                   "2.\tto report.\n")
+    assert sorted(obs) == ["instructs-sg2/1.1", "instructs-sg2/1.2.a.i", "instructs-sg2/2", "resolves/1",
+                           "resolves/2.1", "resolves/2.2.a", "resolves/2.2.b", "resolves/3"]
+    assert _names(lexicon, obs["resolves/2.2.a"].bearers) == ["dir-tsb"]
+    assert obs["resolves/2.2.b"].span.text == "publish the case;"
+
+
+def test_a_dotted_list_with_no_parent_item_is_a_list_of_its_own(lexicon):
+    """'1.1 to …', '1.2 to …' as the first items of a heading: two units labelled as printed."""
+    obs = _by_item(lexicon, "The World Telecommunication Standardization Assembly (Nowhere, 2031),\n\n"
+                   "considering\n\nthat things grow,\n\ninstructs Study Group 20\n\n1.1 to study things;\n\n"
+                   "1.2 to develop Recommendations on cities.\n")
+    assert sorted(obs) == ["instructs-sg20/1.1", "instructs-sg20/1.2"]

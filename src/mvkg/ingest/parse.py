@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from mvkg.ingest.headings import Heading, items_after, match_heading, plain_verb, run_on_headings, starts_upper
-from mvkg.ingest.labels import BULLETS, LABEL_RX, TERMINAL_RX, Nesting, inline_items, misread_first, raw_label
+from mvkg.ingest.labels import BULLETS, LABEL_RX, TERMINAL_RX, Nesting, inline_items, misread_first, own_label, raw_label
 from mvkg.ingest.structure import (
     Item,
     Line,
@@ -332,7 +332,8 @@ class _Parser:
                     raw = f"-{value}"
                     self.result.warnings.append(ParseWarning(line.number, "guessed-label",
                                                              f"a bullet item is numbered {raw} by its position"))
-                item = Item(raw, start, rstrip_end(self.text, start, line.end), line.number, style=style, value=value)
+                label = raw if style.startswith("dotted") else own_label(raw)
+                item = Item(label, start, rstrip_end(self.text, start, line.end), line.number, style=style, value=value)
                 if depth == 0 and section.items and not section.items[-1].style and section.intro is None:
                     # an unnumbered paragraph before the first item is the section's lead-in
                     section.intro = section.items.pop()
