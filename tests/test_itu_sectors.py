@@ -148,3 +148,22 @@ def test_a_dotted_list_with_no_parent_item_is_a_list_of_its_own(lexicon):
                    "considering\n\nthat things grow,\n\ninstructs Study Group 20\n\n1.1 to study things;\n\n"
                    "1.2 to develop Recommendations on cities.\n")
     assert sorted(obs) == ["instructs-sg20/1.1", "instructs-sg20/1.2"]
+
+
+def test_the_bureau_of_a_sector_text_is_that_sectors(lexicon):
+    """A WRC text's 'the Bureau' is the Radiocommunication Bureau (minted as 'Bureau' before); a
+    WTSA text's 'the Advisory Group' is TSAG; 'the Bureau of the Commission' is not a Sector's."""
+    wrc = _by_item(lexicon, "The World Radiocommunication Conference (Nowhere, 2031),\n\nconsidering\n\n"
+                   "that cases arise,\n\nresolves\n\n1 that the Bureau shall apply the procedure in Annex 1,\n\n"
+                   "instructs the Bureau\n\nto assist administrations,\n\n"
+                   "requests administrations\n\nto cooperate with the Bureau.\n")
+    assert {k: (_names(lexicon, o.bearers), _names(lexicon, o.collaborators)) for k, o in wrc.items()} == {
+        "resolves/1": (["br"], []), "instructs-br/": (["br"], []), "requests-administrations/": (["administrations"], ["br"])}
+    wtsa = _record(lexicon, "The World Telecommunication Standardization Assembly (Nowhere, 2031),\n\nconsidering\n\n"
+                   "that work grows,\n\ninstructs the Advisory Group\n\nto review the work.\n")
+    assert [_names(lexicon, o.bearers) for o in wtsa.obligations] == [["tsag"]]
+    ga = _record(lexicon, "The General Assembly,\n\nRecalling its resolutions,\n\n"
+                 "1. Requests the Bureau of the Commission to report;\n\n"
+                 "2. Invites the regional commissions to continue their work;\n")
+    assert [_names(lexicon, o.bearers) for o in ga.obligations] == [
+        ["https://w3id.org/mvkg/actor/named/bureau-of-the-commission"], ["un-regional-commissions"]]
