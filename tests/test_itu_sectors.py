@@ -167,3 +167,16 @@ def test_the_bureau_of_a_sector_text_is_that_sectors(lexicon):
                  "2. Invites the regional commissions to continue their work;\n")
     assert [_names(lexicon, o.bearers) for o in ga.obligations] == [
         ["https://w3id.org/mvkg/actor/named/bureau-of-the-commission"], ["un-regional-commissions"]]
+
+
+def test_resolves_to_strongly_recommend_hands_the_duty_on(lexicon):
+    """'resolves 1 to strongly recommend administrations to use …' recommends to administrations,
+    as 'resolves 8 to instruct the Director …' instructs the Director."""
+    obs = _by_item(lexicon, "The World Radiocommunication Conference (Nowhere, 2031),\n\nconsidering\n\n"
+                   "that harmonization helps,\n\nresolves\n\n"
+                   "1 to strongly recommend administrations to use harmonized bands;\n\n"
+                   "2 to further invite the Radio Regulations Board to review its rules,\n\n"
+                   "instructs the Director of the Radiocommunication Bureau\n\nto report.\n")
+    got = {k: (_names(lexicon, o.bearers), o.strength) for k, o in obs.items()}
+    assert got["resolves/1"] == (["administrations"], "recommendation")
+    assert got["resolves/2"] == (["rrb"], "recommendation")

@@ -241,7 +241,13 @@ def _hand_overs(ctx: _Context, spans: tuple[Span, ...], first_person: bool = Fal
 
 
 def _verb_at(ctx: _Context, rest: str, to: bool) -> tuple[Verb, str] | None:
-    """A duty verb opening `rest` (its infinitive after "to"): the verb and the text after it."""
+    """A duty verb opening `rest` (its infinitive after "to", perhaps after a modifier: "to
+    strongly recommend administrations to …"): the verb and the text after it."""
+    if to:
+        for rx in ctx.lex.pattern("verb-modifier"):
+            if (modifier := re.match(r"\s*(?:" + rx.pattern + r")\s+", rest, rx.flags)) is not None:
+                rest = rest[modifier.end():]
+                break
     for verb in ctx.lex.verbs:
         if not verb.operative or verb.declaratory:
             continue
