@@ -180,3 +180,13 @@ def test_resolves_to_strongly_recommend_hands_the_duty_on(lexicon):
     got = {k: (_names(lexicon, o.bearers), o.strength) for k, o in obs.items()}
     assert got["resolves/1"] == (["administrations"], "recommendation")
     assert got["resolves/2"] == (["rrb"], "recommendation")
+
+
+def test_an_administration_named_by_its_role_is_an_administration(lexicon):
+    """'that the notifying administration shall …', 'the administrations concerned shall …'."""
+    obs = _by_item(lexicon, "The World Radiocommunication Conference (Nowhere, 2031),\n\nconsidering\n\n"
+                   "that interference occurs,\n\nresolves\n\n"
+                   "1 that the notifying administration shall eliminate any unacceptable interference;\n\n"
+                   "2 that the administrations concerned shall cooperate;\n\n3 to review this resolution.\n")
+    assert {k: _names(lexicon, o.bearers) for k, o in obs.items()} == {
+        "resolves/1": ["administrations"], "resolves/2": ["administrations"], "resolves/3": ["itu-r"]}
