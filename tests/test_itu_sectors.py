@@ -190,3 +190,14 @@ def test_an_administration_named_by_its_role_is_an_administration(lexicon):
                    "2 that the administrations concerned shall cooperate;\n\n3 to review this resolution.\n")
     assert {k: _names(lexicon, o.bearers) for k, o in obs.items()} == {
         "resolves/1": ["administrations"], "resolves/2": ["administrations"], "resolves/3": ["itu-r"]}
+
+
+def test_development_partners_and_a_named_task_team_with_commas_are_addressed(lexicon):
+    """'Calls upon development partners and the private sector' is both; 'the Inter-Agency Task
+    Team on Science, Technology and Innovation for the Sustainable Development Goals' (a name
+    with a comma) is the task team, not the Council that encourages it."""
+    record = _record(lexicon, "The Economic and Social Council,\n\nRecalling its resolutions,\n\n"
+                     "1. Calls upon development partners and the private sector to support training;\n\n"
+                     "2. Encourages the Inter-Agency Task Team on Science, Technology and Innovation for the "
+                     "Sustainable Development Goals to cooperate with the Commission;\n")
+    assert [_names(lexicon, o.bearers) for o in record.obligations] == [["development-partners", "industry"], ["iatt"]]
