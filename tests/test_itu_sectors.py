@@ -201,3 +201,22 @@ def test_development_partners_and_a_named_task_team_with_commas_are_addressed(le
                      "2. Encourages the Inter-Agency Task Team on Science, Technology and Innovation for the "
                      "Sustainable Development Goals to cooperate with the Commission;\n")
     assert [_names(lexicon, o.bearers) for o in record.obligations] == [["development-partners", "industry"], ["iatt"]]
+
+
+def test_a_normative_annex_gives_units_and_a_plain_one_none(lexicon):
+    """An annex whose paragraphs lay down duties ('1 The CPM shall hold …', 'The group shall: a) …')
+    gives one unit per item, under the resolution's binding verb and the annex heading, borne by
+    the body the sentence names ('The CPM') or the adopting one; an annex of plain text (an action
+    plan's programme and objective) gives none, and plain text after the duties ends them."""
+    head = ("The ITU Radiocommunication Assembly,\n\nconsidering\n\nthat preparation matters,\n\n"
+            "resolves\n\n1 that the working methods are as described in Annex 1,\n\n"
+            "invites administrations\n\nto contribute.\n\n")
+    record = _record(lexicon, head + "ANNEX 1\n\nWorking methods\n\n1 The CPM shall hold two sessions.\n\n"
+                     "2 The second session shall prepare the report:\n\na) on the basis of contributions;\n\n"
+                     "b) in the six languages.\n\nBackground\n\nThe CPM was set up in 1993.\n\n"
+                     "ANNEX 2\n\nAction plan\n\nProgramme 1: strengthening capacities\n\nObjective: to train experts.\n")
+    headings = {s.iri: s.heading for s in record.sections}
+    annex = [(o.item, _names(lexicon, o.bearers), o.strength) for o in record.obligations if headings[o.section] == "ANNEX 1"]
+    assert annex == [("1", ["cpm"], "binding"), ("2.a", ["itu-r"], "binding"), ("2.b", ["itu-r"], "binding")]
+    assert len(record.obligations) == 5  # resolves 1, invites, and the three annex units
+    assert not any("1993" in o.span.text or "experts" in o.span.text for o in record.obligations)
