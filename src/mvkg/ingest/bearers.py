@@ -63,11 +63,15 @@ def _study_groups(lex: Lexicon, text: str, offset: int) -> list[Match]:
 
 
 def un_homonyms(lex: Lexicon, assembly: str | None) -> dict[str, str]:
-    """In a resolution adopted by a body of the UN system: actor → its UN-system homonym."""
-    un = str(ACTOR["un"])
-    if assembly is None or not lex.within(assembly, un):
+    """Actor → the homonym the same words name in a text this assembly adopts: an actor with
+    mvkg:homonymOf stands for it when the assembly, or the body it acts for, is within what that
+    actor is part of ("the Secretary-General" in a resolution of the UN system is the UN's;
+    "the study groups" and "Study Group 5" in a WRC or RA text are ITU-R's)."""
+    if assembly is None or assembly not in lex.actors:
         return {}
-    return {a.homonym_of: a.iri for a in lex.actors.values() if a.homonym_of and lex.within(a.iri, un)}
+    scope = [a for a in (assembly, lex.actors[assembly].default_bearer) if a]
+    return {a.homonym_of: a.iri for a in lex.actors.values()
+            if a.homonym_of and a.part_of and any(lex.within(s, a.part_of) for s in scope)}
 
 
 def _mentions(lex: Lexicon, text: str) -> list[Match]:

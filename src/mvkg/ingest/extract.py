@@ -241,7 +241,13 @@ def _hand_overs(ctx: _Context, spans: tuple[Span, ...], first_person: bool = Fal
 
 
 def _verb_at(ctx: _Context, rest: str, to: bool) -> tuple[Verb, str] | None:
-    """A duty verb opening `rest` (its infinitive after "to"): the verb and the text after it."""
+    """A duty verb opening `rest` (its infinitive after "to", perhaps after a modifier: "to
+    strongly recommend administrations to …"): the verb and the text after it."""
+    if to:
+        for rx in ctx.lex.pattern("verb-modifier"):
+            if (modifier := re.match(r"\s*(?:" + rx.pattern + r")\s+", rest, rx.flags)) is not None:
+                rest = rest[modifier.end():]
+                break
     for verb in ctx.lex.verbs:
         if not verb.operative or verb.declaratory:
             continue
@@ -363,7 +369,7 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
         section=sec_iri,
         item=".".join(p for p in item.path() if p),
         modality=verb.iri,
-        strength=verb.strength or "binding",
+        strength=_strength(lex, verb, own.text),
         bearers=who,
         collaborators=collaborators,
         implicit_bearer=implicit,
@@ -377,3 +383,10 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
         suggested=themes.suggested,
     )
 
+
+def _strength(lex: Lexicon, verb: Verb, own: str) -> str:
+    """The heading verb's strength; a binding heading over "that … should …" recommends."""
+    strength = verb.strength or "binding"
+    if strength == "binding" and any(rx.search(own) for rx in lex.pattern("advisory-modal")):
+        return "recommendation"
+    return strength

@@ -8,7 +8,8 @@ import re
 
 # An item label at the start of a line: "1", "1.", "1)", "a)", "(a)", "ii)", "A." ...
 LABEL_RX = re.compile(
-    r"^[ \t]*(?:\((?P<paren>\d{1,3}|[a-z]{1,5}|[A-Z]{1,5})\)"
+    r"^[ \t]*(?:(?P<dotted>\d{1,3}(?:\.(?:\d{1,3}|[a-z]{1,5}|[A-Z]{1,5}))+)\.?(?=[ \t])"
+    r"|\((?P<paren>\d{1,3}|[a-z]{1,5}|[A-Z]{1,5})\)"
     r"|(?P<punct>\d{1,3}|[a-z]{1,5}|[A-Z]{1,5})[\).]"
     r"|(?P<bare>\d{1,3})(?=[ \t])"
     r"|(?P<bullet>[-–—•·▪●◦])(?=[ \t]))(?:[ \t]+|\n|$)"
@@ -17,7 +18,13 @@ BULLETS = "-–—•·▪●◦"
 
 
 def raw_label(m: re.Match[str]) -> str:
-    return m.group("paren") or m.group("punct") or m.group("bare") or m.group("bullet")
+    return m.group("dotted") or m.group("paren") or m.group("punct") or m.group("bare") or m.group("bullet")
+
+
+def own_label(raw: str) -> str:
+    """What an item adds to its path: the last part of a label written with its parents' labels
+    ("2.1" under item 2, "1.5.b.i" under 1.5.b) when it is placed under them, else the label."""
+    return raw.rsplit(".", 1)[-1] if "." in raw.strip(".") else raw
 _ROMAN_RX = re.compile(r"^(x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
 TERMINAL_RX = re.compile(r"[;.:,]\s*$")
@@ -54,6 +61,8 @@ class Nesting:
         self.levels: list = []
 
     def place(self, raw: str) -> tuple[int, str, int] | None:
+        if "." in raw.strip("."):
+            return self._place_dotted(raw)
         if raw in BULLETS:
             # a bullet continues an open bullet level (numbered in order), else opens one
             for depth in range(len(self.levels) - 1, -1, -1):
@@ -77,6 +86,30 @@ class Nesting:
                 if style == "num":
                     return 0, style, value
         return None
+
+    def _place_dotted(self, raw: str) -> tuple[int, str, int] | None:
+        """ "2.1", "1.5.b.i": the labels before the last name the open items it belongs under; the
+        last continues the level below them or opens it. A dotted list with no such parent ("1.1",
+        "1.2" as the first items) is a level of its own, its whole label kept."""
+        *parents, last = raw.split(".")
+        depth = len(parents)
+        if depth <= len(self.levels) and [lvl.label for lvl in self.levels[:depth]] == parents:
+            # a level written with its parents' labels is its own style: "3" after "2.2" is not 2.3
+            cands = [(f"{style}-dotted", value) for style, value in label_candidates(last)]
+            if depth < len(self.levels):
+                for style, value in cands:
+                    if style == self.levels[depth].style and value == self.levels[depth].value + 1:
+                        return depth, style, value
+            for style, value in sorted(cands, key=lambda c: c[0].startswith("alpha")):
+                if value == 1:
+                    return depth, style, value
+            return None
+        style = f"dotted-{depth}"
+        value = label_candidates(last)[0][1] if label_candidates(last) else 0
+        for d in range(len(self.levels) - 1, -1, -1):
+            if self.levels[d].style == style and value == self.levels[d].value + 1:
+                return d, style, value
+        return (len(self.levels), style, value) if value == 1 and not self.levels else None
 
     def push(self, depth: int, item) -> None:
         del self.levels[depth:]

@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 
 from mvkg.ingest.headings import Heading, items_after, match_heading, plain_verb, run_on_headings, starts_upper
-from mvkg.ingest.labels import BULLETS, LABEL_RX, TERMINAL_RX, Nesting, inline_items, misread_first, raw_label
+from mvkg.ingest.labels import BULLETS, LABEL_RX, TERMINAL_RX, Nesting, inline_items, misread_first, own_label, raw_label
 from mvkg.ingest.structure import (
     Item,
     Line,
     ParsedText,
     ParseWarning,
     Section,
+    annex_duty_section,
     ends_paragraph,
     lone_labels_joined,
     match_first,
@@ -84,6 +85,9 @@ class _Parser:
         nesting = Nesting()
         current: Item | None = None
         prev_text = ""
+        annex: Line | None = None  # the heading of the annex being read
+        annexed: Section | None = None  # the section of its duties
+        blank_before = False
         i = first
         while i < len(self.lines):
             line = self.lines[i]
@@ -93,13 +97,16 @@ class _Parser:
                 i = self._after_footnotes(i)
                 continue
             if not line.text.strip() or match_first(self.lex.pattern("page-furniture"), line.text):
+                blank_before = blank_before or not line.text.strip()
                 i += 1
                 continue
+            new_paragraph, blank_before = blank_before, False
             if section is not None and not self.paragraph_style:
                 self._split_run_on(i)
                 self._split_heading_items(i)
                 line = self.lines[i]
             if match_first(self.lex.pattern("annex"), line.text):
+                annex = line
                 section, current, prev_text = None, None, ""  # the annex's own paragraphs follow
                 i += 1
                 continue
@@ -127,7 +134,14 @@ class _Parser:
                     section.items.append(Item("", section.heading_start, section.heading_end, line.number))
                     section, prev_text = None, ""
                 continue
-            if section is None:  # prose between the title block and the first heading
+            if annex is not None and not self.paragraph_style and section is None:  # a normative annex's duties
+                section = annexed = annex_duty_section(self.lex, self.result.sections, annex, line)
+                nesting, current, prev_text = Nesting(), None, ""
+                self.result.sections += [section] if section is not None else []
+            elif section is not None and section is annexed and new_paragraph and not LABEL_RX.match(line.text) and (
+                    not match_first(self.lex.pattern("annex-duty"), line.text)):
+                section = None  # plain text after them
+            if section is None:  # prose between the title block and the first heading, or an annex's
                 i += 1
                 continue
             current = self._body_line(line, section, nesting, current, prev_text)
@@ -332,7 +346,8 @@ class _Parser:
                     raw = f"-{value}"
                     self.result.warnings.append(ParseWarning(line.number, "guessed-label",
                                                              f"a bullet item is numbered {raw} by its position"))
-                item = Item(raw, start, rstrip_end(self.text, start, line.end), line.number, style=style, value=value)
+                label = raw if style.startswith("dotted") else own_label(raw)
+                item = Item(label, start, rstrip_end(self.text, start, line.end), line.number, style=style, value=value)
                 if depth == 0 and section.items and not section.items[-1].style and section.intro is None:
                     # an unnumbered paragraph before the first item is the section's lead-in
                     section.intro = section.items.pop()

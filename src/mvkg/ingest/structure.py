@@ -147,3 +147,18 @@ def lone_labels_joined(text: str, lines: list[Line]) -> list[Line]:
         out.append(line)
         i += 1
     return out
+
+
+def annex_duty_section(lex: Lexicon, sections: list[Section], annex: Line, line: Line) -> Section | None:
+    """A line of an annex that lays down a duty ("1 The CPM shall hold two sessions …", "The
+    working group shall:"): the annex is normative, so its items are units, governed by the
+    resolution's first binding operative verb (the "resolves" / "decides" that adopts the annex),
+    under a section headed by the annex heading. None for an annex of plain text."""
+    if not match_first(lex.pattern("annex-duty"), line.text):
+        return None
+    verb = next((s.verb for s in sections if s.verb.operative and s.verb.strength == "binding" and not s.verb.declaratory), None)
+    if verb is None:
+        return None
+    start = annex.start + len(annex.text) - len(annex.text.lstrip())
+    end = annex.start + len(annex.text.rstrip())
+    return Section(verb, start, end, end, annex.number)
