@@ -220,3 +220,43 @@ def test_a_normative_annex_gives_units_and_a_plain_one_none(lexicon):
     assert annex == [("1", ["cpm"], "binding"), ("2.a", ["itu-r"], "binding"), ("2.b", ["itu-r"], "binding")]
     assert len(record.obligations) == 5  # resolves 1, invites, and the three annex units
     assert not any("1993" in o.span.text or "experts" in o.span.text for o in record.obligations)
+
+
+def _title(lexicon, text: str) -> tuple[str | None, str | None, str | None]:
+    parsed = parse_resolution(text, lexicon, "t.txt")
+    code = parsed.code or (f"RES-{parsed.number}" if parsed.number else None) or (
+        parsed.document_numbers[0] if parsed.document_numbers else None)
+    return code, parsed.title, parsed.date
+
+
+BODY = "\n\nconsidering\n\nthat studies are needed,\n\nresolves\n\n1 to review them.\n"
+UN_BODY = "\n\nRecalling its earlier resolutions,\n\n1. Requests the Secretary-General to report.\n"
+
+
+def test_title_lines_of_decisions_and_sector_resolutions(lexicon):
+    """'DECISION 7 (2031)' is DEC-7 as 'RESOLUTION 76' is RES-76, also with an amendment note
+    in its parenthesis; 'RESOLUTION ITU-R 88-3' is cited as 'ITU-R 88-3'. The line after is the title."""
+    assert _title(lexicon, "DECISION 7 (2031)\n\nCosts of the next session\n\nThe Council," + BODY)[:2] == (
+        "DEC-7", "Costs of the next session")
+    assert _title(lexicon, "DECISION 615 (C2031, last amended C2033)\n\nLanguages of meetings\n\nThe Council,"
+                  + BODY)[:2] == ("DEC-615", "Languages of meetings")
+    assert _title(lexicon, "RESOLUTION ITU-R 88-3\n\nWorking methods of the study groups\n\n"
+                  "The ITU Radiocommunication Assembly," + BODY)[:2] == (
+        "ITU-R 88-3", "Working methods of the study groups")
+
+
+def test_title_lines_of_un_resolutions(lexicon):
+    """'63/4. Title' of a Human Rights Council text is A/HRC/RES/63/4; a General Assembly
+    title after '[on the report of the … Committee (A/…)]' is the title, the committee's symbol
+    is not the resolution's, and 'Resolution adopted by the General Assembly on …' dates it."""
+    assert _title(lexicon, "Resolution adopted by the Human Rights Council on 3 April 2031\n\n"
+                  "63/4.\n\nRivers and human\nrights\n\nThe Human Rights Council," + UN_BODY) == (
+        "A/HRC/RES/63/4", "Rivers and human rights", "2031-04-03")
+    assert _title(lexicon, "Resolution adopted by the General Assembly on 19 December 2031\n\n"
+                  "[on the report of the Second Committee\n(A/86/415)]\n\nData for rivers\n\nThe General Assembly,"
+                  + UN_BODY) == (None, "Data for rivers", "2031-12-19")
+    assert _title(lexicon, "United Nations A/RES/86/77\n\nResolution adopted by the General Assembly on 19 December "
+                  "2031\n\n[without reference to a Main Committee (A/86/L.12)]\n\n86/77. Data for rivers\n\n"
+                  "The General Assembly," + UN_BODY)[:2] == ("A/RES/86/77", "Data for rivers")
+    assert _title(lexicon, "[on the report of the Third Committee (A/86/400)]\n\n86/90. Rivers\n\nThe General Assembly,"
+                  + UN_BODY)[:2] == ("A/RES/86/90", "Rivers")

@@ -76,6 +76,7 @@ class Actor:
     default_bearer: str | None
     part_of: str | None = None
     homonym_of: str | None = None  # the other organization's actor named by the same words
+    symbol_prefix: str | None = None  # an adopting body's resolution symbols begin so ("A/HRC/RES/")
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,7 @@ def _actors(g: Graph) -> tuple[dict[str, Actor], tuple[Matcher, ...]]:
             default_bearer=str(default) if default else None,
             part_of=str(part_of) if part_of else None,
             homonym_of=str(homonym) if homonym else None,
+            symbol_prefix=_one(g, s, MVKG.symbolPrefix),
         )
         matchers.append(_matcher(g, s))
     return actors, tuple(matchers)
