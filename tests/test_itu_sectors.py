@@ -260,3 +260,50 @@ def test_title_lines_of_un_resolutions(lexicon):
                   "The General Assembly," + UN_BODY)[:2] == ("A/RES/86/77", "Data for rivers")
     assert _title(lexicon, "[on the report of the Third Committee (A/86/400)]\n\n86/90. Rivers\n\nThe General Assembly,"
                   + UN_BODY)[:2] == ("A/RES/86/90", "Rivers")
+
+
+def _minted_names(lexicon, text: str) -> dict[str, tuple[list[str], str]]:
+    record = _record(lexicon, text)
+    minted = dict(record.minted_actors)
+
+    def name(iri: str) -> str:
+        return lexicon.actors[iri].notation if iri in lexicon.actors else minted[iri]
+
+    return {f"{o.section.rsplit('/', 1)[-1]}/{o.item}": (sorted(name(b) for b in o.bearers), o.strength)
+            for o in record.obligations}
+
+
+def test_that_a_body_may_is_a_permission_to_that_body(lexicon):
+    """'resolves 1 that TSAG may …' and 'that the Regional Liaison Office may …' permit those
+    bodies (a 'may' under 'resolves' is a recommendation by the labelling rules); a system named
+    without an article ('that FSS terminals operating … may use …') and a passive ('may be used')
+    are not actors: the assembly's Sector bears them."""
+    got = _minted_names(lexicon, "The World Telecommunication Standardization Assembly (Nowhere, 2031),\n\n"
+                        "considering\n\nthat procedures change,\n\nresolves\n\n"
+                        "1 that TSAG may, between assemblies, adopt interim working methods;\n\n"
+                        "2 that the Regional Liaison Office may, on request, host the meetings;\n\n"
+                        "3 that FSS terminals operating in the band may use adaptive coding;\n\n"
+                        "4 that the interim methods may be used until the next assembly;\n\n"
+                        "5 that, where a topic may concern several groups, TSAG shall decide.\n")
+    assert got == {"resolves/1": (["tsag"], "recommendation"),
+                   "resolves/2": (["Regional Liaison Office"], "recommendation"),
+                   "resolves/3": (["itu-t"], "recommendation"),
+                   "resolves/4": (["itu-t"], "recommendation"),
+                   "resolves/5": (["tsag"], "binding")}
+
+
+def test_a_known_actor_opening_a_that_clause_bears_it(lexicon):
+    """'that all ITU-T study groups continue to …' (no modal) binds the study groups, not the
+    Sector; 'that, where …, the lead study group shall: a) …' binds the lead study group; a
+    copula ('that ITU-T is the …') or a longer name ('that the Council Working Group on …') does
+    not make its first words (ITU-T, the Council) the bearer."""
+    got = _minted_names(lexicon, "The World Telecommunication Standardization Assembly (Nowhere, 2031),\n\n"
+                        "considering\n\nthat topics overlap,\n\nresolves\n\n"
+                        "1 that all ITU-T study groups continue to review their Recommendations;\n\n"
+                        "2 that, where a topic falls within several mandates, the lead study group shall:\n\n"
+                        "a) coordinate the work;\n\nb) keep a work programme;\n\n"
+                        "3 that ITU-T is the home of this work, and its results be published;\n\n"
+                        "4 that the Council Working Group on Rivers prepare a report.\n")
+    assert {k: v[0] for k, v in got.items()} == {
+        "resolves/1": ["itu-t-sgs"], "resolves/2.a": ["lead-sg"], "resolves/2.b": ["lead-sg"],
+        "resolves/3": ["itu-t"], "resolves/4": ["itu-t"]}

@@ -289,7 +289,25 @@ def duty_subjects(lex: Lexicon, texts: Iterable[str], homonyms: dict[str, str] |
         for rx in lex.pattern("passive-agent"):  # "that the decision is taken by the Conference or by the Council"
             if (m := rx.search(text)) is not None and (found := addressees(lex, m.group("who"), 0, homonyms, mint_unknown=True)).bearers:
                 return found
+        if (opening := _opening_actor(lex, text, homonyms)) is not None:
+            return Addressees((opening,), ())
     return Addressees((), ())
+
+
+def _opening_actor(lex: Lexicon, text: str, homonyms: dict[str, str] | None) -> str | None:
+    """The known actor a 'that' clause opens with when its verb follows ('that all ITU-T study
+    groups continue to …', 'that TSAG may …'): by the opening-subject and subject-verb roles."""
+    for rx in lex.pattern("opening-subject"):
+        m = rx.match(text)
+        if m is None:
+            continue
+        rest = m.group("rest")
+        first = next(iter(actors_in(lex, rest, 0, homonyms)), None)
+        if first is None or _LEADING_RX.sub("", rest[:first.start]):
+            return None
+        if any(v.match(rest[first.end:]) for v in lex.pattern("subject-verb")):
+            return first.iri
+    return None
 
 
 def passive_subjects(lex: Lexicon, texts: Iterable[str], homonyms: dict[str, str] | None = None) -> Addressees:
