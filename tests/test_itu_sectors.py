@@ -307,3 +307,30 @@ def test_a_known_actor_opening_a_that_clause_bears_it(lexicon):
     assert {k: v[0] for k, v in got.items()} == {
         "resolves/1": ["itu-t-sgs"], "resolves/2.a": ["lead-sg"], "resolves/2.b": ["lead-sg"],
         "resolves/3": ["itu-t"], "resolves/4": ["itu-t"]}
+
+
+def test_each_named_partner_after_cooperate_with_is_a_collaborator(lexicon):
+    """'cooperate with OCHA and the Global River Data Cluster, in order to …': the name the
+    lexicon does not know is minted beside the known one, and the words after the list are not
+    read as names; a bare short form ('with the Commission') mints nothing."""
+    record = _record(lexicon, "The World Telecommunication Development Conference (Nowhere, 2031),\n\n"
+                     "considering\n\nthat floods recur,\n\ninstructs the Director of the Telecommunication "
+                     "Development Bureau\n\n1 to cooperate with the United Nations Office for the Coordination of "
+                     "Humanitarian Affairs and the Global River Data Cluster, in order to share River Alerts;\n\n"
+                     "2 to cooperate with the Commission on flood data.\n")
+    minted = dict(record.minted_actors)
+    got = [sorted(lexicon.actors[c].notation if c in lexicon.actors else minted[c] for c in o.collaborators)
+           for o in record.obligations]
+    assert got == [["Global River Data Cluster", "ocha"], []]
+
+
+def test_the_special_procedures_are_not_a_special_rapporteur(lexicon):
+    """'Invites the special procedures to …' addresses the Council's special procedures as a
+    whole; 'the Special Rapporteur on …' is one mandate holder, part of them."""
+    record = _record(lexicon, "The Human Rights Council,\n\nRecalling its earlier resolutions,\n\n"
+                     "1. Invites the special procedures to consider river rights within their mandates;\n\n"
+                     "2. Requests the Special Rapporteur on river rights to report to the Council.\n")
+    got = [_names(lexicon, o.bearers) for o in record.obligations]
+    assert got == [["special-procedures"], ["special-rapporteur"]]
+    assert lexicon.actors[lexicon.notations("actor")["special-rapporteur"]].part_of == \
+        lexicon.notations("actor")["special-procedures"]

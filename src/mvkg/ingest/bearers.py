@@ -267,15 +267,23 @@ def short_form(label: str, named: dict[str, str]) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
-def collaborators_in_action(lex: Lexicon, text: str, homonyms: dict[str, str] | None = None) -> list[str]:
-    """Actors the text says to work with: after a collaboration phrase, up to the next ';'."""
-    out = []
+def collaborators_in_action(lex: Lexicon, text: str, homonyms: dict[str, str] | None = None) -> Addressees:
+    """Actors the text says to work with (as `bearers`): after a collaboration phrase, up to the
+    next ';', and each named part of the list right after it that the lexicon does not know
+    ("cooperate with OCHA and the Emergency Telecommunications Cluster"), minted."""
+    out: list[str] = []
+    minted: list[Minted] = []
     for rx in lex.pattern("collaboration"):
         for m in rx.finditer(text):
             segment_end = text.find(";", m.end())
             segment = text[m.end() : segment_end if segment_end >= 0 else len(text)]
-            out += [a.iri for a in actors_in(lex, segment, 0, homonyms)]
-    return out
+            known = actors_in(lex, segment, 0, homonyms)
+            out += [a.iri for a in known]
+            masked = _blank(segment, [(a.start, a.end) for a in known])
+            cut = min((e.start() for e in (x.search(masked) for x in lex.pattern("list-end")) if e), default=len(segment))
+            # a single word ("the Commission") is a short form of a body named elsewhere, not a name
+            minted += [n for n in _mint_parts(lex, segment[:cut], homonyms) if " " in n.label]
+    return Addressees(unique([*out, *(n.iri for n in minted)]), (), tuple(minted))
 
 
 def duty_subjects(lex: Lexicon, texts: Iterable[str], homonyms: dict[str, str] | None = None) -> Addressees:

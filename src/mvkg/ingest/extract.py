@@ -352,8 +352,9 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
     bearers = own_named(lex, ctx.own, bearers, minted)
     implicit = not bearers
     who = bearers or ((ctx.default,) if ctx.default else ())
-    action_collabs = [a for sp in spans for a in collaborators_in_action(lex, sp.text, ctx.homonyms)]
-    collaborators = unique(a for a in (*head.collaborators, *action_collabs) if a not in who)
+    partners = [collaborators_in_action(lex, sp.text, ctx.homonyms) for sp in spans]  # "in consultation with X"
+    minted.update({m.iri: m for f in partners for m in f.minted if m.iri not in who})
+    collaborators = unique(a for a in (*head.collaborators, *(a for f in partners for a in f.bearers)) if a not in who)
     condition = _first(lex.pattern("condition"), own.text, own.start, text)
     deadline = _first(lex.pattern("deadline"), own.text, own.start, text)
     action_text = own.text
