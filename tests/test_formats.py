@@ -20,13 +20,16 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 
 from conftest import run_cli
+from mvkg.ingest.extract import build_record
 from mvkg.ingest.formats.akn import read_akn
 from mvkg.ingest.formats.base import Dehyphenator, strip_note_marks
 from mvkg.ingest.formats.docx import read_docx
 from mvkg.ingest.formats.html import read_html
 from mvkg.ingest.formats.pdf import read_pdf
+from mvkg.ingest.parse import parse_resolution
 from mvkg.ingest.readers import read_source
 from mvkg.kernel.errors import InputError
+from mvkg.kernel.model import ResolutionMeta
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 UN = CORPUS / "un"
@@ -546,6 +549,27 @@ def test_docx_automatic_numbering_is_printed():
     ]
     assert "RUNNING HEADER" not in out.text and "Page footer" not in out.text
 
+
+
+def test_docx_list_that_starts_again_is_not_merged(lexicon):
+    """A Word list whose numbering restarts ('a)' right after 'b)', a new w:num with a
+    startOverride) is a list of its own: each item its own obligation, labelled a-2, b-2 with a
+    warning, not text run into 'b)'."""
+    document = docx.Document()
+    document.part.numbering_part._element = parse_xml(NUMBERING)
+    document.add_paragraph("The World Telecommunication Standardization Assembly (Nowhere, 2031),")
+    document.add_paragraph("considering")
+    document.add_paragraph("that rivers flood,")
+    document.add_paragraph("resolves")
+    _numbered(document, "to map the rivers;", 3)
+    _numbered(document, "to share the maps;", 5)
+    _numbered(document, "to train the staff;", 4)
+    _numbered(document, "to report.", 4)
+    parsed = parse_resolution(read_docx(_bytes(document), "r.docx").text, lexicon, "r.docx")
+    record = build_record(parsed, ResolutionMeta("T"), lexicon, source_file="r.txt", sha256="0", media_type="text/plain")
+    assert [(o.item, o.span.text) for o in record.obligations] == [
+        ("a", "to map the rivers;"), ("b", "to share the maps;"), ("a-2", "to train the staff;"), ("b-2", "to report.")]
+    assert [w.kind for w in parsed.warnings] == ["guessed-label"]
 
 def _with_footnote(document, paragraph, note_text: str) -> None:
     run = paragraph.add_run()

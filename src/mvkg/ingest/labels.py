@@ -85,7 +85,17 @@ class Nesting:
             for style, value in cands:
                 if style == "num":
                     return 0, style, value
+        for depth in range(len(self.levels) - 1, -1, -1):  # "a)" right after "b)": the list starts again
+            if any(style == self.levels[depth].style and value == 1 and style != "num" for style, value in cands):
+                return depth, self.levels[depth].style, 1
         return None
+
+    def series(self, depth: int, style: str, value: int) -> int:
+        """Which run of its level an item placed at `depth` is in: 0 for the first; one more
+        than the item it follows when its list starts again ("a)" after "b)")."""
+        if depth >= len(self.levels) or self.levels[depth].style != style:
+            return 0
+        return self.levels[depth].series + (1 if value <= self.levels[depth].value else 0)
 
     def _place_dotted(self, raw: str) -> tuple[int, str, int] | None:
         """ "2.1", "1.5.b.i": the labels before the last name the open items it belongs under; the

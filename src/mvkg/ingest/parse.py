@@ -346,8 +346,11 @@ class _Parser:
                     raw = f"-{value}"
                     self.result.warnings.append(ParseWarning(line.number, "guessed-label",
                                                              f"a bullet item is numbered {raw} by its position"))
-                label = raw if style.startswith("dotted") else own_label(raw)
-                item = Item(label, start, rstrip_end(self.text, start, line.end), line.number, style=style, value=value)
+                series = nesting.series(depth, style, value)  # "a)" again after "b)": a list of its own, "a-2"
+                label = (raw if style.startswith("dotted") else own_label(raw)) + (f"-{series + 1}" if series else "")
+                if series and value == 1:
+                    self.result.warnings.append(ParseWarning(line.number, "guessed-label", f"the list starts again: {label}"))
+                item = Item(label, start, rstrip_end(self.text, start, line.end), line.number, style=style, value=value, series=series)
                 if depth == 0 and section.items and not section.items[-1].style and section.intro is None:
                     # an unnumbered paragraph before the first item is the section's lead-in
                     section.intro = section.items.pop()

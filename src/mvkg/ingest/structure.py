@@ -33,6 +33,7 @@ class Item:
     parent: Item | None = None
     style: str = ""
     value: int = 0
+    series: int = 0  # 1, 2 … for a list that starts again at its first label ("a)" after "b)")
 
     def path(self) -> tuple[str, ...]:
         labels: list[str] = []
