@@ -334,3 +334,22 @@ def test_the_special_procedures_are_not_a_special_rapporteur(lexicon):
     assert got == [["special-procedures"], ["special-rapporteur"]]
     assert lexicon.actors[lexicon.notations("actor")["special-rapporteur"]].part_of == \
         lexicon.notations("actor")["special-procedures"]
+
+
+def test_an_annex_subject_named_by_its_kind_is_the_body_the_annex_is_about(lexicon):
+    """In 'ANNEX / Terms of reference of the Council Expert Group on Rivers', 'The expert group
+    shall: a) …' binds that Group (minted from the title), and in 'Working methods of the
+    Conference Preparatory Meeting', 'The first session shall …' binds the CPM, whose session it
+    is; a noun that is neither a word of the title's name nor a sitting ('The secretariat
+    shall …') is left to the resolution's bearer."""
+    got = _minted_names(lexicon, "The Council,\n\nconsidering\n\nthat rivers matter,\n\ndecides\n\n"
+                        "to establish a Council Expert Group on Rivers, with the terms of reference in the Annex.\n\n"
+                        "ANNEX\n\nTerms of reference of the Council Expert Group on Rivers\n\n"
+                        "The expert group shall:\n\na) map the rivers;\n\nb) report to the Council.\n")
+    assert {k: v[0] for k, v in got.items()} == {"decides/": ["itu"], "decides-2/a": ["Council Expert Group on Rivers"],
+                                                 "decides-2/b": ["Council Expert Group on Rivers"]}
+    got = _minted_names(lexicon, "RESOLUTION ITU-R 88\n\nThe ITU Radiocommunication Assembly,\n\nconsidering\n\n"
+                        "that conferences need preparing,\n\nresolves\n\n1 that the CPM works as in Annex 1.\n\n"
+                        "ANNEX 1\n\nWorking methods of the Conference Preparatory Meeting\n\n"
+                        "1 The first session shall organize the studies.\n\n2 The secretariat shall keep the records.\n")
+    assert {k: v[0] for k, v in got.items()} == {"resolves/1": ["cpm"], "resolves-2/1": ["cpm"], "resolves-2/2": ["itu-r"]}

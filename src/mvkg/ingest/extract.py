@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from mvkg.ingest.aliases import document_actors
+from mvkg.ingest.annex_bearers import annex_title_body
 from mvkg.ingest.bearers import (
     Addressees,
     Minted,
@@ -338,6 +339,9 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
         subjects = duty_subjects(lex, (sp.text for sp in spans), ctx.homonyms)
         bearers = subjects.bearers
         minted.update({m.iri: m for m in subjects.minted})
+    if not bearers and (annexed := annex_title_body(lex, text, sec, (sp.text for sp in spans), ctx.homonyms)).bearers:
+        bearers = annexed.bearers  # "The working group shall:" in the "Terms of reference of the … Working Group"
+        minted.update({m.iri: m for m in annexed.minted})
     if not bearers and ctx.we is not None and lex.first_person_verb(text[sec.heading_start:sec.heading_end]):
         bearers = ctx.we.bearers  # "Commit to …" in a declaration that opens "We, Heads of State …"
         minted.update({m.iri: m for m in ctx.we.minted})
