@@ -248,7 +248,8 @@ def test_title_lines_of_decisions_and_sector_resolutions(lexicon):
 def test_title_lines_of_un_resolutions(lexicon):
     """'63/4. Title' of a Human Rights Council text is A/HRC/RES/63/4; a General Assembly
     title after '[on the report of the … Committee (A/…)]' is the title, the committee's symbol
-    is not the resolution's, and 'Resolution adopted by the General Assembly on …' dates it."""
+    is not the resolution's, and 'Resolution adopted by the General Assembly on …' dates it. A
+    title printed alone above the adopting body's line is the title; a date line is not."""
     assert _title(lexicon, "Resolution adopted by the Human Rights Council on 3 April 2031\n\n"
                   "63/4.\n\nRivers and human\nrights\n\nThe Human Rights Council," + UN_BODY) == (
         "A/HRC/RES/63/4", "Rivers and human rights", "2031-04-03")
@@ -260,6 +261,8 @@ def test_title_lines_of_un_resolutions(lexicon):
                   "The General Assembly," + UN_BODY)[:2] == ("A/RES/86/77", "Data for rivers")
     assert _title(lexicon, "[on the report of the Third Committee (A/86/400)]\n\n86/90. Rivers\n\nThe General Assembly,"
                   + UN_BODY)[:2] == ("A/RES/86/90", "Rivers")
+    assert _title(lexicon, "Open rivers\n\nThe General Conference," + UN_BODY)[:2] == (None, "Open rivers")
+    assert _title(lexicon, "Distr.: General\n3 April 2031\n\nThe General Conference," + UN_BODY)[1] is None
 
 
 def _minted_names(lexicon, text: str) -> dict[str, tuple[list[str], str]]:

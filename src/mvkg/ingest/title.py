@@ -41,6 +41,8 @@ def read_title_block(lines: list[Line], lex: Lexicon, result: ParsedText, is_hea
         result.proposer = regional[0].iri
     start = (title_idx + 1) if title_idx is not None else 0
     body = _title_and_assembly(lines, lex, result, is_heading, start)
+    if result.title is None and title_idx is None and 0 < assembly_idx < len(lines):
+        result.title = _plain_title(lines[:assembly_idx], lex)
     if serial and result.code is None:
         result.code = _un_symbol(serial, result, lex)
     return body
@@ -56,6 +58,24 @@ def _read_title_line(m: re.Match[str], result: ParsedText) -> str | None:
         result.code = f"{groups['kind'][:3].upper()}-{result.number}"
     result.title = " ".join(groups["title"].split()) if groups.get("title") else None
     return groups.get("serial")
+
+
+def _plain_title(lines: list[Line], lex: Lexicon) -> str | None:
+    """A title printed with no number above the adopting body's line ("Open science", then
+    "The General Conference,"): the paragraph right before it, when it is not a document
+    number, a date or a sentence of the text."""
+    block: list[str] = []
+    for line in reversed(lines):
+        if not line.text.strip():
+            if block:
+                break
+            continue
+        block.insert(0, line.text.strip())
+    title = " ".join(block)
+    furniture = (*lex.pattern("docnumber"), *lex.pattern("date"), *lex.pattern("page-furniture"))
+    if not title or len(block) > 3 or any(rx.search(t) for rx in furniture for t in block) or title[-1] in ",;:.":
+        return None
+    return title if title[0].isupper() else None
 
 
 def _report_lines(lines: list[Line], lex: Lexicon) -> set[int]:
