@@ -278,7 +278,8 @@ def _minted_names(lexicon, text: str) -> dict[str, tuple[list[str], str]]:
 
 def test_that_a_body_may_is_a_permission_to_that_body(lexicon):
     """'resolves 1 that TSAG may …' and 'that the Regional Liaison Office may …' permit those
-    bodies (a 'may' under 'resolves' is a recommendation by the labelling rules); a system named
+    bodies (a 'may' under 'resolves' is a recommendation by the labelling rules), and 'the
+    Director' of a WTSA text is the Director of TSB, as 'the Bureau' is TSB; a system named
     without an article ('that FSS terminals operating … may use …') and a passive ('may be used')
     are not actors: the assembly's Sector bears them."""
     got = _minted_names(lexicon, "The World Telecommunication Standardization Assembly (Nowhere, 2031),\n\n"
@@ -287,12 +288,14 @@ def test_that_a_body_may_is_a_permission_to_that_body(lexicon):
                         "2 that the Regional Liaison Office may, on request, host the meetings;\n\n"
                         "3 that FSS terminals operating in the band may use adaptive coding;\n\n"
                         "4 that the interim methods may be used until the next assembly;\n\n"
-                        "5 that, where a topic may concern several groups, TSAG shall decide.\n")
+                        "5 that, where a topic may concern several groups, TSAG shall decide;\n\n"
+                        "6 that the Director may, in urgent cases, convene a meeting.\n")
     assert got == {"resolves/1": (["tsag"], "recommendation"),
                    "resolves/2": (["Regional Liaison Office"], "recommendation"),
                    "resolves/3": (["itu-t"], "recommendation"),
                    "resolves/4": (["itu-t"], "recommendation"),
-                   "resolves/5": (["tsag"], "binding")}
+                   "resolves/5": (["tsag"], "binding"),
+                   "resolves/6": (["dir-tsb"], "recommendation")}
 
 
 def test_a_known_actor_opening_a_that_clause_bears_it(lexicon):
