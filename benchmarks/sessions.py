@@ -336,12 +336,7 @@ async def launched(pw, profile: Path | None, own: bool = False, count: int = 0):
     unused = list(browsers)
 
     async def next_browser():
-        page, _ = unused.pop()
-
-        async def stays_open() -> None:
-            return None
-
-        return page, stays_open
+        return unused.pop()[0], _stays_open
 
     class All:
         async def close(self) -> None:
@@ -349,6 +344,10 @@ async def launched(pw, profile: Path | None, own: bool = False, count: int = 0):
                 await close()
 
     return All(), next_browser
+
+
+async def _stays_open() -> None:
+    """A session's close in the own-browser runs: the browsers close together after the run."""
 
 
 async def warm_up(url: str, profile: Path, visits: int = 2) -> None:

@@ -390,7 +390,8 @@ def _obligation(ctx: _Context, sec: Section, item: Item, iris, sec_iri, head: Ad
 
 
 def _strength(lex: Lexicon, verb: Verb, own: str) -> str:
-    """The heading verb's strength; a binding heading over "that … should …" recommends."""
+    """The heading verb's strength; a binding heading over an item the advisory-modal patterns
+    match ("that … should …", "that X may …") recommends."""
     strength = verb.strength or "binding"
     if strength == "binding" and any(rx.search(own) for rx in lex.pattern("advisory-modal")):
         return "recommendation"

@@ -21,10 +21,17 @@ def raw_label(m: re.Match[str]) -> str:
     return m.group("dotted") or m.group("paren") or m.group("punct") or m.group("bare") or m.group("bullet")
 
 
+def is_dotted(raw: str) -> bool:
+    """A label written with its parents' labels ("2.1", "1.5.b.i"), not one ending in a dot."""
+    return "." in raw.strip(".")
+
+
 def own_label(raw: str) -> str:
     """What an item adds to its path: the last part of a label written with its parents' labels
     ("2.1" under item 2, "1.5.b.i" under 1.5.b) when it is placed under them, else the label."""
-    return raw.rsplit(".", 1)[-1] if "." in raw.strip(".") else raw
+    return raw.rsplit(".", 1)[-1] if is_dotted(raw) else raw
+
+
 _ROMAN_RX = re.compile(r"^(x{0,3})(ix|iv|v?i{0,3})$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
 TERMINAL_RX = re.compile(r"[;.:,]\s*$")
@@ -61,7 +68,7 @@ class Nesting:
         self.levels: list = []
 
     def place(self, raw: str) -> tuple[int, str, int] | None:
-        if "." in raw.strip("."):
+        if is_dotted(raw):
             return self._place_dotted(raw)
         if raw in BULLETS:
             # a bullet continues an open bullet level (numbered in order), else opens one
@@ -115,7 +122,7 @@ class Nesting:
                     return depth, style, value
             return None
         style = f"dotted-{depth}"
-        value = label_candidates(last)[0][1] if label_candidates(last) else 0
+        value = next((v for _, v in label_candidates(last)), 0)
         for d in range(len(self.levels) - 1, -1, -1):
             if self.levels[d].style == style and value == self.levels[d].value + 1:
                 return d, style, value
